@@ -1,0 +1,135 @@
+package core
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// RegistrationStatus is the state of an application's registration with an API.
+type RegistrationStatus string
+
+// Registration statuses, as on the wire.
+const (
+	RegistrationApproved RegistrationStatus = "approved"
+	RegistrationPending  RegistrationStatus = "pending"
+	RegistrationRejected RegistrationStatus = "rejected"
+	RegistrationRevoked  RegistrationStatus = "revoked"
+)
+
+// RegistrationStatuses lists the valid statuses in the order error messages show them.
+var RegistrationStatuses = []RegistrationStatus{
+	RegistrationApproved, RegistrationPending, RegistrationRejected, RegistrationRevoked,
+}
+
+// ParseRegistrationStatus checks s against the valid statuses; the error text is suitable as a 400 reason.
+func ParseRegistrationStatus(s string) (RegistrationStatus, error) {
+	if st := RegistrationStatus(s); slices.Contains(RegistrationStatuses, st) {
+		return st, nil
+	}
+	return "", fmt.Errorf("registration status %q is not valid; use one of approved, pending, rejected, revoked", s)
+}
+
+// RegistrationApprovalInput holds what decides the status of a new registration.
+type RegistrationApprovalInput struct {
+	// Explicit is the status an administrator set when creating the registration (already checked with
+	// ParseRegistrationStatus); empty when none.
+	Explicit RegistrationStatus
+	// PortalAutoApproveApplications is the portal's auto_approve_applications setting.
+	PortalAutoApproveApplications bool
+	// PublicationAutoApproveRegistrations is the publication's auto_approve_registrations setting.
+	PublicationAutoApproveRegistrations bool
+}
+
+// InitialRegistrationStatus returns the status of a new registration: an administrator's explicit choice
+// wins; otherwise either auto-approval setting approves it; otherwise it waits for approval.
+func InitialRegistrationStatus(in RegistrationApprovalInput) RegistrationStatus {
+	switch {
+	case in.Explicit != "":
+		return in.Explicit
+	case in.PortalAutoApproveApplications, in.PublicationAutoApproveRegistrations:
+		return RegistrationApproved
+	default:
+		return RegistrationPending
+	}
+}
+
+// RegistrationAllowsTraffic reports whether the gateway should accept the application's credentials for
+// the API.
+func RegistrationAllowsTraffic(status RegistrationStatus) bool {
+	return status == RegistrationApproved
+}
+
+// RegistrationEligibilityInput describes an attempt to register an application with an API on a portal.
+type RegistrationEligibilityInput struct {
+	PortalAuthenticationEnabled bool
+	// Published is whether the API has a publication on the application's portal.
+	Published bool
+	// PublicationAuthStrategyIDs are the strategies of that publication after the portal default was
+	// applied; empty when published without application auth.
+	PublicationAuthStrategyIDs []string
+	ApplicationAuthStrategyID  string
+}
+
+// RegistrationRefusal says why an application may not register with an API.
+type RegistrationRefusal int
+
+// Reasons a registration is refused, from the portal outward.
+const (
+	// RegistrationAuthenticationDisabled: the portal has no user authentication, so nobody owns applications.
+	RegistrationAuthenticationDisabled RegistrationRefusal = iota + 1
+	// RegistrationNotPublished: the API is not published to the application's portal.
+	RegistrationNotPublished
+	// RegistrationNoAuthStrategy: the publication has no application auth.
+	RegistrationNoAuthStrategy
+	// RegistrationStrategyMismatch: the application authenticates with a strategy the publication does not use.
+	RegistrationStrategyMismatch
+)
+
+// RegistrationRefusedError is the error CheckRegistrationEligibility returns.
+type RegistrationRefusedError struct {
+	Reason RegistrationRefusal
+	// ApplicationAuthStrategyID and PublicationAuthStrategyIDs are copied from the input for the message.
+	ApplicationAuthStrategyID  string
+	PublicationAuthStrategyIDs []string
+}
+
+func (e *RegistrationRefusedError) Error() string {
+	switch e.Reason {
+	case RegistrationAuthenticationDisabled:
+		return "the portal does not have user authentication enabled; enable authentication_enabled on the portal to allow registrations"
+	case RegistrationNotPublished:
+		return "the API is not published to this portal; publish it before registering applications"
+	case RegistrationNoAuthStrategy:
+		return "the API is published to this portal without an auth strategy; publish it with auth_strategy_ids to allow registrations"
+	case RegistrationStrategyMismatch:
+		return fmt.Sprintf("the application uses auth strategy %q but the API's publication on this portal accepts %s; "+
+			"register an application that uses that strategy", e.ApplicationAuthStrategyID,
+			strings.Join(e.PublicationAuthStrategyIDs, ", "))
+	default:
+		return "registration is not allowed"
+	}
+}
+
+// CheckRegistrationEligibility returns nil when the application may register with the API, and a
+// *RegistrationRefusedError naming the first unmet condition otherwise.
+func CheckRegistrationEligibility(in RegistrationEligibilityInput) error {
+	refuse := func(r RegistrationRefusal) error {
+		return &RegistrationRefusedError{
+			Reason:                     r,
+			ApplicationAuthStrategyID:  in.ApplicationAuthStrategyID,
+			PublicationAuthStrategyIDs: slices.Clone(in.PublicationAuthStrategyIDs),
+		}
+	}
+	switch {
+	case !in.PortalAuthenticationEnabled:
+		return refuse(RegistrationAuthenticationDisabled)
+	case !in.Published:
+		return refuse(RegistrationNotPublished)
+	case len(in.PublicationAuthStrategyIDs) == 0:
+		return refuse(RegistrationNoAuthStrategy)
+	case in.ApplicationAuthStrategyID == "" || !slices.Contains(in.PublicationAuthStrategyIDs, in.ApplicationAuthStrategyID):
+		return refuse(RegistrationStrategyMismatch)
+	}
+	return nil
+}
