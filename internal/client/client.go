@@ -1,0 +1,321 @@
+// Package client is a typed client for the devportal API, a subset of the
+// Kong Konnect API (portals, portal authentication settings and application
+// auth strategies).
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Regions lists the regions an API server serves.
+var Regions = []string{"us", "eu", "au", "me", "in", "sg"}
+
+// DefaultRegion is used when Config.Region is empty.
+const DefaultRegion = "us"
+
+// RegionPlaceholder in a server URL is replaced by the region.
+const RegionPlaceholder = "{region}"
+
+const (
+	defaultMaxRetries     = 4
+	defaultRequestTimeout = 30 * time.Second
+	defaultUserAgent      = "terraform-provider-devportal"
+
+	// retryWaitMin and retryWaitMax bound the pause between attempts,
+	// including pauses a server asks for through Retry-After.
+	retryWaitMin = 500 * time.Millisecond
+	retryWaitMax = 30 * time.Second
+
+	// pageSize is the page size used when walking every page of a list.
+	pageSize = 100
+	// maxPages bounds a walk through a list in case a server never ends it.
+	maxPages = 1000
+)
+
+// Config configures a Client.
+type Config struct {
+	// ServerURL is the API base URL. It may contain {region}.
+	ServerURL string
+	// Region replaces {region} in ServerURL; empty means DefaultRegion.
+	Region string
+	// Token is sent as a bearer token.
+	Token string
+	// MaxRetries bounds retries of one request; negative means none, zero the default.
+	MaxRetries int
+	// RequestTimeout bounds each attempt; zero means the default.
+	RequestTimeout time.Duration
+	// UserAgent is sent as the User-Agent header; empty means "terraform-provider-devportal".
+	UserAgent string
+	// Logger, when set, receives one debug record per HTTP attempt in addition to tflog.
+	Logger *slog.Logger
+}
+
+// Client calls the devportal API.
+type Client struct {
+	baseURL   *url.URL
+	token     string
+	userAgent string
+	http      *retryablehttp.Client
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	region := cfg.Region
+	if region == "" {
+		region = DefaultRegion
+	}
+	if err := ValidateRegion(region); err != nil {
+		return nil, err
+	}
+	base, err := ResolveServerURL(cfg.ServerURL, region)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Token == "" {
+		return nil, errors.New("an API token is required")
+	}
+	retries := cfg.MaxRetries
+	switch {
+	case retries == 0:
+		retries = defaultMaxRetries
+	case retries < 0:
+		retries = 0
+	}
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = defaultRequestTimeout
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = defaultUserAgent
+	}
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{
+		Timeout:   timeout,
+		Transport: &loggingTransport{next: http.DefaultTransport, logger: cfg.Logger},
+	}
+	rc.Logger = nil
+	rc.RetryMax = retries
+	rc.RetryWaitMin = retryWaitMin
+	rc.RetryWaitMax = retryWaitMax
+	rc.CheckRetry = retryPolicy
+	rc.Backoff = backoff
+	// Keep the last response so that its problem document reaches the caller.
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+
+	return &Client{baseURL: base, token: cfg.Token, userAgent: ua, http: rc}, nil
+}
+
+// ValidateRegion returns an error unless region is one of Regions.
+func ValidateRegion(region string) error {
+	for _, r := range Regions {
+		if r == region {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown region %q: use one of %s", region, strings.Join(Regions, ", "))
+}
+
+// ResolveServerURL substitutes region for {region} in raw and checks that the
+// result is an absolute http or https URL without query or fragment.
+func ResolveServerURL(raw, region string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, errors.New("a server URL is required")
+	}
+	rest := strings.ReplaceAll(raw, RegionPlaceholder, "")
+	if strings.ContainsAny(rest, "{}") {
+		return nil, fmt.Errorf("server URL %q has a placeholder other than %s", raw, RegionPlaceholder)
+	}
+	u, err := url.Parse(strings.ReplaceAll(raw, RegionPlaceholder, region))
+	if err != nil {
+		return nil, fmt.Errorf("server URL %q cannot be parsed: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("server URL %q must start with http:// or https://", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("server URL %q has no host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("server URL %q must not have a query or fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// BaseURL returns the resolved base URL the client sends requests to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+type methodKey struct{}
+
+// do sends one API call. A non-nil in is encoded as the JSON body; a non-nil
+// out receives the decoded response body of a 2xx response.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	u := *c.baseURL
+	u.Path = c.baseURL.Path + path
+	u.RawQuery = query.Encode()
+
+	var body any
+	if in != nil {
+		buf, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encoding %s %s request: %w", method, path, err)
+		}
+		body = buf
+	}
+	// The retry policy needs the method, and only sees the context.
+	ctx = context.WithValue(ctx, methodKey{}, method)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return fmt.Errorf("building %s %s request: %w", method, path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json, application/problem+json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	respBody, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("%s %s: reading response: %w", method, path, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return decodeAPIError(method, path, resp.StatusCode, respBody)
+	}
+	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(respBody, out); err != nil {
+		return fmt.Errorf("%s %s: decoding response: %w", method, path, err)
+	}
+	return nil
+}
+
+// retryPolicy retries 429 and 503 for every method, and 502, 504 and
+// connection errors only for idempotent methods, where repeating a request
+// that may have reached the server is harmless.
+func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	method, _ := ctx.Value(methodKey{}).(string)
+	if err != nil {
+		if !idempotent(method) {
+			return false, err
+		}
+		// The base policy declines errors that cannot heal, such as TLS failures.
+		return retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true, nil
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return idempotent(method), nil
+	}
+	return false, nil
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// backoff waits as long as Retry-After asks (capped at max), else doubles from min up to max.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, maxWait)
+		}
+	}
+	wait := minWait
+	for i := 0; i < attempt && wait < maxWait; i++ {
+		wait *= 2
+	}
+	return min(wait, maxWait)
+}
+
+// retryAfter parses a Retry-After value in seconds or as an HTTP date.
+func retryAfter(value string, now time.Time) (time.Duration, bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(value); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	at, err := http.ParseTime(value)
+	if err != nil {
+		return 0, false
+	}
+	return max(at.Sub(now), 0), true
+}
+
+// loggingTransport logs each attempt (method, URL, status, duration) without
+// headers or bodies, so tokens and secrets never reach the logs.
+type loggingTransport struct {
+	next   http.RoundTripper
+	logger *slog.Logger
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	fields := map[string]any{
+		"http_method":      req.Method,
+		"http_url":         redactURL(req.URL),
+		"http_duration_ms": time.Since(start).Milliseconds(),
+	}
+	if resp != nil {
+		fields["http_status"] = resp.StatusCode
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	}
+	tflog.Debug(req.Context(), "devportal API request", fields)
+	if t.logger != nil {
+		attrs := make([]any, 0, 2*len(fields))
+		for k, v := range fields {
+			attrs = append(attrs, k, v)
+		}
+		t.logger.DebugContext(req.Context(), "devportal API request", attrs...)
+	}
+	return resp, err
+}
+
+// redactURL hides user information a server URL might carry.
+func redactURL(u *url.URL) string {
+	if u.User == nil {
+		return u.String()
+	}
+	c := *u
+	c.User = url.User("redacted")
+	return c.String()
+}
