@@ -1,0 +1,143 @@
+// Package conformance checks HTTP exchanges of the bundled backend against the Konnect OpenAPI
+// documents it is wire-compatible with. It is used by tests only.
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// ErrNotInSpec reports an exchange whose path or method none of the documents describe, such as
+// the backend's own extensions or /healthz. Callers skip such exchanges.
+var ErrNotInSpec = errors.New("not described by the Konnect documents")
+
+// documents lists the files Load reads and the part of the URL space each one describes.
+var documents = []struct {
+	file string
+	area area
+}{
+	{"portal-management-v3.yaml", areaManagement},
+	{"api-builder-v3.yaml", areaManagement},
+	{"application-auth-strategies-v2.yaml", areaAuthStrategies},
+	{"dev-portal-v3.yaml", areaDevPortal},
+	{"control-planes-config-v2.yaml", areaControlPlanes},
+}
+
+// uuidFormat is stricter than kin-openapi, which accepts any string for format uuid; Konnect ids
+// are canonical lower- or upper-case UUIDs.
+var uuidFormat = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// Specs holds the loaded Konnect documents, indexed for routing. It is safe for concurrent use.
+type Specs struct {
+	templates map[area][]template
+}
+
+// Load reads the five Konnect documents from dir. The documents are used as published: examples
+// are not validated (several do not match their own schemas) and external references are refused.
+func Load(dir string) (*Specs, error) {
+	s := &Specs{templates: map[area][]template{}}
+	for _, d := range documents {
+		path := filepath.Join(dir, d.file)
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = false
+		doc, err := loader.LoadFromFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("loading %s: %w", path, err)
+		}
+		if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation()); err != nil {
+			return nil, fmt.Errorf("validating %s: %w", path, err)
+		}
+		for p, item := range doc.Paths.Map() {
+			s.templates[d.area] = append(s.templates[d.area], newTemplate(doc, p, item))
+		}
+	}
+	return s, nil
+}
+
+// CheckExchange validates one response against the operation the documents give for its request:
+// the status must be documented, the content type must be one the operation declares, and the body
+// must match its schema (problem+json error bodies included). reqBody is the body the client sent;
+// it is made readable again on req so that the check sees the request as the server did.
+// Exchanges the documents do not describe return an error wrapping ErrNotInSpec.
+func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
+	route, params, err := s.route(req.Method, req.URL.Path)
+	if err != nil {
+		return err
+	}
+	req = req.Clone(req.Context())
+	req.Body = io.NopCloser(bytes.NewReader(reqBody))
+
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request:    req,
+			PathParams: params,
+			Route:      route,
+		},
+		Status: status,
+		Header: header,
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			MultiError:            true,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{
+				openapi3.DisableSchemaErrorDetails(),
+				openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(validateUUID)),
+			},
+		},
+	}
+	input.SetBodyBytes(body)
+	op := fmt.Sprintf("%s %s (%s) returned %d", req.Method, route.Path, route.Operation.OperationID, status)
+	ref := route.Operation.Responses.Status(status)
+	if ref == nil {
+		ref = route.Operation.Responses.Default()
+	}
+	if ref != nil && ref.Ref != "" {
+		op += ", response " + ref.Ref
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if ref != nil && ref.Value != nil && len(ref.Value.Content) == 0 && len(bytes.TrimSpace(body)) > 0 {
+		return fmt.Errorf("%s: the document declares no body for this status, got %d bytes", op, len(body))
+	}
+	return nil
+}
+
+// route finds the documented operation for a request to the backend.
+func (s *Specs) route(method, path string) (*routers.Route, map[string]string, error) {
+	a, specPath := classify(stripRegion(path))
+	if a == areaNone {
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, ErrNotInSpec)
+	}
+	t, params, pathKnown := find(s.templates[a], specPath, method)
+	if t == nil {
+		what := "path"
+		if pathKnown {
+			what = "method"
+		}
+		return nil, nil, fmt.Errorf("%s %s: %s %w", method, path, what, ErrNotInSpec)
+	}
+	return &routers.Route{
+		Spec:      t.doc,
+		Path:      t.path,
+		PathItem:  t.item,
+		Method:    method,
+		Operation: t.item.GetOperation(method),
+	}, params, nil
+}
+
+func validateUUID(v string) error {
+	if !uuidFormat.MatchString(v) {
+		return errors.New("not a UUID")
+	}
+	return nil
+}
