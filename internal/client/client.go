@@ -141,6 +141,10 @@ func ResolveServerURL(raw, region string) (*url.URL, error) {
 	if strings.ContainsAny(rest, "{}") {
 		return nil, fmt.Errorf("server URL %q has a placeholder other than %s", raw, RegionPlaceholder)
 	}
+	lower := strings.ToLower(raw)
+	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+		return nil, fmt.Errorf("server URL %q must start with http:// or https://", raw)
+	}
 	u, err := url.Parse(strings.ReplaceAll(raw, RegionPlaceholder, region))
 	if err != nil {
 		return nil, fmt.Errorf("server URL %q cannot be parsed: %w", raw, err)
