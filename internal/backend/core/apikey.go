@@ -121,33 +121,26 @@ func APIKeyExpired(expiresAt, now time.Time) bool {
 	return !expiresAt.IsZero() && !now.Before(expiresAt)
 }
 
-// APIKeyTTL is a key-auth strategy's default lifetime for keys, as on the wire.
-type APIKeyTTL struct {
-	Value int
-	// Unit is "days", "weeks" or "years".
-	Unit string
-}
-
-// ExpiresAt returns when a key created at created expires. Units are calendar units, so a year from
-// 29 February ends on 1 March.
-func (t APIKeyTTL) ExpiresAt(created time.Time) (time.Time, error) {
-	if t.Value < 1 {
-		return time.Time{}, fmt.Errorf("ttl value %d is not valid; use a whole number of at least 1", t.Value)
+// APIKeyExpiresAt returns when a key created at created expires under a key-auth strategy's ttl of value
+// units ("days", "weeks" or "years"). Units are calendar units, so a year from 29 February ends on 1 March.
+func APIKeyExpiresAt(created time.Time, value int, unit string) (time.Time, error) {
+	if value < 1 {
+		return time.Time{}, fmt.Errorf("ttl value %d is not valid; use a whole number of at least 1", value)
 	}
 	var exp time.Time
-	switch t.Unit {
+	switch unit {
 	case "days":
-		exp = created.AddDate(0, 0, t.Value)
+		exp = created.AddDate(0, 0, value)
 	case "weeks":
-		exp = created.AddDate(0, 0, 7*t.Value)
+		exp = created.AddDate(0, 0, 7*value)
 	case "years":
-		exp = created.AddDate(t.Value, 0, 0)
+		exp = created.AddDate(value, 0, 0)
 	default:
-		return time.Time{}, fmt.Errorf("ttl unit %q is not valid; use days, weeks or years", t.Unit)
+		return time.Time{}, fmt.Errorf("ttl unit %q is not valid; use days, weeks or years", unit)
 	}
 	// Absurd values overflow the calendar arithmetic and wrap around.
 	if !exp.After(created) {
-		return time.Time{}, fmt.Errorf("ttl of %d %s is too large", t.Value, t.Unit)
+		return time.Time{}, fmt.Errorf("ttl of %d %s is too large", value, unit)
 	}
 	return exp, nil
 }

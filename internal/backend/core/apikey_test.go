@@ -133,30 +133,31 @@ func TestAPIKeyExpired(t *testing.T) {
 	}
 }
 
-func TestAPIKeyTTLExpiresAt(t *testing.T) {
+func TestAPIKeyExpiresAt(t *testing.T) {
 	created := time.Date(2024, 2, 29, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
-		ttl     APIKeyTTL
+		value   int
+		unit    string
 		want    time.Time
 		wantErr string
 	}{
-		{ttl: APIKeyTTL{1, "days"}, want: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)},
-		{ttl: APIKeyTTL{2, "weeks"}, want: time.Date(2024, 3, 14, 10, 0, 0, 0, time.UTC)},
-		{ttl: APIKeyTTL{1, "years"}, want: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)},
-		{ttl: APIKeyTTL{0, "days"}, wantErr: "at least 1"},
-		{ttl: APIKeyTTL{3, "months"}, wantErr: "days, weeks or years"},
-		{ttl: APIKeyTTL{math.MaxInt, "years"}, wantErr: "too large"},
+		{value: 1, unit: "days", want: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)},
+		{value: 2, unit: "weeks", want: time.Date(2024, 3, 14, 10, 0, 0, 0, time.UTC)},
+		{value: 1, unit: "years", want: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)},
+		{value: 0, unit: "days", wantErr: "at least 1"},
+		{value: 3, unit: "months", wantErr: "days, weeks or years"},
+		{value: math.MaxInt, unit: "years", wantErr: "too large"},
 	}
 	for _, tt := range tests {
-		got, err := tt.ttl.ExpiresAt(created)
+		got, err := APIKeyExpiresAt(created, tt.value, tt.unit)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%+v: ExpiresAt() = %v, %v; want error containing %q", tt.ttl, got, err, tt.wantErr)
+				t.Errorf("APIKeyExpiresAt(%d %s) = %v, %v; want error containing %q", tt.value, tt.unit, got, err, tt.wantErr)
 			}
 			continue
 		}
 		if err != nil || !got.Equal(tt.want) {
-			t.Errorf("%+v: ExpiresAt() = %v, %v; want %v", tt.ttl, got, err, tt.want)
+			t.Errorf("APIKeyExpiresAt(%d %s) = %v, %v; want %v", tt.value, tt.unit, got, err, tt.want)
 		}
 	}
 }
