@@ -1,0 +1,173 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+const (
+	portalID   = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+	validBody  = `{"id":"` + portalID + `","name":"dev","display_name":"Dev","description":null,"authentication_enabled":true,"rbac_enabled":false,"sipr_enabled":false,"default_api_visibility":"private","default_page_visibility":"private","default_application_auth_strategy_id":null,"auto_approve_developers":false,"auto_approve_applications":false,"default_domain":"dev.example.com","canonical_domain":"dev.example.com","labels":{},"created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z"}`
+	problemNF  = `{"status":404,"title":"Not Found","instance":"kong:trace:1","detail":"portal not found"}`
+	problemCT  = "application/problem+json"
+	jsonCT     = "application/json"
+	portalPath = "/eu/v3/portals/" + portalID
+)
+
+func TestCheckExchange(t *testing.T) {
+	specs := SpecsFromEnv(t)
+	tests := []struct {
+		name        string
+		method      string
+		path        string
+		status      int
+		contentType string
+		body        string
+		wantErr     string // substring of the error; "" means the exchange conforms
+	}{
+		{"portal conforms", "GET", portalPath, 200, jsonCT, validBody, ""},
+		{"content type parameters accepted", "GET", portalPath, 200, jsonCT + "; charset=utf-8", validBody, ""},
+		{"required field missing", "GET", portalPath, 200, jsonCT,
+			strings.Replace(validBody, `"name":"dev",`, "", 1), `property "name" is missing`},
+		{"unknown field", "GET", portalPath, 200, jsonCT,
+			strings.Replace(validBody, `"name":"dev",`, `"name":"dev","colour":"red",`, 1), `colour`},
+		{"wrong type", "GET", portalPath, 200, jsonCT,
+			strings.Replace(validBody, `"rbac_enabled":false`, `"rbac_enabled":"no"`, 1), `rbac_enabled`},
+		{"id not a uuid", "GET", portalPath, 200, jsonCT,
+			strings.Replace(validBody, portalID, "portal-1", 1), `/id`},
+		{"enum violated", "GET", portalPath, 200, jsonCT,
+			strings.Replace(validBody, `"default_api_visibility":"private"`, `"default_api_visibility":"hidden"`, 1), `default_api_visibility`},
+		{"undocumented status", "GET", portalPath, 418, jsonCT, validBody, "status is not supported"},
+		{"wrong content type", "GET", portalPath, 200, "text/plain", validBody, "Content-Type"},
+		{"problem conforms", "GET", portalPath, 404, problemCT, problemNF, ""},
+		{"problem served as plain json", "GET", portalPath, 404, jsonCT, problemNF, "Content-Type"},
+		{"problem without status", "GET", portalPath, 404, problemCT,
+			strings.Replace(problemNF, `"status":404,`, "", 1), `property "status" is missing`},
+		{"problem with string status", "GET", portalPath, 404, problemCT,
+			strings.Replace(problemNF, `"status":404`, `"status":"404"`, 1), `status`},
+		{"delete conforms", "DELETE", portalPath, 204, "", "", ""},
+		{"body on no-content", "DELETE", portalPath, 204, jsonCT, validBody, "declares no body"},
+		{"list conforms", "GET", "/v3/portals", 200, jsonCT,
+			`{"data":[` + validBody + `],"meta":{"page":{"number":1,"size":10,"total":1}}}`, ""},
+		{"list without meta", "GET", "/v3/portals", 200, jsonCT, `{"data":[]}`, `property "meta" is missing`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.path, nil)
+			header := http.Header{}
+			if tt.contentType != "" {
+				header.Set("Content-Type", tt.contentType)
+			}
+			err := specs.CheckExchange(req, nil, tt.status, header, []byte(tt.body))
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("conforming exchange reported: %v", err)
+			case tt.wantErr != "" && err == nil:
+				t.Fatalf("violation not reported, want error containing %q", tt.wantErr)
+			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
+				t.Fatalf("error %q does not mention %q", err, tt.wantErr)
+			case err != nil && errors.Is(err, ErrNotInSpec):
+				t.Fatalf("documented exchange reported as not in spec: %v", err)
+			}
+		})
+	}
+}
+
+func TestCheckExchangeNotInSpec(t *testing.T) {
+	specs := SpecsFromEnv(t)
+	for _, path := range []string{"/healthz", "/us/v2/portals/" + portalID + "/api-keys", "/v3/no-such-thing"} {
+		req := httptest.NewRequest("GET", path, nil)
+		err := specs.CheckExchange(req, nil, 200, http.Header{"Content-Type": {jsonCT}}, []byte(`{}`))
+		if !errors.Is(err, ErrNotInSpec) {
+			t.Errorf("GET %s: got %v, want ErrNotInSpec", path, err)
+		}
+	}
+}
+
+func TestMiddlewareRecordsViolations(t *testing.T) {
+	specs := SpecsFromEnv(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v3/portals/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("id") != portalID {
+			w.Header().Set("Content-Type", problemCT)
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"title":"Not Found"}`)) // status, instance and detail missing
+			return
+		}
+		w.Header().Set("Content-Type", jsonCT)
+		_, _ = w.Write([]byte(validBody))
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("ok"))
+	})
+	h, rec := Middleware(specs, mux)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	if resp, body := get(t, srv.URL+"/v3/portals/"+portalID); resp.StatusCode != 200 || body != validBody {
+		t.Fatalf("response not passed through: %d %s", resp.StatusCode, body)
+	}
+	get(t, srv.URL+"/healthz")
+	if got := rec.Checked(); got != 1 || len(rec.Violations()) != 0 {
+		t.Fatalf("checked %d, violations %v; want 1 checked (healthz skipped), none violated", got, rec.Violations())
+	}
+
+	missing := "3fa85f64-5717-4562-b3fc-000000000000"
+	if resp, _ := get(t, srv.URL+"/eu/v3/portals/"+missing); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("status = %d, want 404 from the mux", resp.StatusCode)
+	}
+	if resp, _ := get(t, srv.URL+"/v3/portals/"+missing); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("status = %d, want 404 passed through", resp.StatusCode)
+	}
+	vs := rec.Violations()
+	if rec.Checked() != 3 || len(vs) != 2 {
+		t.Fatalf("checked %d, violations %v; want 3 checked, 2 violations", rec.Checked(), vs)
+	}
+	// ServeMux answers paths it does not know in text/plain, which the document does not allow.
+	if v := vs[0]; v.Path != "/eu/v3/portals/"+missing || v.Status != 404 || !strings.Contains(v.Err.Error(), "Content-Type") {
+		t.Errorf("first violation = %s", v)
+	}
+	if v := vs[1]; v.Method != "GET" || v.Path != "/v3/portals/"+missing || v.Status != 404 ||
+		!strings.Contains(v.Err.Error(), `"status" is missing`) || !strings.Contains(v.Err.Error(), "get-portal") {
+		t.Errorf("second violation = %s", v)
+	}
+
+	rt := &recordingTB{TB: t}
+	rec.Report(rt)
+	if !rt.failed || !strings.Contains(rt.msg, "2 of 3 checked responses") || !strings.Contains(rt.msg, "/v3/portals/"+missing) {
+		t.Errorf("Report wrote %q (failed=%v)", rt.msg, rt.failed)
+	}
+}
+
+// recordingTB captures what Report writes instead of failing the real test.
+type recordingTB struct {
+	testing.TB
+	failed bool
+	msg    string
+}
+
+func (r *recordingTB) Helper() {}
+
+func (r *recordingTB) Error(args ...any) {
+	r.failed = true
+	r.msg = fmt.Sprint(args...)
+}
+
+func get(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
