@@ -203,7 +203,8 @@ func kaaCompare(a, b KAAPlugin) int {
 // the APIs whose desired plugins are given (e.g. all managed plugins whose scope is the API), so that a
 // plugin left on a service after a relink is deleted while the new service gets one: a transfer. A
 // service with several current plugins keeps the one with the lowest id; the others are deleted. Only the
-// first desired plugin per service counts, since a service serves a single API. The plan lists plugins in control plane, service, id order; equal inputs give an empty plan.
+// first desired plugin per service (in input order) counts, since a service serves a single API. The plan
+// lists plugins in control plane, service, id order; equal inputs give an empty plan.
 func KAAReconcile(current, desired []KAAPlugin) KAAPlan {
 	var plan KAAPlan
 	kept := map[kaaServiceKey]KAAPlugin{}
@@ -216,7 +217,11 @@ func KAAReconcile(current, desired []KAAPlugin) KAAPlan {
 		kept[k] = c
 	}
 	wanted := map[kaaServiceKey]bool{}
-	for _, d := range slices.SortedFunc(slices.Values(desired), kaaCompare) {
+	byService := slices.Clone(desired)
+	slices.SortStableFunc(byService, func(a, b KAAPlugin) int {
+		return cmp.Or(cmp.Compare(a.ControlPlaneID, b.ControlPlaneID), cmp.Compare(a.ServiceID, b.ServiceID))
+	})
+	for _, d := range byService {
 		k := kaaKeyOf(d)
 		if wanted[k] {
 			continue

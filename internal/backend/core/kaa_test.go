@@ -379,6 +379,11 @@ func TestKAAReconcile(t *testing.T) {
 			},
 		},
 		{
+			name:    "one plugin per service even if two are desired",
+			desired: []KAAPlugin{withID(otherConfig, ""), desired},
+			want:    KAAPlan{Create: []KAAPlugin{withID(otherConfig, "")}},
+		},
+		{
 			name:    "deletes in stable order",
 			current: []KAAPlugin{withID(onService(desired, "cp-1", "svc-9"), "z"), withID(onService(desired, "cp-1", "svc-3"), "y")},
 			want: KAAPlan{Delete: []KAAPlugin{
