@@ -1,0 +1,68 @@
+// Package backend is the bundled devportal server: a Konnect-compatible admin API for developer
+// portals, portal security and application auth strategies, stored in an embedded SQLite
+// database. Regions us, eu, au, me, in and sg are served under "/{region}/", the default region
+// also at "/". See docs/backend.md for the endpoints and their behaviour.
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/httpapi"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+)
+
+// Config configures a Server.
+type Config struct {
+	DBPath        string       // SQLite file, created if missing
+	DefaultRegion string       // region also served at "/"; "" means "us"
+	AdminToken    string       // bootstrap admin token (plaintext in memory only; stored hashed); required
+	Logger        *slog.Logger // nil discards
+}
+
+// Server is the backend: an HTTP handler over an open database.
+type Server struct {
+	store   *store.Store
+	handler http.Handler
+}
+
+// New opens the database, applies migrations and stores the hash of the admin token, replacing
+// the token of the previous start.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	region := cfg.DefaultRegion
+	if region == "" {
+		region = core.DefaultRegion
+	}
+	if !core.IsRegion(region) {
+		return nil, fmt.Errorf("backend: unknown default region %q: use one of %v", region, core.Regions)
+	}
+	if err := core.ValidateAdminToken(cfg.AdminToken); err != nil {
+		return nil, fmt.Errorf("backend: %w", err)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	st, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, fmt.Errorf("backend: %w", err)
+	}
+	if err := st.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.PutBootstrapAdminToken(ctx, core.HashToken(cfg.AdminToken))
+	}); err != nil {
+		return nil, errors.Join(fmt.Errorf("backend: %w", err), st.Close())
+	}
+	return &Server{store: st, handler: httpapi.New(st, region, log)}, nil
+}
+
+// Handler returns the HTTP handler serving every region and /healthz.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close flushes the write-ahead log into the database file and closes it. Stop serving
+// requests first.
+func (s *Server) Close() error { return s.store.Close() }

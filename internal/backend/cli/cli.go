@@ -1,0 +1,169 @@
+// Package cli implements the `serve` sub-command that runs the bundled backend.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+)
+
+// TokenEnv names the environment variable that supplies the bootstrap admin token.
+const TokenEnv = "DEVPORTAL_ADMIN_TOKEN"
+
+// shutdownTimeout bounds how long in-flight requests may take once shutdown starts.
+const shutdownTimeout = 15 * time.Second
+
+// options are the parsed flags of `serve`.
+type options struct {
+	listen, db, region, tokenFile string
+}
+
+// Serve runs the backend until ctx is cancelled or the process gets SIGINT or SIGTERM, then
+// stops accepting connections, lets in-flight requests finish (bounded) and closes the database.
+// It returns the process exit code: 0 after a clean shutdown, 2 for usage errors, 1 otherwise.
+func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	opts, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "serve:", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := run(ctx, opts, stdout, log); err != nil {
+		fmt.Fprintln(stderr, "serve:", err)
+		return 1
+	}
+	return 0
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free port")
+	fs.StringVar(&o.db, "db", "./devportal.db", "SQLite database `file`, created if missing")
+	fs.StringVar(&o.region, "default-region", core.DefaultRegion, "`region` also served at / (one of "+strings.Join(core.Regions, ", ")+")")
+	fs.StringVar(&o.tokenFile, "token-file", "", "admin token `file`: read if it exists, else created with a new token (mode 0600); default devportal-admin-token next to the database")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: terraform-provider-devportal serve [flags]")
+		fmt.Fprintln(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if !core.IsRegion(o.region) {
+		return o, fmt.Errorf("invalid --default-region %q: use one of %s", o.region, strings.Join(core.Regions, ", "))
+	}
+	if o.db == "" {
+		return o, errors.New("--db must not be empty")
+	}
+	if o.tokenFile == "" {
+		o.tokenFile = filepath.Join(filepath.Dir(o.db), "devportal-admin-token")
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	token, err := adminToken(o.tokenFile, stdout)
+	if err != nil {
+		return err
+	}
+	srv, err := backend.New(ctx, backend.Config{DBPath: o.db, DefaultRegion: o.region, AdminToken: token, Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return errors.Join(fmt.Errorf("listen on %s: %w", o.listen, err), srv.Close())
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "devportal backend listening on http://%s\n", ln.Addr())
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	var serveErr error
+	select {
+	case err := <-served:
+		serveErr = err
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if err := hs.Shutdown(sctx); err != nil {
+			serveErr = fmt.Errorf("shutdown: %w", err)
+		}
+		<-served
+	}
+	if err := srv.Close(); err != nil {
+		return errors.Join(serveErr, fmt.Errorf("close database: %w", err))
+	}
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
+}
+
+// adminToken returns the bootstrap token: from the environment, else from the token file, else
+// a new one written to the token file. The token itself is never printed or logged.
+func adminToken(path string, stdout io.Writer) (string, error) {
+	if tok, ok := os.LookupEnv(TokenEnv); ok {
+		if err := core.ValidateAdminToken(tok); err != nil {
+			return "", fmt.Errorf("$%s: %w", TokenEnv, err)
+		}
+		return tok, nil
+	}
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		tok := strings.TrimSpace(string(b))
+		if err := core.ValidateAdminToken(tok); err != nil {
+			return "", fmt.Errorf("token file %s: %w", path, err)
+		}
+		return tok, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("read token file: %w", err)
+	}
+	tok, err := core.GenerateAdminToken()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("create token file: %w", err)
+	}
+	_, werr := f.WriteString(tok + "\n")
+	if err := errors.Join(werr, f.Close()); err != nil {
+		return "", fmt.Errorf("write token file: %w", err)
+	}
+	fmt.Fprintf(stdout, "admin token written to %s\n", path)
+	return tok, nil
+}

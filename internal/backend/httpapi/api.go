@@ -1,0 +1,150 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+)
+
+// API serves the admin API of every region over one store.
+type API struct {
+	store         *store.Store
+	defaultRegion string
+	log           *slog.Logger
+	mux           *http.ServeMux
+	now           func() time.Time
+}
+
+// New returns the API. defaultRegion is also served at "/".
+func New(st *store.Store, defaultRegion string, log *slog.Logger) *API {
+	a := &API{
+		store:         st,
+		defaultRegion: defaultRegion,
+		log:           log,
+		mux:           http.NewServeMux(),
+		now:           func() time.Time { return time.Now().UTC() },
+	}
+	a.routes()
+	return a
+}
+
+func (a *API) routes() {
+	a.route("/v3/portals", map[string]handlerFunc{
+		http.MethodGet:  a.listPortals,
+		http.MethodPost: a.createPortal,
+	})
+	a.route("/v3/portals/{portalId}", map[string]handlerFunc{
+		http.MethodGet:    a.getPortal,
+		http.MethodPatch:  a.updatePortal,
+		http.MethodDelete: a.deletePortal,
+	})
+	a.route("/v3/portals/{portalId}/authentication-settings", map[string]handlerFunc{
+		http.MethodGet:   a.getPortalAuthSettings,
+		http.MethodPatch: a.updatePortalAuthSettings,
+	})
+	a.route("/v2/application-auth-strategies", map[string]handlerFunc{
+		http.MethodGet:  a.listAuthStrategies,
+		http.MethodPost: a.createAuthStrategy,
+	})
+	a.route("/v2/application-auth-strategies/{authStrategyId}", map[string]handlerFunc{
+		http.MethodGet:    a.getAuthStrategy,
+		http.MethodPatch:  a.updateAuthStrategy,
+		http.MethodDelete: a.deleteAuthStrategy,
+	})
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, http.StatusNotFound, "No endpoint "+r.URL.Path+" exists on this server.", nil)
+	})
+}
+
+// handlerFunc serves one admin endpoint; a returned error becomes a problem response.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// route registers the methods of one path, answering every other method with 405.
+func (a *API) route(path string, methods map[string]handlerFunc) {
+	allowed := make([]string, 0, len(methods))
+	for m, h := range methods {
+		allowed = append(allowed, m)
+		a.mux.HandleFunc(m+" "+path, func(w http.ResponseWriter, r *http.Request) {
+			if err := h(w, r); err != nil {
+				a.writeError(w, r, err)
+			}
+		})
+	}
+	slices.Sort(allowed)
+	a.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeProblem(w, http.StatusMethodNotAllowed,
+			"Method "+r.Method+" is not allowed on "+r.URL.Path+"; allowed: "+strings.Join(allowed, ", ")+".", nil)
+	})
+}
+
+type regionKey struct{}
+
+// regionOf returns the region a request addresses.
+func regionOf(r *http.Request) string {
+	return r.Context().Value(regionKey{}).(string)
+}
+
+// ServeHTTP picks the region from the first path segment ("/eu/v3/portals"), or the default
+// region when there is none, checks the admin token and dispatches.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	region := a.defaultRegion
+	if seg, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); core.IsRegion(seg) {
+		region = seg
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path = "/" + rest
+		u.RawPath = ""
+		r2.URL = &u
+		r = r2
+	}
+	if r.URL.Path == "/healthz" {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+		return
+	}
+	if !a.authorized(w, r) {
+		return
+	}
+	a.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), regionKey{}, region)))
+}
+
+// authorized checks the bearer token, answering 401 itself when it is missing or unknown.
+func (a *API) authorized(w http.ResponseWriter, r *http.Request) bool {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	tok = strings.TrimSpace(tok)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="devportal"`)
+		writeProblem(w, http.StatusUnauthorized,
+			"Missing credentials: send an admin token as Authorization: Bearer <token>.", nil)
+		return false
+	}
+	var valid bool
+	err := a.store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		valid, err = tx.AdminTokenValid(r.Context(), core.HashToken(tok))
+		return err
+	})
+	if err != nil {
+		a.writeError(w, r, err)
+		return false
+	}
+	if !valid {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="devportal", error="invalid_token"`)
+		writeProblem(w, http.StatusUnauthorized, "Invalid credentials: the bearer token is not a valid admin token.", nil)
+		return false
+	}
+	return true
+}
+
+// formatTime renders timestamps as Konnect does: RFC 3339 in UTC with milliseconds.
+func formatTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}

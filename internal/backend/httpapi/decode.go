@@ -1,0 +1,183 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+)
+
+const maxBodyBytes = 1 << 20
+
+// object reads the fields of one JSON object, recording a violation for each field of the wrong
+// type; finish adds one for every field nobody asked for.
+type object struct {
+	prefix string
+	raw    map[string]json.RawMessage
+	used   map[string]bool
+	vs     *[]core.Violation
+}
+
+// readObject reads a request body that must be a JSON object.
+func readObject(w http.ResponseWriter, r *http.Request) (*object, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errorf(http.StatusRequestEntityTooLarge, "The request body is larger than %d bytes.", maxBodyBytes)
+		}
+		return nil, err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, core.Invalid(core.Violation{Field: "body", Rule: "required", Source: "body",
+			Reason: "a JSON object is required as the request body"})
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, errorf(http.StatusUnsupportedMediaType,
+			"Content-Type %q is not supported: send the body as JSON with Content-Type: application/json.", r.Header.Get("Content-Type"))
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		reason := "the request body must be a JSON object"
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			reason = fmt.Sprintf("the request body is not valid JSON: %v (at byte %d)", se, se.Offset)
+		}
+		return nil, core.Invalid(core.Violation{Field: "body", Rule: "is_object", Source: "body", Reason: reason})
+	}
+	return &object{raw: raw, used: map[string]bool{}, vs: new([]core.Violation)}, nil
+}
+
+func (o *object) path(name string) string { return o.prefix + name }
+
+func (o *object) violate(v core.Violation) { *o.vs = append(*o.vs, v) }
+
+// take marks name as known and returns its raw value, if present.
+func (o *object) take(name string) (json.RawMessage, bool) {
+	o.used[name] = true
+	v, ok := o.raw[name]
+	return v, ok
+}
+
+func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
+
+// wireType describes a Go type in the words and rules of Konnect's validation errors.
+func wireType[T any]() (rule, reason string) {
+	var zero T
+	switch any(zero).(type) {
+	case bool:
+		return "is_boolean", "must be true or false"
+	case string:
+		return "is_string", "must be a utf-8 string"
+	case int:
+		return "is_integer", "must be an integer"
+	case []string:
+		return "is_array", "must be an array of strings"
+	default:
+		return "is_object", "must be an object"
+	}
+}
+
+// field reads name as a T. Null is accepted only when nullable.
+func field[T any](o *object, name string, nullable bool) core.Field[T] {
+	raw, ok := o.take(name)
+	if !ok {
+		return core.Field[T]{}
+	}
+	if isNull(raw) {
+		if nullable {
+			return core.Null[T]()
+		}
+		o.typeViolation(name, raw, wireTypeOf[T]())
+		return core.Field[T]{}
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		o.typeViolation(name, raw, wireTypeOf[T]())
+		return core.Field[T]{}
+	}
+	return core.Val(v)
+}
+
+type wireKind struct{ rule, reason string }
+
+func wireTypeOf[T any]() wireKind {
+	rule, reason := wireType[T]()
+	return wireKind{rule, reason}
+}
+
+func (o *object) typeViolation(name string, _ json.RawMessage, k wireKind) {
+	o.violate(core.Violation{Field: o.path(name), Rule: k.rule, Source: "body",
+		Reason: fmt.Sprintf("value of %q %s", o.path(name), k.reason)})
+}
+
+// labels reads a labels object; null values are kept as nil for the core rules to judge.
+func (o *object) labels(name string, nullable bool) core.Field[map[string]*string] {
+	return field[map[string]*string](o, name, nullable)
+}
+
+// child reads name as a nested object. It returns nil when absent or null; null is a violation
+// unless nullable, and isNull reports it.
+func (o *object) child(name string, nullable bool) (child *object, null bool) {
+	raw, ok := o.take(name)
+	if !ok {
+		return nil, false
+	}
+	if isNull(raw) {
+		if !nullable {
+			o.typeViolation(name, raw, wireKind{"is_object", "must be an object"})
+		}
+		return nil, true
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		o.typeViolation(name, raw, wireKind{"is_object", "must be an object"})
+		return nil, false
+	}
+	return &object{prefix: o.path(name) + ".", raw: m, used: map[string]bool{}, vs: o.vs}, false
+}
+
+// ignore accepts names without using them: read-only fields that clients may echo back.
+func (o *object) ignore(names ...string) {
+	for _, n := range names {
+		o.used[n] = true
+	}
+}
+
+// anyMap reads the whole object as free-form JSON, keeping numbers exact.
+func (o *object) anyMap() map[string]any {
+	out := make(map[string]any, len(o.raw))
+	for k, raw := range o.raw {
+		o.used[k] = true
+		d := json.NewDecoder(bytes.NewReader(raw))
+		d.UseNumber()
+		var v any
+		if err := d.Decode(&v); err == nil {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// finish reports unknown properties and returns every violation found so far.
+func (o *object) finish() []core.Violation {
+	var unknown []string
+	for k := range o.raw {
+		if !o.used[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	slices.Sort(unknown)
+	for _, k := range unknown {
+		o.violate(core.Violation{Field: o.path(k), Rule: "unknown_property", Source: "body",
+			Reason: fmt.Sprintf("%q is not allowed", strings.TrimSuffix(o.path(k), "."))})
+	}
+	return *o.vs
+}

@@ -1,0 +1,137 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+)
+
+const (
+	defaultPageSize = 10
+	maxPageSize     = 100
+)
+
+// listResponse is the body of every list endpoint.
+type listResponse[T any] struct {
+	Data []T      `json:"data"`
+	Meta metaPage `json:"meta"`
+}
+
+type metaPage struct {
+	Page pageMeta `json:"page"`
+}
+
+type pageMeta struct {
+	Number int `json:"number"`
+	Size   int `json:"size"`
+	Total  int `json:"total"`
+}
+
+func newListResponse[T any](data []T, page store.Page, total int) listResponse[T] {
+	if data == nil {
+		data = []T{}
+	}
+	return listResponse[T]{Data: data, Meta: metaPage{Page: pageMeta{Number: page.Number, Size: page.Size, Total: total}}}
+}
+
+func queryViolation(field, rule, reason string) core.Violation {
+	return core.Violation{Field: field, Rule: rule, Reason: reason, Source: "query"}
+}
+
+// parsePage reads page[size] (default 10, at most 100) and page[number] (default 1).
+func parsePage(q url.Values) (store.Page, []core.Violation) {
+	page := store.Page{Size: defaultPageSize, Number: 1}
+	var vs []core.Violation
+	read := func(name string, dst *int, max int) {
+		s := q.Get(name)
+		if s == "" {
+			return
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			vs = append(vs, queryViolation(name, "is_number", fmt.Sprintf("%q must be a number", name)))
+			return
+		}
+		if n < 1 {
+			v := queryViolation(name, "min", fmt.Sprintf("%q must be at least 1", name))
+			one := 1
+			v.Minimum = &one
+			vs = append(vs, v)
+			return
+		}
+		if max > 0 && n > max {
+			v := queryViolation(name, "max", fmt.Sprintf("%q must be at most %d", name, max))
+			v.Maximum = &max
+			vs = append(vs, v)
+			return
+		}
+		*dst = n
+	}
+	read("page[size]", &page.Size, maxPageSize)
+	read("page[number]", &page.Number, 0)
+	return page, vs
+}
+
+var filterKey = regexp.MustCompile(`^filter\[([a-z_]+)\](?:\[([a-z]+)\])?$`)
+
+var textOps = []string{store.OpEq, store.OpNeq, store.OpOeq, store.OpContains, store.OpOcontains}
+
+// parseTextFilters reads filter[field]=v (meaning eq) and filter[field][op]=v for the given
+// fields. Filters on other fields are rejected rather than silently ignored.
+func parseTextFilters(q url.Values, fields ...string) (map[string]store.TextFilter, []core.Violation) {
+	out := map[string]store.TextFilter{}
+	var vs []core.Violation
+	for key, values := range q {
+		m := filterKey.FindStringSubmatch(key)
+		if m == nil {
+			if len(key) >= 6 && key[:6] == "filter" {
+				vs = append(vs, queryViolation(key, "invalid", "filters are written filter[<field>] or filter[<field>][<operator>]"))
+			}
+			continue
+		}
+		name, op := m[1], m[2]
+		if !contains(fields, name) {
+			v := queryViolation(key, "enum", fmt.Sprintf("filtering by %q is not supported", name))
+			v.Choices = fields
+			vs = append(vs, v)
+			continue
+		}
+		if op == "" {
+			op = store.OpEq
+		}
+		if !contains(textOps, op) {
+			v := queryViolation(key, "enum", fmt.Sprintf("operator %q is not supported", op))
+			v.Choices = textOps
+			vs = append(vs, v)
+			continue
+		}
+		out[name] = store.TextFilter{Op: op, Value: values[0]}
+	}
+	return out, vs
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// listParams reads pagination and filters of a list request, failing with a 400 on bad values.
+func listParams(r *http.Request, filterFields ...string) (store.Page, map[string]store.TextFilter, error) {
+	q := r.URL.Query()
+	page, vs := parsePage(q)
+	filters, fvs := parseTextFilters(q, filterFields...)
+	vs = append(vs, fvs...)
+	if len(vs) > 0 {
+		return page, nil, core.Invalid(vs...)
+	}
+	return page, filters, nil
+}

@@ -1,0 +1,180 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+)
+
+const strategyColumns = `id, region, name, display_name, strategy_type, config, labels, principals_enabled,
+	owner_portal_id, created_at, updated_at`
+
+// AuthStrategyFilter restricts a strategy list; zero fields do not filter.
+type AuthStrategyFilter struct {
+	Name         TextFilter
+	DisplayName  TextFilter
+	StrategyType TextFilter
+}
+
+// InsertAuthStrategy stores a new application auth strategy.
+func (t *Tx) InsertAuthStrategy(ctx context.Context, s core.AuthStrategy) error {
+	config, labels, err := strategyJSON(s)
+	if err != nil {
+		return err
+	}
+	_, err = t.q.ExecContext(ctx, `INSERT INTO auth_strategies (`+strategyColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		s.ID, s.Region, s.Name, s.DisplayName, s.StrategyType, config, labels, s.PrincipalsEnabled,
+		s.OwnerPortalID, formatTime(s.CreatedAt), formatTime(s.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: insert auth strategy: %w", err)
+	}
+	return nil
+}
+
+// UpdateAuthStrategy overwrites the mutable fields of a stored strategy.
+func (t *Tx) UpdateAuthStrategy(ctx context.Context, s core.AuthStrategy) error {
+	config, labels, err := strategyJSON(s)
+	if err != nil {
+		return err
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE auth_strategies SET name = $1, display_name = $2, config = $3,
+		labels = $4, principals_enabled = $5, updated_at = $6 WHERE region = $7 AND id = $8`,
+		s.Name, s.DisplayName, config, labels, s.PrincipalsEnabled, formatTime(s.UpdatedAt), s.Region, s.ID)
+	if err != nil {
+		return fmt.Errorf("store: update auth strategy: %w", err)
+	}
+	return expectOne(res)
+}
+
+// GetAuthStrategy returns the strategy with id in region, or ErrNotFound.
+func (t *Tx) GetAuthStrategy(ctx context.Context, region, id string) (core.AuthStrategy, error) {
+	row := t.q.QueryRowContext(ctx, `SELECT `+strategyColumns+` FROM auth_strategies WHERE region = $1 AND id = $2`, region, id)
+	s, err := scanStrategy(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.AuthStrategy{}, ErrNotFound
+	}
+	return s, err
+}
+
+// ListAuthStrategies returns one page of the region's strategies in creation order, and the total count.
+func (t *Tx) ListAuthStrategies(ctx context.Context, region string, f AuthStrategyFilter, page Page) ([]core.AuthStrategy, int, error) {
+	w := &where{}
+	w.add("region = " + w.arg(region))
+	w.text("name", f.Name)
+	w.text("display_name", f.DisplayName)
+	w.text("strategy_type", f.StrategyType)
+	var total int
+	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM auth_strategies WHERE `+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count auth strategies: %w", err)
+	}
+	q := `SELECT ` + strategyColumns + ` FROM auth_strategies WHERE ` + w.String() +
+		` ORDER BY created_at, id LIMIT ` + w.arg(page.Size) + ` OFFSET ` + w.arg(page.offset())
+	rows, err := t.q.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list auth strategies: %w", err)
+	}
+	defer rows.Close()
+	var out []core.AuthStrategy
+	for rows.Next() {
+		s, err := scanStrategy(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, s)
+	}
+	return out, total, rows.Err()
+}
+
+// DeleteAuthStrategy removes a strategy of the region.
+func (t *Tx) DeleteAuthStrategy(ctx context.Context, region, id string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM auth_strategies WHERE region = $1 AND id = $2`, region, id)
+	if err != nil {
+		return fmt.Errorf("store: delete auth strategy: %w", err)
+	}
+	return expectOne(res)
+}
+
+// AuthStrategiesOwnedByPortal lists the ids of the strategies the portal created as its default.
+func (t *Tx) AuthStrategiesOwnedByPortal(ctx context.Context, region, portalID string) ([]string, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT id FROM auth_strategies WHERE region = $1 AND owner_portal_id = $2`, region, portalID)
+	if err != nil {
+		return nil, fmt.Errorf("store: strategies owned by portal: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// CountAuthStrategyPublications returns how many API publications use the strategy. No
+// publication table exists yet, so the count is always 0; the query belongs here once API
+// publications are stored.
+func (t *Tx) CountAuthStrategyPublications(ctx context.Context, region, strategyID string) (int, error) {
+	return 0, nil
+}
+
+func strategyJSON(s core.AuthStrategy) (config, labels string, err error) {
+	var cfg any = s.KeyAuth
+	if s.StrategyType == core.StrategyOpenIDConnect {
+		cfg = s.OpenIDConnect
+	}
+	c, err := json.Marshal(cfg)
+	if err != nil {
+		return "", "", err
+	}
+	l, err := json.Marshal(s.Labels)
+	if err != nil {
+		return "", "", err
+	}
+	return string(c), string(l), nil
+}
+
+func scanStrategy(sc scanner) (core.AuthStrategy, error) {
+	var (
+		s                      core.AuthStrategy
+		config, labels, ca, ua string
+		owner                  sql.NullString
+	)
+	err := sc.Scan(&s.ID, &s.Region, &s.Name, &s.DisplayName, &s.StrategyType, &config, &labels,
+		&s.PrincipalsEnabled, &owner, &ca, &ua)
+	if err != nil {
+		return s, err
+	}
+	if owner.Valid {
+		s.OwnerPortalID = &owner.String
+	}
+	switch s.StrategyType {
+	case core.StrategyOpenIDConnect:
+		// Numbers stay json.Number so that pass-through values come back exactly as given.
+		d := json.NewDecoder(bytes.NewReader([]byte(config)))
+		d.UseNumber()
+		err = d.Decode(&s.OpenIDConnect)
+	default:
+		err = json.Unmarshal([]byte(config), &s.KeyAuth)
+	}
+	if err != nil {
+		return s, fmt.Errorf("store: auth strategy %s config: %w", s.ID, err)
+	}
+	if err := json.Unmarshal([]byte(labels), &s.Labels); err != nil {
+		return s, fmt.Errorf("store: auth strategy %s labels: %w", s.ID, err)
+	}
+	if s.CreatedAt, err = parseTime(ca); err != nil {
+		return s, err
+	}
+	if s.UpdatedAt, err = parseTime(ua); err != nil {
+		return s, err
+	}
+	return s, nil
+}

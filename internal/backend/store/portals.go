@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+)
+
+const portalColumns = `id, region, name, display_name, description, authentication_enabled, rbac_enabled,
+	sipr_enabled, default_api_visibility, default_page_visibility, default_application_auth_strategy_id,
+	auto_approve_developers, auto_approve_applications, notifications_pii_enabled, labels,
+	default_domain, created_at, updated_at`
+
+// PortalFilter restricts a portal list; zero fields do not filter.
+type PortalFilter struct {
+	Name TextFilter
+}
+
+// InsertPortal stores a new portal.
+func (t *Tx) InsertPortal(ctx context.Context, p core.Portal) error {
+	labels, err := json.Marshal(p.Labels)
+	if err != nil {
+		return err
+	}
+	_, err = t.q.ExecContext(ctx, `INSERT INTO portals (`+portalColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		p.ID, p.Region, p.Name, p.DisplayName, p.Description, p.AuthenticationEnabled, p.RBACEnabled,
+		p.SIPREnabled, p.DefaultAPIVisibility, p.DefaultPageVisibility, p.DefaultApplicationAuthStrategyID,
+		p.AutoApproveDevelopers, p.AutoApproveApplications, p.NotificationsDeveloperPIIVisibilityEnabled,
+		string(labels), p.DefaultDomain, formatTime(p.CreatedAt), formatTime(p.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: insert portal: %w", err)
+	}
+	return nil
+}
+
+// UpdatePortal overwrites the mutable fields of a stored portal.
+func (t *Tx) UpdatePortal(ctx context.Context, p core.Portal) error {
+	labels, err := json.Marshal(p.Labels)
+	if err != nil {
+		return err
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE portals SET name = $1, display_name = $2, description = $3,
+		authentication_enabled = $4, rbac_enabled = $5, sipr_enabled = $6, default_api_visibility = $7,
+		default_page_visibility = $8, default_application_auth_strategy_id = $9, auto_approve_developers = $10,
+		auto_approve_applications = $11, notifications_pii_enabled = $12, labels = $13, updated_at = $14
+		WHERE region = $15 AND id = $16`,
+		p.Name, p.DisplayName, p.Description, p.AuthenticationEnabled, p.RBACEnabled, p.SIPREnabled,
+		p.DefaultAPIVisibility, p.DefaultPageVisibility, p.DefaultApplicationAuthStrategyID,
+		p.AutoApproveDevelopers, p.AutoApproveApplications, p.NotificationsDeveloperPIIVisibilityEnabled,
+		string(labels), formatTime(p.UpdatedAt), p.Region, p.ID)
+	if err != nil {
+		return fmt.Errorf("store: update portal: %w", err)
+	}
+	return expectOne(res)
+}
+
+// GetPortal returns the portal with id in region, or ErrNotFound.
+func (t *Tx) GetPortal(ctx context.Context, region, id string) (core.Portal, error) {
+	row := t.q.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE region = $1 AND id = $2`, region, id)
+	p, err := scanPortal(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.Portal{}, ErrNotFound
+	}
+	return p, err
+}
+
+// PortalNameTaken reports whether another portal of the region (not exceptID) has this name.
+func (t *Tx) PortalNameTaken(ctx context.Context, region, name, exceptID string) (bool, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM portals WHERE region = $1 AND name = $2 AND id <> $3`,
+		region, name, exceptID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: check portal name: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ListPortals returns one page of the region's portals in creation order, and the total count.
+func (t *Tx) ListPortals(ctx context.Context, region string, f PortalFilter, page Page) ([]core.Portal, int, error) {
+	w := &where{}
+	w.add("region = " + w.arg(region))
+	w.text("name", f.Name)
+	var total int
+	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM portals WHERE `+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count portals: %w", err)
+	}
+	q := `SELECT ` + portalColumns + ` FROM portals WHERE ` + w.String() +
+		` ORDER BY created_at, id LIMIT ` + w.arg(page.Size) + ` OFFSET ` + w.arg(page.offset())
+	rows, err := t.q.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list portals: %w", err)
+	}
+	defer rows.Close()
+	var out []core.Portal
+	for rows.Next() {
+		p, err := scanPortal(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// DeletePortal removes a portal and, through the schema, its authentication settings.
+func (t *Tx) DeletePortal(ctx context.Context, region, id string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM portals WHERE region = $1 AND id = $2`, region, id)
+	if err != nil {
+		return fmt.Errorf("store: delete portal: %w", err)
+	}
+	return expectOne(res)
+}
+
+// CountPortalPublications returns how many APIs are published to the portal. No publication
+// table exists yet, so nothing can be published and the count is always 0; the query belongs
+// here once API publications are stored.
+func (t *Tx) CountPortalPublications(ctx context.Context, region, portalID string) (int, error) {
+	return 0, nil
+}
+
+// PortalRef names a portal in messages about its relations.
+type PortalRef struct {
+	ID   string
+	Name string
+}
+
+// PortalsUsingAuthStrategy lists the portals of the region whose default strategy is strategyID.
+func (t *Tx) PortalsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]PortalRef, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT id, name FROM portals
+		WHERE region = $1 AND default_application_auth_strategy_id = $2 ORDER BY created_at, id`, region, strategyID)
+	if err != nil {
+		return nil, fmt.Errorf("store: portals using strategy: %w", err)
+	}
+	defer rows.Close()
+	var out []PortalRef
+	for rows.Next() {
+		var r PortalRef
+		if err := rows.Scan(&r.ID, &r.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanPortal(s scanner) (core.Portal, error) {
+	var (
+		p                  core.Portal
+		description, strat sql.NullString
+		labels, ca, ua     string
+	)
+	err := s.Scan(&p.ID, &p.Region, &p.Name, &p.DisplayName, &description, &p.AuthenticationEnabled,
+		&p.RBACEnabled, &p.SIPREnabled, &p.DefaultAPIVisibility, &p.DefaultPageVisibility, &strat,
+		&p.AutoApproveDevelopers, &p.AutoApproveApplications, &p.NotificationsDeveloperPIIVisibilityEnabled,
+		&labels, &p.DefaultDomain, &ca, &ua)
+	if err != nil {
+		return core.Portal{}, err
+	}
+	if description.Valid {
+		p.Description = &description.String
+	}
+	if strat.Valid {
+		p.DefaultApplicationAuthStrategyID = &strat.String
+	}
+	if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
+		return core.Portal{}, fmt.Errorf("store: portal %s labels: %w", p.ID, err)
+	}
+	if p.CreatedAt, err = parseTime(ca); err != nil {
+		return core.Portal{}, err
+	}
+	if p.UpdatedAt, err = parseTime(ua); err != nil {
+		return core.Portal{}, err
+	}
+	return p, nil
+}
+
+func expectOne(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"crypto/subtle"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// bootstrapTokenID names the admin token configured at start; each start replaces it.
+const bootstrapTokenID = "bootstrap"
+
+// PutBootstrapAdminToken stores the hash of the token configured at start, replacing the previous one.
+func (t *Tx) PutBootstrapAdminToken(ctx context.Context, hash string) error {
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM admin_tokens WHERE id = $1 OR token_hash = $2`, bootstrapTokenID, hash); err != nil {
+		return fmt.Errorf("store: replace bootstrap token: %w", err)
+	}
+	if _, err := t.q.ExecContext(ctx, `INSERT INTO admin_tokens (id, token_hash, created_at) VALUES ($1, $2, $3)`,
+		bootstrapTokenID, hash, formatTime(time.Now())); err != nil {
+		return fmt.Errorf("store: insert bootstrap token: %w", err)
+	}
+	return nil
+}
+
+// AdminTokenValid reports whether a token with this hash exists. The final comparison is in
+// constant time so that the answer does not depend on how much of the hash matched.
+func (t *Tx) AdminTokenValid(ctx context.Context, hash string) (bool, error) {
+	var stored string
+	err := t.q.QueryRowContext(ctx, `SELECT token_hash FROM admin_tokens WHERE token_hash = $1`, hash).Scan(&stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: look up admin token: %w", err)
+	}
+	return subtle.ConstantTimeCompare([]byte(stored), []byte(hash)) == 1, nil
+}
