@@ -1,0 +1,214 @@
+package backend_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
+)
+
+const testToken = "spat_0123456789abcdefghijABCDEFGHIJ0123456789"
+
+// testServer is the real backend behind httptest on loopback, with its own database file.
+type testServer struct {
+	t      *testing.T
+	url    string
+	dbPath string
+	srv    *backend.Server
+	http   *httptest.Server
+}
+
+// startServer starts the backend on dbPath (a new temp file when empty). When the Konnect
+// documents are available every response is also checked against them.
+func startServer(t *testing.T, dbPath string) *testServer {
+	t.Helper()
+	if dbPath == "" {
+		dbPath = filepath.Join(t.TempDir(), "devportal.db")
+	}
+	srv, err := backend.New(context.Background(), backend.Config{DBPath: dbPath, AdminToken: testToken})
+	if err != nil {
+		t.Fatalf("backend.New: %v", err)
+	}
+	var h http.Handler = srv.Handler()
+	if dir, err := conformance.SpecsDir(); err == nil {
+		specs, err := conformance.LoadCached(dir)
+		if err != nil {
+			t.Fatalf("loading Konnect documents: %v", err)
+		}
+		var rec *conformance.Recorder
+		h, rec = conformance.Middleware(specs, h)
+		t.Cleanup(func() { reportConformance(t, rec) })
+	}
+	hs := httptest.NewServer(h)
+	ts := &testServer{t: t, url: hs.URL, dbPath: dbPath, srv: srv, http: hs}
+	t.Cleanup(ts.stop)
+	return ts
+}
+
+// undocumentedStatuses are statuses the backend answers on purpose although the Konnect
+// documents do not list them for the operation; docs/backend.md describes each.
+var undocumentedStatuses = []undocumentedStatus{
+	{http.MethodPost, regexp.MustCompile(`/v3/portals$`), http.StatusConflict},               // name taken
+	{http.MethodDelete, regexp.MustCompile(`/v3/portals/[^/]+$`), http.StatusBadRequest},     // bad force value
+	{http.MethodDelete, regexp.MustCompile(`/v3/portals/[^/]+$`), http.StatusConflict},       // APIs still published
+	{http.MethodGet, regexp.MustCompile(`/authentication-settings$`), http.StatusNotFound},   // unknown portal
+	{http.MethodPatch, regexp.MustCompile(`/authentication-settings$`), http.StatusNotFound}, // unknown portal
+}
+
+// undocumentedStatus is a status answered on purpose for requests matching method and path.
+type undocumentedStatus struct {
+	method string
+	path   *regexp.Regexp
+	status int
+}
+
+// reportConformance fails t for every response that breaks the Konnect documents, except the
+// deliberate undocumented statuses.
+func reportConformance(t *testing.T, rec *conformance.Recorder) {
+	t.Helper()
+	for _, v := range rec.Violations() {
+		if !slices.ContainsFunc(undocumentedStatuses, func(u undocumentedStatus) bool {
+			return u.method == v.Method && u.status == v.Status && u.path.MatchString(v.Path) &&
+				strings.Contains(v.Err.Error(), "status is not supported")
+		}) {
+			t.Errorf("response does not conform to the Konnect documents: %v", v)
+		}
+	}
+}
+
+// stop closes the HTTP server and the database; it is safe to call twice.
+func (ts *testServer) stop() {
+	if ts.http == nil {
+		return
+	}
+	ts.http.Close()
+	if err := ts.srv.Close(); err != nil {
+		ts.t.Errorf("closing backend: %v", err)
+	}
+	ts.http = nil
+}
+
+// response is a decoded reply.
+type response struct {
+	status int
+	header http.Header
+	raw    []byte
+	body   map[string]any
+}
+
+// do sends body (a JSON string, or "" for none) with the admin token and JSON content type.
+func (ts *testServer) do(method, path, body string) response {
+	ts.t.Helper()
+	return ts.doWith(method, path, body, map[string]string{
+		"Authorization": "Bearer " + testToken,
+		"Content-Type":  "application/json",
+	})
+}
+
+func (ts *testServer) doWith(method, path, body string, headers map[string]string) response {
+	ts.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, ts.url+path, rd)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	r := response{status: res.StatusCode, header: res.Header, raw: raw}
+	if len(bytes.TrimSpace(raw)) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &r.body); err != nil {
+			ts.t.Fatalf("%s %s: body is not JSON: %v\n%s", method, path, err, raw)
+		}
+	}
+	return r
+}
+
+// must fails the test unless the reply has the wanted status, and returns its body.
+func (r response) must(t *testing.T, status int) map[string]any {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body: %s", r.status, status, r.raw)
+	}
+	return r.body
+}
+
+// problem checks a problem+json reply and returns its body.
+func (r response) problem(t *testing.T, status int) map[string]any {
+	t.Helper()
+	b := r.must(t, status)
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("Content-Type %q, want application/problem+json", ct)
+	}
+	if b["status"] != float64(status) {
+		t.Errorf("problem status %v, want %d", b["status"], status)
+	}
+	for _, k := range []string{"title", "instance", "detail"} {
+		if s, _ := b[k].(string); s == "" {
+			t.Errorf("problem has no %s: %s", k, r.raw)
+		}
+	}
+	if inst, _ := b["instance"].(string); !strings.HasPrefix(inst, "kong:trace:") {
+		t.Errorf("instance %q does not start with kong:trace:", inst)
+	}
+	return b
+}
+
+// invalidParam returns the invalid_parameters item for field of a 400 reply, failing when absent
+// or when its rule differs.
+func (r response) invalidParam(t *testing.T, field, rule string) map[string]any {
+	t.Helper()
+	b := r.problem(t, http.StatusBadRequest)
+	items, _ := b["invalid_parameters"].([]any)
+	for _, it := range items {
+		m := it.(map[string]any)
+		if m["field"] == field {
+			if m["rule"] != rule {
+				t.Errorf("field %s: rule %v, want %s (reason %v)", field, m["rule"], rule, m["reason"])
+			}
+			if s, _ := m["reason"].(string); s == "" {
+				t.Errorf("field %s has no reason", field)
+			}
+			return m
+		}
+	}
+	t.Fatalf("no invalid parameter %q in %s", field, r.raw)
+	return nil
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+// createPortal creates a portal in the region path prefix ("" for the default) and returns it.
+func (ts *testServer) createPortal(prefix, body string) map[string]any {
+	ts.t.Helper()
+	return ts.do(http.MethodPost, prefix+"/v3/portals", body).must(ts.t, http.StatusCreated)
+}
+
+func (ts *testServer) createKeyAuthStrategy(prefix, name string) map[string]any {
+	ts.t.Helper()
+	return ts.do(http.MethodPost, prefix+"/v2/application-auth-strategies",
+		`{"name":"`+name+`","display_name":"Keys","strategy_type":"key_auth","configs":{"key-auth":{"key_names":["x-key"]}}}`).
+		must(ts.t, http.StatusCreated)
+}
