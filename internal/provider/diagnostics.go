@@ -1,0 +1,43 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+)
+
+// addAPIError reports a failed API call: summary says what failed, detail
+// names the object and carries the server's explanation.
+func addAPIError(diags *diag.Diagnostics, summary, object string, err error) {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		diags.AddError(summary, fmt.Sprintf("%s: %s", object, err))
+		return
+	}
+	detail := fmt.Sprintf("%s: the server answered %d: %s", object, apiErr.StatusCode, apiErr.DetailText())
+	switch apiErr.StatusCode {
+	case 401, 403:
+		detail += "\n\nCheck that the provider token is valid and allowed to manage this object."
+	case 409:
+		detail += "\n\nAnother object uses or conflicts with this one; change or remove that object first."
+	}
+	diags.AddError(summary, detail)
+}
+
+// providerClient extracts the API client handed over by the provider.
+func providerClient(data any, diags *diag.Diagnostics) *client.Client {
+	if data == nil {
+		// The framework calls Configure before the provider is configured, too.
+		return nil
+	}
+	c, ok := data.(*client.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *client.Client, got %T. Please report this issue to the provider developers.", data))
+		return nil
+	}
+	return c
+}

@@ -1,0 +1,116 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+)
+
+var (
+	_ validator.String = serverURLValidator{}
+	_ validator.String = durationValidator{}
+	_ validator.String = uuidValidator{}
+	_ validator.String = jsonObjectValidator{}
+)
+
+// serverURLValidator checks a server URL and its {region} placeholder.
+type serverURLValidator struct{}
+
+func (serverURLValidator) Description(context.Context) string {
+	return "must be an http or https URL whose only placeholder is {region}"
+}
+
+func (v serverURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (serverURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := client.ResolveServerURL(req.ConfigValue.ValueString(), client.DefaultRegion); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid server URL", err.Error()+".")
+	}
+}
+
+// durationValidator checks a positive Go duration string.
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return `must be a positive duration such as "30s" or "2m"`
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseTimeout(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", err.Error()+".")
+	}
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// uuidValidator checks that a string is a UUID, or empty when allowEmpty is set.
+type uuidValidator struct {
+	allowEmpty bool
+}
+
+func (v uuidValidator) Description(context.Context) string {
+	if v.allowEmpty {
+		return "must be a UUID or the empty string"
+	}
+	return "must be a UUID"
+}
+
+func (v uuidValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v uuidValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if (s == "" && v.allowEmpty) || uuidPattern.MatchString(s) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID",
+		fmt.Sprintf("%q is not valid: the value %s.", s, v.Description(ctx)))
+}
+
+// jsonObjectValidator checks that a string holds a JSON object without the given keys.
+type jsonObjectValidator struct {
+	reserved []string
+}
+
+func (v jsonObjectValidator) Description(context.Context) string {
+	return "must be a JSON object"
+}
+
+func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v jsonObjectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &obj); err != nil || obj == nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON object",
+			"The value must be a JSON object such as jsonencode({ audience = [\"api\"] }).")
+		return
+	}
+	for _, k := range v.reserved {
+		if _, ok := obj[k]; ok {
+			resp.Diagnostics.AddAttributeError(req.Path, "Reserved property",
+				fmt.Sprintf("Set %q through its own attribute, not in this JSON object.", k))
+		}
+	}
+}
