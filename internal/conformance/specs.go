@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -39,13 +40,14 @@ var uuidFormat = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 
 // Specs holds the loaded Konnect documents, indexed for routing. It is safe for concurrent use.
 type Specs struct {
-	templates map[area][]template
+	templates  map[area][]template
+	allowances map[*openapi3.Operation][]allowance
 }
 
 // Load reads the five Konnect documents from dir. The documents are used as published: examples
 // are not validated (several do not match their own schemas) and external references are refused.
 func Load(dir string) (*Specs, error) {
-	s := &Specs{templates: map[area][]template{}}
+	s := &Specs{templates: map[area][]template{}, allowances: map[*openapi3.Operation][]allowance{}}
 	for _, d := range documents {
 		path := filepath.Join(dir, d.file)
 		loader := openapi3.NewLoader()
@@ -57,6 +59,11 @@ func Load(dir string) (*Specs, error) {
 		if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation()); err != nil {
 			return nil, fmt.Errorf("validating %s: %w", path, err)
 		}
+		as, err := allow(doc, d.file)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(s.allowances, as)
 		for p, item := range doc.Paths.Map() {
 			s.templates[d.area] = append(s.templates[d.area], newTemplate(doc, p, item))
 		}
@@ -74,6 +81,7 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 	if err != nil {
 		return err
 	}
+	route.Operation = withAllowances(route.Spec, route.Operation, s.allowances[route.Operation], req)
 	req = req.Clone(req.Context())
 	req.Body = io.NopCloser(bytes.NewReader(reqBody))
 

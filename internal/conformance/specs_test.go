@@ -14,6 +14,7 @@ const (
 	portalID   = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 	validBody  = `{"id":"` + portalID + `","name":"dev","display_name":"Dev","description":null,"authentication_enabled":true,"rbac_enabled":false,"sipr_enabled":false,"default_api_visibility":"private","default_page_visibility":"private","default_application_auth_strategy_id":null,"auto_approve_developers":false,"auto_approve_applications":false,"default_domain":"dev.example.com","canonical_domain":"dev.example.com","labels":{},"created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z"}`
 	problemNF  = `{"status":404,"title":"Not Found","instance":"kong:trace:1","detail":"portal not found"}`
+	badRequest = `{"status":400,"title":"Invalid Request","instance":"kong:trace:2","detail":"bad force","invalid_parameters":[{"field":"force","rule":"invalid","reason":"must be true or false","source":"query"}]}`
 	problemCT  = "application/problem+json"
 	jsonCT     = "application/json"
 	portalPath = "/eu/v3/portals/" + portalID
@@ -55,6 +56,17 @@ func TestCheckExchange(t *testing.T) {
 		{"list conforms", "GET", "/v3/portals", 200, jsonCT,
 			`{"data":[` + validBody + `],"meta":{"page":{"number":1,"size":10,"total":1}}}`, ""},
 		{"list without meta", "GET", "/v3/portals", 200, jsonCT, `{"data":[]}`, `property "meta" is missing`},
+		// Allowances: the added status is accepted only with a body the named response allows,
+		// and only for the requests it applies to.
+		{"allowed 404 of auth settings", "GET", portalPath + "/authentication-settings", 404, problemCT, problemNF, ""},
+		{"allowed 404 still validated", "PATCH", portalPath + "/authentication-settings", 404, problemCT,
+			strings.Replace(problemNF, `"detail":"portal not found"`, `"detail":7`, 1), "#/components/responses/NotFound"},
+		{"allowed 400 for invalid force", "DELETE", portalPath + "?force=yes", 400, problemCT, badRequest, ""},
+		{"400 without invalid force", "DELETE", portalPath + "?force=true", 400, problemCT, badRequest, "status is not supported"},
+		{"allowed 409 on portal delete", "DELETE", portalPath, 409, problemCT,
+			strings.Replace(problemNF, `"status":404`, `"status":409`, 1), ""},
+		{"409 on portal create is not allowed", "POST", "/v3/portals", 409, problemCT,
+			strings.Replace(problemNF, `"status":404`, `"status":409`, 1), "status is not supported"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

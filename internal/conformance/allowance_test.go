@@ -1,0 +1,57 @@
+package conformance
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// docWith returns a document whose delete-portal operation documents the given statuses.
+func docWith(statuses ...string) *openapi3.T {
+	responses := openapi3.NewResponses()
+	for _, s := range statuses {
+		responses.Set(s, &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(s)})
+	}
+	paths := openapi3.NewPaths()
+	paths.Set("/portals/{portalId}", &openapi3.PathItem{Delete: &openapi3.Operation{OperationID: "delete-portal", Responses: responses}})
+	return &openapi3.T{
+		Paths: paths,
+		Components: &openapi3.Components{Responses: openapi3.ResponseBodies{
+			"Conflict":   {Value: openapi3.NewResponse().WithDescription("Conflict")},
+			"BadRequest": {Value: openapi3.NewResponse().WithDescription("Bad Request")},
+			"NotFound":   {Value: openapi3.NewResponse().WithDescription("Not Found")},
+		}},
+	}
+}
+
+func TestAllowRefusesStaleAllowances(t *testing.T) {
+	const file = "portal-management-v3.yaml"
+	if _, err := allow(docWith("204", "404"), file); err == nil || !strings.Contains(err.Error(), "get-portal-authentication-settings") {
+		t.Errorf("missing operation: got %v, want an error naming it", err)
+	}
+
+	doc := docWith("204", "404", "409")
+	paths := doc.Paths
+	for _, id := range []string{"get-portal-authentication-settings", "update-portal-authentication-settings"} {
+		paths.Set("/"+id, &openapi3.PathItem{Get: &openapi3.Operation{OperationID: id, Responses: openapi3.NewResponses()}})
+	}
+	if _, err := allow(doc, file); err == nil || !strings.Contains(err.Error(), "now documents 409") {
+		t.Errorf("documented status: got %v, want an error asking to remove the allowance", err)
+	}
+
+	doc = docWith("204", "404")
+	for _, id := range []string{"get-portal-authentication-settings", "update-portal-authentication-settings"} {
+		doc.Paths.Set("/"+id, &openapi3.PathItem{Get: &openapi3.Operation{OperationID: id, Responses: openapi3.NewResponses()}})
+	}
+	got, err := allow(doc, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(got); n != 3 {
+		t.Errorf("allowances for %d operations, want 3", n)
+	}
+	if got, err := allow(doc, "dev-portal-v3.yaml"); err != nil || len(got) != 0 {
+		t.Errorf("other document: got %v, %v; want none", got, err)
+	}
+}
