@@ -1,0 +1,81 @@
+-- Self-service: developers with their one-time tokens, sessions and failed logins; applications
+-- and their API keys. Secrets (passwords, tokens, keys) are stored only as hashes.
+
+CREATE TABLE developers (
+    id             TEXT PRIMARY KEY,
+    region         TEXT NOT NULL,
+    portal_id      TEXT NOT NULL REFERENCES portals (id) ON DELETE CASCADE,
+    email          TEXT NOT NULL,
+    full_name      TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    password_hash  TEXT,
+    email_verified INTEGER NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (portal_id, email)
+);
+
+CREATE INDEX developers_portal_order ON developers (region, portal_id, created_at, id);
+
+-- Verification and password-reset tokens, each usable once.
+CREATE TABLE developer_tokens (
+    token_hash   TEXT PRIMARY KEY,
+    developer_id TEXT NOT NULL REFERENCES developers (id) ON DELETE CASCADE,
+    purpose      TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
+
+CREATE INDEX developer_tokens_developer ON developer_tokens (developer_id);
+
+CREATE TABLE developer_sessions (
+    token_hash   TEXT PRIMARY KEY,
+    developer_id TEXT NOT NULL REFERENCES developers (id) ON DELETE CASCADE,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
+
+CREATE INDEX developer_sessions_developer ON developer_sessions (developer_id);
+
+-- Failed logins per portal and normalised e-mail address, whether or not an account exists, so
+-- that throttling does not reveal which addresses have accounts.
+CREATE TABLE login_failures (
+    portal_id TEXT NOT NULL REFERENCES portals (id) ON DELETE CASCADE,
+    email     TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+);
+
+CREATE INDEX login_failures_account ON login_failures (portal_id, email, failed_at);
+
+-- auth_strategy_id has no foreign key: a strategy in use by applications may be deleted, and
+-- the applications then report it by id only.
+CREATE TABLE applications (
+    id               TEXT PRIMARY KEY,
+    region           TEXT NOT NULL,
+    portal_id        TEXT NOT NULL REFERENCES portals (id) ON DELETE CASCADE,
+    developer_id     TEXT NOT NULL REFERENCES developers (id) ON DELETE CASCADE,
+    name             TEXT NOT NULL,
+    description      TEXT,
+    auth_strategy_id TEXT NOT NULL,
+    client_id        TEXT NOT NULL,
+    labels           TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+
+CREATE INDEX applications_portal_order ON applications (region, portal_id, created_at, id);
+CREATE INDEX applications_developer ON applications (developer_id);
+
+CREATE TABLE api_keys (
+    id             TEXT PRIMARY KEY,
+    region         TEXT NOT NULL,
+    application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    display_name   TEXT NOT NULL,
+    key_hash       TEXT NOT NULL UNIQUE,
+    hint           TEXT NOT NULL,
+    -- developer: made through the portal; generated or supplied: issued by an administrator.
+    origin         TEXT NOT NULL,
+    expires_at     TEXT,
+    created_at     TEXT NOT NULL
+);
+
+CREATE INDEX api_keys_application ON api_keys (application_id, created_at, id);
