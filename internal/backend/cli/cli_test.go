@@ -1,0 +1,281 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// lines collects what Serve prints and hands each complete line to the test.
+type lines struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	all strings.Builder
+	ch  chan string
+}
+
+func newLines() *lines { return &lines{ch: make(chan string, 64)} }
+
+func (l *lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all.Write(p)
+	l.buf.Write(p)
+	for {
+		line, err := l.buf.ReadString('\n')
+		if err != nil {
+			l.buf.WriteString(line)
+			return len(p), nil
+		}
+		select {
+		case l.ch <- strings.TrimSuffix(line, "\n"):
+		default: // nobody waits for this stream; the full text stays in all
+		}
+	}
+}
+
+func (l *lines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.all.String()
+}
+
+// waitFor returns the first line starting with prefix, failing after a bounded wait.
+func (l *lines) waitFor(t *testing.T, prefix string) string {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case line := <-l.ch:
+			if strings.HasPrefix(line, prefix) {
+				return line
+			}
+		case <-timeout:
+			t.Fatalf("no line starting with %q; output so far:\n%s", prefix, l.String())
+		}
+	}
+}
+
+// running is one Serve call in the background.
+type running struct {
+	url    string
+	stdout *lines
+	stderr *lines
+	cancel context.CancelFunc
+	done   chan int
+}
+
+func start(t *testing.T, args ...string) *running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{stdout: newLines(), stderr: newLines(), cancel: cancel, done: make(chan int, 1)}
+	go func() { r.done <- Serve(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), r.stdout, r.stderr) }()
+	line := r.stdout.waitFor(t, "devportal backend listening on ")
+	r.url = strings.TrimPrefix(line, "devportal backend listening on ")
+	t.Cleanup(func() { r.stop(t) })
+	return r
+}
+
+// stop cancels Serve and returns its exit code; later calls return -1.
+func (r *running) stop(t *testing.T) int {
+	t.Helper()
+	if r.cancel == nil {
+		return -1
+	}
+	r.cancel()
+	r.cancel = nil
+	return r.wait(t)
+}
+
+func (r *running) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case code := <-r.done:
+		return code
+	case <-time.After(30 * time.Second):
+		t.Fatalf("Serve did not return; stderr:\n%s", r.stderr.String())
+		return -1
+	}
+}
+
+func get(t *testing.T, url, token string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestServeGeneratesTokenFile(t *testing.T) {
+	t.Setenv(TokenEnv, "")
+	os.Unsetenv(TokenEnv)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dp.db")
+	r := start(t, "--db", db)
+
+	tokenFile := filepath.Join(dir, "devportal-admin-token")
+	info, err := os.Stat(tokenFile)
+	if err != nil {
+		t.Fatalf("token file not created: %v", err)
+	}
+	if mode := info.Mode().Perm(); mode != 0o600 {
+		t.Errorf("token file mode %o, want 600", mode)
+	}
+	b, err := os.ReadFile(tokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(token, "spat_") {
+		t.Errorf("generated token %q has no spat_ prefix", token)
+	}
+	if !strings.Contains(r.stdout.String(), "admin token written to "+tokenFile) {
+		t.Errorf("stdout does not name the token file:\n%s", r.stdout.String())
+	}
+	if strings.Contains(r.stdout.String()+r.stderr.String(), token) {
+		t.Error("the token was printed")
+	}
+	if !strings.HasPrefix(r.url, "http://127.0.0.1:") || strings.HasSuffix(r.url, ":0") {
+		t.Errorf("printed address %q is not the chosen loopback port", r.url)
+	}
+
+	if code := get(t, r.url+"/healthz", ""); code != http.StatusOK {
+		t.Errorf("healthz: %d", code)
+	}
+	if code := get(t, r.url+"/v3/portals", token); code != http.StatusOK {
+		t.Errorf("list with the file token: %d", code)
+	}
+	if code := get(t, r.url+"/v3/portals", ""); code != http.StatusUnauthorized {
+		t.Errorf("list without token: %d", code)
+	}
+	if code := r.stop(t); code != 0 {
+		t.Fatalf("exit code %d after cancel; stderr:\n%s", code, r.stderr.String())
+	}
+
+	// The next start reads the same file.
+	r2 := start(t, "--db", db)
+	if code := get(t, r2.url+"/v3/portals", token); code != http.StatusOK {
+		t.Errorf("token from the existing file rejected: %d", code)
+	}
+	if strings.Contains(r2.stdout.String(), "admin token written") {
+		t.Error("an existing token file was rewritten")
+	}
+}
+
+func TestServeTokenFromEnvironment(t *testing.T) {
+	const token = "kpat_environmenttoken0123456789abcdef"
+	t.Setenv(TokenEnv, token)
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "tok")
+	r := start(t, "--db", filepath.Join(dir, "dp.db"), "--token-file", tokenFile, "--default-region", "eu")
+	if code := get(t, r.url+"/v3/portals", token); code != http.StatusOK {
+		t.Errorf("environment token rejected: %d", code)
+	}
+	if _, err := os.Stat(tokenFile); !os.IsNotExist(err) {
+		t.Errorf("token file written although the environment set the token (stat: %v)", err)
+	}
+}
+
+func TestServeSignalShutdownKeepsData(t *testing.T) {
+	const token = "spat_signaltoken0123456789abcdefghijkl"
+	t.Setenv(TokenEnv, token)
+	db := filepath.Join(t.TempDir(), "dp.db")
+	r := start(t, "--db", db)
+
+	req, _ := http.NewRequest(http.MethodPost, r.url+"/v3/portals", strings.NewReader(`{"name":"kept"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM; stderr:\n%s", code, r.stderr.String())
+	}
+	r.cancel = nil
+	if _, err := os.Stat(db + "-wal"); err == nil {
+		if info, _ := os.Stat(db + "-wal"); info.Size() != 0 {
+			t.Errorf("write-ahead log holds %d bytes after shutdown: not checkpointed", info.Size())
+		}
+	}
+
+	r2 := start(t, "--db", db)
+	req, _ = http.NewRequest(http.MethodGet, r2.url+"/v3/portals?filter[name]=kept", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `"total":1`) {
+		t.Errorf("portal lost across shutdown: %s", body)
+	}
+}
+
+func TestServeRejectsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		env  string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown region", "", []string{"--default-region", "mars"}, 2, "invalid --default-region"},
+		{"unknown flag", "", []string{"--port", "1"}, 2, "flag provided but not defined"},
+		{"extra argument", "", []string{"now"}, 2, "unexpected arguments"},
+		{"bad environment token", "secret", nil, 1, TokenEnv},
+		{"listen failure", "spat_listenfailure0123456789abcdefgh", []string{"--listen", "127.0.0.1:99999"}, 1, "listen on"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.env != "" {
+				t.Setenv(TokenEnv, tt.env)
+			}
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"--db", filepath.Join(dir, tt.name+".db")}, tt.args...)
+			if code := Serve(context.Background(), args, &stdout, &stderr); code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr does not mention %q:\n%s", tt.want, stderr.String())
+			}
+		})
+	}
+	t.Run("help", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		if code := Serve(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
+			t.Errorf("exit code %d", code)
+		}
+		if !strings.Contains(stderr.String(), "--token-file") && !strings.Contains(stderr.String(), "-token-file") {
+			t.Errorf("usage does not list flags:\n%s", stderr.String())
+		}
+	})
+}
