@@ -1,0 +1,135 @@
+// Package acctest runs the bundled backend in-process for acceptance tests
+// and hands the tests a provider factory, an API client and helpers.
+package acctest
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/provider"
+)
+
+// ProviderName is the local name of the provider in test configurations.
+const ProviderName = "devportal"
+
+// ProtoV6ProviderFactories serves the provider under test in-process.
+var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	ProviderName: providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// started is the backend shared by every test of one test binary.
+var started struct {
+	baseURL string // "http://127.0.0.1:PORT", no trailing slash
+	token   string
+}
+
+// Main starts one backend when TF_ACC is set, points the provider at it
+// through DEVPORTAL_SERVER_URL and DEVPORTAL_TOKEN, runs the tests and stops
+// it. Use it from TestMain: os.Exit(acctest.Main(m)).
+func Main(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" {
+		return m.Run()
+	}
+	stop, err := start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acctest: starting the backend:", err)
+		return 1
+	}
+	defer stop()
+	return m.Run()
+}
+
+func start() (func(), error) {
+	dir, err := os.MkdirTemp("", "devportal-acctest-")
+	if err != nil {
+		return nil, err
+	}
+	token := "spat_" + rand.Text() + rand.Text()
+	srv, err := backend.New(context.Background(), backend.Config{
+		DBPath:     filepath.Join(dir, "devportal.db"),
+		AdminToken: token,
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		srv.Close()
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	hs := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	hs.Start()
+
+	started.baseURL = hs.URL
+	started.token = token
+	os.Setenv(provider.EnvServerURL, ServerURL())
+	os.Setenv(provider.EnvToken, token)
+	os.Unsetenv(provider.EnvRegion)
+
+	return func() {
+		hs.Close()
+		srv.Close()
+		os.RemoveAll(dir)
+	}, nil
+}
+
+// PreCheck fails the test when the backend is not running.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	if started.baseURL == "" {
+		t.Fatal("the backend is not running: call acctest.Main from TestMain and set TF_ACC=1")
+	}
+}
+
+// ServerURL is the backend URL with a {region} placeholder.
+func ServerURL() string { return started.baseURL + "/" + client.RegionPlaceholder }
+
+// Token is the backend's admin token.
+func Token() string { return started.token }
+
+// Client returns an API client for the default region (us), for changes
+// made behind Terraform's back and for checks.
+func Client(t *testing.T) *client.Client { return RegionClient(t, client.DefaultRegion) }
+
+// RegionClient returns an API client for the given region.
+func RegionClient(t *testing.T, region string) *client.Client {
+	t.Helper()
+	PreCheck(t)
+	c, err := client.New(client.Config{
+		ServerURL: ServerURL(),
+		Region:    region,
+		Token:     started.token,
+		UserAgent: "terraform-provider-devportal/acctest",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// ProviderConfig returns a provider block for another region; the URL and
+// token still come from the environment.
+func ProviderConfig(region string) string {
+	return fmt.Sprintf("provider %q {\n  region = %q\n}\n", ProviderName, region)
+}
+
+// RandomName returns a name unique to one test run, such as "tf-acc-portal-k3j9x2mq".
+func RandomName(prefix string) string {
+	return "tf-acc-" + prefix + "-" + strings.ToLower(rand.Text()[:10])
+}
