@@ -195,9 +195,11 @@ func ManagedKeyAuthStrategyName(portalName string) string {
 // PortalDomainSuffix ends every default portal domain.
 const PortalDomainSuffix = "portal.localhost"
 
-// PortalDefaultDomain derives a portal's default domain: "<slug>-<first 8 id chars>.<region>.portal.localhost",
-// where slug is the lower-cased name with runs of other characters turned into one '-' and cut to
-// 40 characters ("portal" when nothing is left). The id part keeps domains unique across renames.
+// PortalDefaultDomain derives a portal's default domain,
+// "<slug>-<first 8 hex digits of the id>.<region>.portal.localhost". The slug keeps the name's
+// ASCII letters and digits in lower case, turns every run of other characters into one '-' and
+// is cut to 40 characters ("portal" when nothing is left). The id part keeps two portals from
+// sharing a domain once one is renamed to the other's former name.
 func PortalDefaultDomain(name, id, region string) string {
 	var b strings.Builder
 	dash := false
@@ -218,7 +220,7 @@ func PortalDefaultDomain(name, id, region string) string {
 	if slug == "" {
 		slug = "portal"
 	}
-	short := strings.ReplaceAll(id, "-", "")
+	short := strings.ToLower(strings.ReplaceAll(id, "-", ""))
 	if len(short) > 8 {
 		short = short[:8]
 	}

@@ -1,0 +1,21 @@
+package core
+
+import "testing"
+
+func TestPortalAuthSettingsInput(t *testing.T) {
+	s := DefaultPortalAuthSettings()
+	if !s.BasicAuthEnabled || s.OIDCAuthEnabled || s.KonnectMappingEnabled || s.IDPMappingEnabled {
+		t.Fatalf("defaults = %+v", s)
+	}
+	got := ApplyPortalAuthSettingsInput(s, PortalAuthSettingsInput{BasicAuthEnabled: Val(false), IDPMappingEnabled: Val(true)})
+	if got.BasicAuthEnabled || !got.IDPMappingEnabled || got.KonnectMappingEnabled {
+		t.Errorf("applied = %+v", got)
+	}
+	if vs := ValidatePortalAuthSettingsInput(PortalAuthSettingsInput{OIDCClaimMappings: Val(map[string]string{"name": "n", "groups": "g"})}); len(vs) != 0 {
+		t.Errorf("valid claim mappings rejected: %+v", vs)
+	}
+	vs := ValidatePortalAuthSettingsInput(PortalAuthSettingsInput{OIDCClaimMappings: Val(map[string]string{"role": "r"})})
+	if len(vs) != 1 || vs[0].Field != "oidc_claim_mappings.role" || vs[0].Rule != "unknown_property" {
+		t.Errorf("unknown claim mapping: %+v", vs)
+	}
+}

@@ -1,0 +1,107 @@
+package core
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func oidcConfig(extra string) map[string]any {
+	var m map[string]any
+	s := `{"issuer":"https://idp.example.com","credential_claim":["sub"],"scopes":["openid"],"auth_methods":["bearer"]` + extra + `}`
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func TestValidateAuthStrategyInput(t *testing.T) {
+	keyAuth := func(k KeyAuthInput) AuthStrategyInput {
+		return AuthStrategyInput{Name: Val("n"), DisplayName: Val("d"), StrategyType: Val(StrategyKeyAuth), KeyAuth: &k, ConfigsSet: true}
+	}
+	oidc := func(cfg map[string]any) AuthStrategyInput {
+		return AuthStrategyInput{Name: Val("n"), DisplayName: Val("d"), StrategyType: Val(StrategyOpenIDConnect), OpenIDConnect: cfg, ConfigsSet: true}
+	}
+	keyStrategy := &AuthStrategy{StrategyType: StrategyKeyAuth}
+	tests := []struct {
+		name    string
+		in      AuthStrategyInput
+		current *AuthStrategy
+		field   string
+		rule    string
+	}{
+		{"key auth minimal", keyAuth(KeyAuthInput{}), nil, "", ""},
+		{"key auth full", keyAuth(KeyAuthInput{KeyNames: Val([]string{"a", "b"}), TTL: Val(KeyAuthTTL{Value: 7, Unit: "weeks"})}), nil, "", ""},
+		{"missing name", AuthStrategyInput{DisplayName: Val("d"), StrategyType: Val(StrategyKeyAuth), KeyAuth: &KeyAuthInput{}, ConfigsSet: true}, nil, "name", "required"},
+		{"missing configs", AuthStrategyInput{Name: Val("n"), DisplayName: Val("d"), StrategyType: Val(StrategyKeyAuth)}, nil, "configs", "required"},
+		{"empty display name allowed", AuthStrategyInput{Name: Val("n"), DisplayName: Val(""), StrategyType: Val(StrategyKeyAuth), KeyAuth: &KeyAuthInput{}, ConfigsSet: true}, nil, "", ""},
+		{"name too long", AuthStrategyInput{Name: Val(strings.Repeat("n", 257)), DisplayName: Val("d"), StrategyType: Val(StrategyKeyAuth), KeyAuth: &KeyAuthInput{}, ConfigsSet: true}, nil, "name", "max_length"},
+		{"unknown type", AuthStrategyInput{Name: Val("n"), DisplayName: Val("d"), StrategyType: Val("basic"), ConfigsSet: true}, nil, "strategy_type", "enum"},
+		{"no key names", keyAuth(KeyAuthInput{KeyNames: Val([]string{})}), nil, "configs.key-auth.key_names", "min_items"},
+		{"too many key names", keyAuth(KeyAuthInput{KeyNames: Val(strings.Split("a,b,c,d,e,f,g,h,i,j,k", ","))}), nil, "configs.key-auth.key_names", "max_items"},
+		{"key name too long", keyAuth(KeyAuthInput{KeyNames: Val([]string{strings.Repeat("k", 257)})}), nil, "configs.key-auth.key_names[0]", "max_length"},
+		{"ttl zero", keyAuth(KeyAuthInput{TTL: Val(KeyAuthTTL{Value: 0, Unit: "days"})}), nil, "configs.key-auth.ttl.value", "min"},
+		{"ttl unit", keyAuth(KeyAuthInput{TTL: Val(KeyAuthTTL{Value: 1, Unit: "months"})}), nil, "configs.key-auth.ttl.unit", "enum"},
+		{"key auth with oidc config", AuthStrategyInput{Name: Val("n"), DisplayName: Val("d"), StrategyType: Val(StrategyKeyAuth), OpenIDConnect: oidcConfig(""), ConfigsSet: true}, nil, "configs.key-auth", "required"},
+		{"oidc valid with extras", oidc(oidcConfig(`,"audience":["x"],"nested":{"a":1}`)), nil, "", ""},
+		{"oidc missing lists", oidc(map[string]any{"issuer": "https://i.example"}), nil, "configs.openid-connect.credential_claim", "required"},
+		{"oidc issuer not a URL", oidc(oidcConfig(`,"issuer":"ftp://x"`)), nil, "configs.openid-connect.issuer", "invalid"},
+		{"oidc issuer not a string", oidc(oidcConfig(`,"issuer":5`)), nil, "configs.openid-connect.issuer", "is_string"},
+		{"oidc scopes not a list", oidc(oidcConfig(`,"scopes":"openid"`)), nil, "configs.openid-connect.scopes", "is_array"},
+		{"oidc scope not a string", oidc(oidcConfig(`,"scopes":[1]`)), nil, "configs.openid-connect.scopes[0]", "is_string"},
+		{"update nothing", AuthStrategyInput{}, keyStrategy, "", ""},
+		{"update partial key auth", AuthStrategyInput{KeyAuth: &KeyAuthInput{TTL: Null[KeyAuthTTL]()}, ConfigsSet: true}, keyStrategy, "", ""},
+		{"update type change", AuthStrategyInput{StrategyType: Val(StrategyOpenIDConnect)}, keyStrategy, "strategy_type", "invalid"},
+		{"update same type", AuthStrategyInput{StrategyType: Val(StrategyKeyAuth)}, keyStrategy, "", ""},
+		{"update other configs", AuthStrategyInput{OpenIDConnect: map[string]any{"scopes": []any{}}, ConfigsSet: true}, keyStrategy, "configs", "invalid"},
+		{"update partial oidc", AuthStrategyInput{OpenIDConnect: map[string]any{"scopes": []any{"a"}}, ConfigsSet: true}, &AuthStrategy{StrategyType: StrategyOpenIDConnect}, "", ""},
+		{"update null key names", AuthStrategyInput{KeyAuth: &KeyAuthInput{KeyNames: Null[[]string]()}, ConfigsSet: true}, keyStrategy, "configs.key-auth.key_names", "invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vs := ValidateAuthStrategyInput(tt.in, tt.current)
+			if tt.field == "" {
+				if len(vs) != 0 {
+					t.Fatalf("unexpected violations %+v", vs)
+				}
+				return
+			}
+			if len(vs) == 0 || vs[0].Field != tt.field || vs[0].Rule != tt.rule {
+				t.Fatalf("got %+v, want %s on %s first", vs, tt.rule, tt.field)
+			}
+		})
+	}
+}
+
+func TestNewAndApplyAuthStrategy(t *testing.T) {
+	now := time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
+	s := NewAuthStrategy(AuthStrategyInput{Name: Val("k"), DisplayName: Val("K"), StrategyType: Val(StrategyKeyAuth),
+		KeyAuth: &KeyAuthInput{TTL: Val(KeyAuthTTL{Value: 1, Unit: "years"})}, ConfigsSet: true}, "id", "me", now)
+	if fmt.Sprint(s.KeyAuth.KeyNames) != "[apikey]" || s.KeyAuth.TTL == nil || s.Region != "me" || s.Labels == nil {
+		t.Fatalf("new key auth = %+v", s)
+	}
+	cleared := ApplyAuthStrategyInput(s, AuthStrategyInput{KeyAuth: &KeyAuthInput{TTL: Null[KeyAuthTTL]()}}, now.Add(time.Minute))
+	if cleared.KeyAuth.TTL != nil || fmt.Sprint(cleared.KeyAuth.KeyNames) != "[apikey]" || !cleared.UpdatedAt.After(cleared.CreatedAt) {
+		t.Errorf("after ttl null = %+v", cleared)
+	}
+
+	o := NewAuthStrategy(AuthStrategyInput{Name: Val("o"), StrategyType: Val(StrategyOpenIDConnect), OpenIDConnect: oidcConfig(`,"leeway":5`), ConfigsSet: true}, "id2", "us", now)
+	patched := ApplyAuthStrategyInput(o, AuthStrategyInput{OpenIDConnect: map[string]any{"leeway": nil, "scopes": []any{"a", "b"}}}, now)
+	if _, has := patched.OpenIDConnect["leeway"]; has || fmt.Sprint(patched.OpenIDConnect["scopes"]) != "[a b]" || patched.OpenIDConnect["issuer"] != "https://idp.example.com" {
+		t.Errorf("patched oidc = %v", patched.OpenIDConnect)
+	}
+	if _, has := o.OpenIDConnect["leeway"]; !has {
+		t.Error("the input strategy was modified")
+	}
+
+	m := ManagedKeyAuthStrategyInput("Dev Portal")
+	if vs := ValidateAuthStrategyInput(m, nil); len(vs) != 0 {
+		t.Errorf("managed strategy input is invalid: %+v", vs)
+	}
+	ms := NewAuthStrategy(m, "id3", "us", now)
+	if ms.Name != "Dev Portal-key-auth" || ms.DisplayName != "Key Auth" || fmt.Sprint(ms.KeyAuth.KeyNames) != "[apikey]" || len(ms.Labels) != 0 {
+		t.Errorf("managed strategy = %+v", ms)
+	}
+}
