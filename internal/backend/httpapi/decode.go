@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 )
@@ -68,20 +67,30 @@ func (o *object) take(name string) (json.RawMessage, bool) {
 
 func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
 
-// wireType describes a Go type in the words and rules of Konnect's validation errors.
-func wireType[T any]() (rule, reason string) {
+// wireKind is a JSON type in the words and rule names of Konnect's validation errors.
+type wireKind struct{ rule, reason string }
+
+var (
+	kindBoolean = wireKind{"is_boolean", "must be true or false"}
+	kindString  = wireKind{"is_string", "must be a utf-8 string"}
+	kindInteger = wireKind{"is_integer", "must be an integer"}
+	kindArray   = wireKind{"is_array", "must be an array of strings"}
+	kindObject  = wireKind{"is_object", "must be an object"}
+)
+
+func kindOf[T any]() wireKind {
 	var zero T
 	switch any(zero).(type) {
 	case bool:
-		return "is_boolean", "must be true or false"
+		return kindBoolean
 	case string:
-		return "is_string", "must be a utf-8 string"
+		return kindString
 	case int:
-		return "is_integer", "must be an integer"
+		return kindInteger
 	case []string:
-		return "is_array", "must be an array of strings"
+		return kindArray
 	default:
-		return "is_object", "must be an object"
+		return kindObject
 	}
 }
 
@@ -95,25 +104,18 @@ func field[T any](o *object, name string, nullable bool) core.Field[T] {
 		if nullable {
 			return core.Null[T]()
 		}
-		o.typeViolation(name, raw, wireTypeOf[T]())
+		o.typeViolation(name, kindOf[T]())
 		return core.Field[T]{}
 	}
 	var v T
 	if err := json.Unmarshal(raw, &v); err != nil {
-		o.typeViolation(name, raw, wireTypeOf[T]())
+		o.typeViolation(name, kindOf[T]())
 		return core.Field[T]{}
 	}
 	return core.Val(v)
 }
 
-type wireKind struct{ rule, reason string }
-
-func wireTypeOf[T any]() wireKind {
-	rule, reason := wireType[T]()
-	return wireKind{rule, reason}
-}
-
-func (o *object) typeViolation(name string, _ json.RawMessage, k wireKind) {
+func (o *object) typeViolation(name string, k wireKind) {
 	o.violate(core.Violation{Field: o.path(name), Rule: k.rule, Source: "body",
 		Reason: fmt.Sprintf("value of %q %s", o.path(name), k.reason)})
 }
@@ -132,13 +134,13 @@ func (o *object) child(name string, nullable bool) (child *object, null bool) {
 	}
 	if isNull(raw) {
 		if !nullable {
-			o.typeViolation(name, raw, wireKind{"is_object", "must be an object"})
+			o.typeViolation(name, kindObject)
 		}
 		return nil, true
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
-		o.typeViolation(name, raw, wireKind{"is_object", "must be an object"})
+		o.typeViolation(name, kindObject)
 		return nil, false
 	}
 	return &object{prefix: o.path(name) + ".", raw: m, used: map[string]bool{}, vs: o.vs}, false
@@ -177,7 +179,7 @@ func (o *object) finish() []core.Violation {
 	slices.Sort(unknown)
 	for _, k := range unknown {
 		o.violate(core.Violation{Field: o.path(k), Rule: "unknown_property", Source: "body",
-			Reason: fmt.Sprintf("%q is not allowed", strings.TrimSuffix(o.path(k), "."))})
+			Reason: fmt.Sprintf("%q is not allowed", o.path(k))})
 	}
 	return *o.vs
 }

@@ -2,10 +2,13 @@ package httpapi
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
@@ -86,16 +89,17 @@ var textOps = []string{store.OpEq, store.OpNeq, store.OpOeq, store.OpContains, s
 func parseTextFilters(q url.Values, fields ...string) (map[string]store.TextFilter, []core.Violation) {
 	out := map[string]store.TextFilter{}
 	var vs []core.Violation
-	for key, values := range q {
+	for _, key := range slices.Sorted(maps.Keys(q)) {
+		values := q[key]
 		m := filterKey.FindStringSubmatch(key)
 		if m == nil {
-			if len(key) >= 6 && key[:6] == "filter" {
+			if strings.HasPrefix(key, "filter") {
 				vs = append(vs, queryViolation(key, "invalid", "filters are written filter[<field>] or filter[<field>][<operator>]"))
 			}
 			continue
 		}
 		name, op := m[1], m[2]
-		if !contains(fields, name) {
+		if !slices.Contains(fields, name) {
 			v := queryViolation(key, "enum", fmt.Sprintf("filtering by %q is not supported", name))
 			v.Choices = fields
 			vs = append(vs, v)
@@ -104,7 +108,7 @@ func parseTextFilters(q url.Values, fields ...string) (map[string]store.TextFilt
 		if op == "" {
 			op = store.OpEq
 		}
-		if !contains(textOps, op) {
+		if !slices.Contains(textOps, op) {
 			v := queryViolation(key, "enum", fmt.Sprintf("operator %q is not supported", op))
 			v.Choices = textOps
 			vs = append(vs, v)
@@ -113,15 +117,6 @@ func parseTextFilters(q url.Values, fields ...string) (map[string]store.TextFilt
 		out[name] = store.TextFilter{Op: op, Value: values[0]}
 	}
 	return out, vs
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // listParams reads pagination and filters of a list request, failing with a 400 on bad values.
