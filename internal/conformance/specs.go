@@ -71,38 +71,19 @@ func Load(dir string) (*Specs, error) {
 	return s, nil
 }
 
-// CheckExchange validates one response against the operation the documents give for its request:
-// the status must be documented, the content type must be one the operation declares, and the body
-// must match its schema (problem+json error bodies included). reqBody is the body the client sent;
-// it is made readable again on req so that the check sees the request as the server did.
-// Exchanges the documents do not describe return an error wrapping ErrNotInSpec.
+// CheckExchange validates one exchange against the operation the documents give for its request.
+// The response status must be documented, its content type one the operation declares and its
+// body must match the schema, problem+json error bodies included. A request that the server
+// accepted (2xx) must itself conform, body, query and path parameters alike: a server that
+// accepts what Konnect refuses lets clients depend on requests that Konnect would reject.
+// reqBody is the body the client sent. Exchanges the documents do not describe return an error
+// wrapping ErrNotInSpec.
 func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
 	route, params, err := s.route(req.Method, req.URL.Path)
 	if err != nil {
 		return err
 	}
 	route.Operation = withAllowances(route.Spec, route.Operation, s.allowances[route.Operation], req)
-	req = req.Clone(req.Context())
-	req.Body = io.NopCloser(bytes.NewReader(reqBody))
-
-	input := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request:    req,
-			PathParams: params,
-			Route:      route,
-		},
-		Status: status,
-		Header: header,
-		Options: &openapi3filter.Options{
-			IncludeResponseStatus: true,
-			MultiError:            true,
-			SchemaValidationOptions: []openapi3.SchemaValidationOption{
-				openapi3.DisableSchemaErrorDetails(),
-				openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(validateUUID)),
-			},
-		},
-	}
-	input.SetBodyBytes(body)
 	op := fmt.Sprintf("%s %s (%s) returned %d", req.Method, route.Path, route.Operation.OperationID, status)
 	ref := route.Operation.Responses.Status(status)
 	if ref == nil {
@@ -111,11 +92,39 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 	if ref != nil && ref.Ref != "" {
 		op += ", response " + ref.Ref
 	}
+	opts := &openapi3filter.Options{
+		IncludeResponseStatus: true,
+		MultiError:            true,
+		SkipSettingDefaults:   true,
+		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{
+			openapi3.DisableSchemaErrorDetails(),
+			openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(validateUUID)),
+		},
+	}
+	reqInput := func() *openapi3filter.RequestValidationInput {
+		r := req.Clone(req.Context())
+		r.Body = io.NopCloser(bytes.NewReader(reqBody))
+		return &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: opts}
+	}
+
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: reqInput(),
+		Status:                 status,
+		Header:                 header,
+		Options:                opts,
+	}
+	input.SetBodyBytes(body)
 	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	if ref != nil && ref.Value != nil && len(ref.Value.Content) == 0 && len(bytes.TrimSpace(body)) > 0 {
 		return fmt.Errorf("%s: the document declares no body for this status, got %d bytes", op, len(body))
+	}
+	if status >= 200 && status < 300 {
+		if err := openapi3filter.ValidateRequest(context.Background(), reqInput()); err != nil {
+			return fmt.Errorf("%s, accepting a request the document rejects: %w", op, err)
+		}
 	}
 	return nil
 }

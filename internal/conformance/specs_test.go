@@ -90,6 +90,49 @@ func TestCheckExchange(t *testing.T) {
 	}
 }
 
+func TestCheckExchangeRequests(t *testing.T) {
+	specs := SpecsFromEnv(t)
+	tests := []struct {
+		name    string
+		method  string
+		path    string
+		reqBody string
+		status  int
+		body    string
+		wantErr string
+	}{
+		{"conforming create", "POST", "/v3/portals", `{"name":"dev"}`, 201, validBody, ""},
+		{"unknown property accepted", "POST", "/v3/portals", `{"name":"dev","colour":"red"}`, 201, validBody, "colour"},
+		{"unknown property refused", "POST", "/v3/portals", `{"name":"dev","colour":"red"}`, 400, badRequest, ""},
+		{"enum violation accepted", "PATCH", portalPath, `{"default_api_visibility":"hidden"}`, 200, validBody, "default_api_visibility"},
+		{"required property missing accepted", "POST", "/v3/portals", `{"display_name":"Dev"}`, 201, validBody, "name"},
+		{"non-integer page size accepted", "GET", "/v3/portals?page[size]=ten", ``, 200,
+			`{"data":[],"meta":{"page":{"number":1,"size":10,"total":0}}}`, "page[size]"},
+		{"path id not a uuid accepted", "GET", "/v3/portals/dev", ``, 200, validBody, "portalId"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(tt.reqBody))
+			if tt.reqBody != "" {
+				req.Header.Set("Content-Type", jsonCT)
+			}
+			ct := jsonCT
+			if tt.status >= 400 {
+				ct = problemCT
+			}
+			err := specs.CheckExchange(req, []byte(tt.reqBody), tt.status, http.Header{"Content-Type": {ct}}, []byte(tt.body))
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("conforming exchange reported: %v", err)
+			case tt.wantErr != "" && err == nil:
+				t.Fatalf("accepted non-conforming request not reported, want error containing %q", tt.wantErr)
+			case tt.wantErr != "" && (!strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "request the document rejects")):
+				t.Fatalf("error %q does not mention %q as a request problem", err, tt.wantErr)
+			}
+		})
+	}
+}
+
 func TestCheckExchangeNotInSpec(t *testing.T) {
 	specs := SpecsFromEnv(t)
 	for _, path := range []string{"/healthz", "/us/v2/portals/" + portalID + "/api-keys", "/v3/no-such-thing"} {
