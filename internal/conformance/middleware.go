@@ -45,12 +45,12 @@ func (r *Recorder) Violations() []Violation {
 	return append([]Violation(nil), r.violations...)
 }
 
-// Report fails t with a listing of every violation, one per line, when there is any.
-func (r *Recorder) Report(t testing.TB) {
-	t.Helper()
+// Err returns nil when every checked response conformed, else an error listing each violation
+// on its own line. It suits a TestMain, where there is no testing.TB to fail.
+func (r *Recorder) Err() error {
 	vs := r.Violations()
 	if len(vs) == 0 {
-		return
+		return nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d of %d checked responses do not conform to the Konnect documents:", len(vs), r.Checked())
@@ -58,7 +58,15 @@ func (r *Recorder) Report(t testing.TB) {
 		b.WriteString("\n  ")
 		b.WriteString(v.String())
 	}
-	t.Error(b.String())
+	return errors.New(b.String())
+}
+
+// Report fails t with the listing of Err when any response did not conform.
+func (r *Recorder) Report(t testing.TB) {
+	t.Helper()
+	if err := r.Err(); err != nil {
+		t.Error(err)
+	}
 }
 
 func (r *Recorder) record(req *http.Request, status int, err error) {
