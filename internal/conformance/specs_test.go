@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -225,4 +226,27 @@ func get(t *testing.T, url string) (*http.Response, string) {
 		t.Fatal(err)
 	}
 	return resp, string(body)
+}
+
+// TestCheckExchangeConcurrent lets the race detector see parallel checks, as parallel
+// acceptance tests make them through one Middleware.
+func TestCheckExchangeConcurrent(t *testing.T) {
+	specs := SpecsFromEnv(t)
+	body := strings.Replace(validBody, `"labels":{}`, `"labels":{"env":"test","team":"platform"}`, 1)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Go(func() {
+			req := httptest.NewRequest("PATCH", portalPath, strings.NewReader(`{"labels":{"env":"test"}}`))
+			req.Header.Set("Content-Type", jsonCT)
+			errs <- specs.CheckExchange(req, []byte(`{"labels":{"env":"test"}}`), 200, http.Header{"Content-Type": {jsonCT}}, []byte(body))
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
 }
