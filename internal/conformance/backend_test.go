@@ -58,6 +58,7 @@ func TestBackendConforms(t *testing.T) {
 	c.do("POST", "/v3/portals", 400, obj{"name": 42})
 	c.do("PATCH", "/v3/portals/"+a, 400, obj{"default_api_visibility": "hidden"})
 	c.doRaw("POST", "/v3/portals", 400, []byte(`{"name":`), token)
+	c.doRawType("POST", "/v3/portals", 415, []byte(`name=conformance-form`), token, "application/x-www-form-urlencoded")
 	c.doRaw("GET", "/v3/portals", 401, nil, "")
 	c.doRaw("GET", "/v3/portals/"+a, 401, nil, "spat_"+randomAlnum(t, 40))
 	c.doRaw("PATCH", "/v3/portals/"+a, 401, []byte(`{}`), "")
@@ -157,8 +158,15 @@ func (c *client) do(method, path string, want int, body obj) map[string]any {
 	return c.doRaw(method, path, want, raw, c.token)
 }
 
-// doRaw sends raw bytes with the given bearer token ("" sends none) and decodes a JSON reply.
+// doRaw sends raw bytes as JSON with the given bearer token ("" sends none) and decodes a JSON
+// reply.
 func (c *client) doRaw(method, path string, want int, raw []byte, token string) map[string]any {
+	c.t.Helper()
+	return c.doRawType(method, path, want, raw, token, "application/json")
+}
+
+// doRawType is doRaw with the given request content type.
+func (c *client) doRawType(method, path string, want int, raw []byte, token, contentType string) map[string]any {
 	c.t.Helper()
 	var body io.Reader
 	if raw != nil {
@@ -169,7 +177,7 @@ func (c *client) doRaw(method, path string, want int, raw []byte, token string) 
 		c.t.Fatal(err)
 	}
 	if raw != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

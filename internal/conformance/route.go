@@ -43,6 +43,9 @@ func classify(path string) (area, string) {
 		return areaAuthStrategies, strings.TrimPrefix(path, "/v2")
 	case hasSegmentPrefix(path, "/v2/control-planes"):
 		return areaControlPlanes, strings.TrimPrefix(path, "/v2")
+	case hasSegmentPrefix(path, "/api/v3"):
+		// The developer API as a portal's own domain serves it.
+		return areaDevPortal, path
 	}
 	if rest, ok := devPortalPath(path); ok {
 		return areaDevPortal, rest
