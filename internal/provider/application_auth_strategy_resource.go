@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -356,7 +357,7 @@ func authStrategyUpdateRequest(ctx context.Context, state, plan authStrategyMode
 	_, newConfigs, d := authStrategyConfigs(ctx, plan)
 	diags.Append(d...)
 	if !reflect.DeepEqual(oldConfigs, newConfigs) {
-		req.Configs = &client.UpdateAuthStrategyConfigs{OpenIDConnect: newConfigs.OpenIDConnect}
+		req.Configs = &client.UpdateAuthStrategyConfigs{OpenIDConnect: oidcPatch(oldConfigs.OpenIDConnect, newConfigs.OpenIDConnect)}
 		if ka := newConfigs.KeyAuth; ka != nil {
 			// A TTL that disappears must be removed explicitly; PATCH keeps what it is not told.
 			req.Configs.KeyAuth = &client.UpdateKeyAuthConfig{KeyNames: ka.KeyNames, TTL: client.FromPointer(ka.TTL)}
@@ -376,6 +377,10 @@ func (m *authStrategyModel) fromAPI(ctx context.Context, s *client.AuthStrategy)
 	m.Labels, d = labelsToMap(ctx, m.Labels, s.Labels)
 	diags.Append(d...)
 
+	var prior openIDConnectModel
+	if known(m.OpenIDConnect) {
+		diags.Append(m.OpenIDConnect.As(ctx, &prior, objectAsOptions)...)
+	}
 	m.KeyAuth = types.ObjectNull(keyAuthAttrTypes)
 	m.OpenIDConnect = types.ObjectNull(openIDConnectAttrTypes)
 	switch {
@@ -383,10 +388,6 @@ func (m *authStrategyModel) fromAPI(ctx context.Context, s *client.AuthStrategy)
 		m.KeyAuth, d = keyAuthObject(ctx, s.Configs.KeyAuth)
 		diags.Append(d...)
 	case s.Configs.OpenIDConnect != nil:
-		var prior openIDConnectModel
-		if known(m.OpenIDConnect) {
-			diags.Append(m.OpenIDConnect.As(ctx, &prior, objectAsOptions)...)
-		}
 		m.OpenIDConnect, d = openIDConnectObject(ctx, prior.AdditionalProperties, s.Configs.OpenIDConnect)
 		diags.Append(d...)
 	default:
@@ -468,4 +469,23 @@ func additionalPropertiesValue(prior types.String, props map[string]json.RawMess
 		return types.StringNull(), err
 	}
 	return types.StringValue(string(raw)), nil
+}
+
+// oidcPatch returns the OpenID Connect part of a PATCH: the new settings, and
+// null for each additional property that disappears, since PATCH merges.
+func oidcPatch(old, new *client.OpenIDConnectConfig) *client.OpenIDConnectConfig {
+	if new == nil || old == nil {
+		return new
+	}
+	patch := *new
+	patch.AdditionalProperties = maps.Clone(new.AdditionalProperties)
+	for k := range old.AdditionalProperties {
+		if _, ok := patch.AdditionalProperties[k]; !ok {
+			if patch.AdditionalProperties == nil {
+				patch.AdditionalProperties = map[string]json.RawMessage{}
+			}
+			patch.AdditionalProperties[k] = json.RawMessage("null")
+		}
+	}
+	return &patch
 }

@@ -34,7 +34,7 @@ func (serverURLValidator) ValidateString(_ context.Context, req validator.String
 		return
 	}
 	if _, err := client.ResolveServerURL(req.ConfigValue.ValueString(), client.DefaultRegion); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid server URL", err.Error()+".")
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid server URL", fmt.Sprintf("%s: %s.", req.Path, err))
 	}
 }
 
@@ -52,7 +52,7 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 		return
 	}
 	if _, err := parseTimeout(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", err.Error()+".")
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("%s: %s.", req.Path, err))
 	}
 }
 
@@ -81,7 +81,7 @@ func (v uuidValidator) ValidateString(ctx context.Context, req validator.StringR
 		return
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID",
-		fmt.Sprintf("%q is not valid: the value %s.", s, v.Description(ctx)))
+		fmt.Sprintf("%s = %q is not valid: the value %s.", req.Path, s, v.Description(ctx)))
 }
 
 // jsonObjectValidator checks that a string holds a JSON object without the given keys.
@@ -104,13 +104,13 @@ func (v jsonObjectValidator) ValidateString(_ context.Context, req validator.Str
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &obj); err != nil || obj == nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON object",
-			"The value must be a JSON object such as jsonencode({ audience = [\"api\"] }).")
+			fmt.Sprintf("%s must be a JSON object such as jsonencode({ audience = [\"api\"] }).", req.Path))
 		return
 	}
 	for _, k := range v.reserved {
 		if _, ok := obj[k]; ok {
 			resp.Diagnostics.AddAttributeError(req.Path, "Reserved property",
-				fmt.Sprintf("Set %q through its own attribute, not in this JSON object.", k))
+				fmt.Sprintf("%s must not contain %q: set it through its own attribute.", req.Path, k))
 		}
 	}
 }
