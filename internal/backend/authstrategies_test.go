@@ -115,8 +115,8 @@ func TestAuthStrategyValidation(t *testing.T) {
 	t.Run("configs of the other type on update", func(t *testing.T) {
 		ts.do(http.MethodPatch, path, `{"configs":{"openid-connect":{"issuer":"https://x.example"}}}`).invalidParam(t, "configs", "invalid")
 	})
-	t.Run("same strategy_type is accepted", func(t *testing.T) {
-		ts.do(http.MethodPatch, path, `{"strategy_type":"key_auth"}`).must(t, http.StatusOK)
+	t.Run("strategy_type is not part of an update", func(t *testing.T) {
+		ts.do(http.MethodPatch, path, `{"strategy_type":"key_auth"}`).invalidParam(t, "strategy_type", "unknown_property")
 	})
 }
 

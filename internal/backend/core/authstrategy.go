@@ -101,9 +101,15 @@ func ValidateAuthStrategyInput(in AuthStrategyInput, current *AuthStrategy) []Vi
 	}
 	strategyType := in.StrategyType.Value
 	if !create {
-		if in.StrategyType.Set && in.StrategyType.Value != current.StrategyType {
+		// Konnect's update schema has no strategy_type: a change gets a precise reason, and
+		// repeating the current type is still a property the update does not accept.
+		switch {
+		case in.StrategyType.Set && in.StrategyType.Value != current.StrategyType:
 			return append(vs, InvalidViolation("strategy_type",
 				fmt.Sprintf("the strategy type cannot be changed from %s; create a new strategy instead", current.StrategyType)))
+		case in.StrategyType.Set:
+			vs = append(vs, Violation{Field: "strategy_type", Rule: "unknown_property", Source: "body",
+				Reason: "strategy_type is set at creation and is not part of an update; remove it"})
 		}
 		strategyType = current.StrategyType
 	}

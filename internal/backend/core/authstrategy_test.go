@@ -54,7 +54,7 @@ func TestValidateAuthStrategyInput(t *testing.T) {
 		{"update nothing", AuthStrategyInput{}, keyStrategy, "", ""},
 		{"update partial key auth", AuthStrategyInput{KeyAuth: &KeyAuthInput{TTL: Null[KeyAuthTTL]()}, ConfigsSet: true}, keyStrategy, "", ""},
 		{"update type change", AuthStrategyInput{StrategyType: Val(StrategyOpenIDConnect)}, keyStrategy, "strategy_type", "invalid"},
-		{"update same type", AuthStrategyInput{StrategyType: Val(StrategyKeyAuth)}, keyStrategy, "", ""},
+		{"update same type", AuthStrategyInput{StrategyType: Val(StrategyKeyAuth)}, keyStrategy, "strategy_type", "unknown_property"},
 		{"update other configs", AuthStrategyInput{OpenIDConnect: map[string]any{"scopes": []any{}}, ConfigsSet: true}, keyStrategy, "configs", "invalid"},
 		{"update partial oidc", AuthStrategyInput{OpenIDConnect: map[string]any{"scopes": []any{"a"}}, ConfigsSet: true}, &AuthStrategy{StrategyType: StrategyOpenIDConnect}, "", ""},
 		{"update null key names", AuthStrategyInput{KeyAuth: &KeyAuthInput{KeyNames: Null[[]string]()}, ConfigsSet: true}, keyStrategy, "configs.key-auth.key_names", "invalid"},

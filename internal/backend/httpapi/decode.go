@@ -146,10 +146,21 @@ func (o *object) child(name string, nullable bool) (child *object, null bool) {
 	return &object{prefix: o.path(name) + ".", raw: m, used: map[string]bool{}, vs: o.vs}, false
 }
 
-// ignore accepts names without using them: read-only fields that clients may echo back.
+// ignore accepts names without using them.
 func (o *object) ignore(names ...string) {
 	for _, n := range names {
 		o.used[n] = true
+	}
+}
+
+// readOnly rejects names that the documents list in a request schema as read-only: the server
+// sets them, so a client sending one has misunderstood something.
+func (o *object) readOnly(names ...string) {
+	for _, n := range names {
+		if _, ok := o.take(n); ok {
+			o.violate(core.Violation{Field: o.path(n), Rule: "unknown_property", Source: "body",
+				Reason: fmt.Sprintf("%q is read-only: the server sets it; remove it from the request", o.path(n))})
+		}
 	}
 }
 

@@ -61,8 +61,7 @@ func toPortalJSON(p core.Portal) portalJSON {
 	}
 }
 
-// readPortalInput reads a create or update portal body. Read-only response fields are accepted
-// and ignored, as the Konnect request schema lists them.
+// readPortalInput reads a create or update portal body.
 func readPortalInput(o *object, create bool) (core.PortalInput, error) {
 	in := core.PortalInput{
 		Name:                             field[string](o, "name", false),
@@ -79,7 +78,7 @@ func readPortalInput(o *object, create bool) (core.PortalInput, error) {
 		NotificationsDeveloperPIIVisibilityEnabled: field[bool](o, "notifications_developer_pii_visibility_enabled", false),
 		Labels: o.labels("labels", true),
 	}
-	o.ignore("id", "created_at", "updated_at", "default_domain", "canonical_domain")
+	o.readOnly("id", "created_at", "updated_at", "default_domain", "canonical_domain")
 	vs := o.finish()
 	if len(vs) == 0 {
 		vs = core.ValidatePortalInput(in, create)
