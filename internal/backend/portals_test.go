@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -302,4 +303,54 @@ func TestPortalList(t *testing.T) {
 			t.Errorf("%s: source %v, want query", b.query, m["source"])
 		}
 	}
+}
+
+// TestPortalConcurrentCreates checks that parallel writers neither fail on a busy database nor
+// slip a duplicate name past the uniqueness rule.
+func TestPortalConcurrentCreates(t *testing.T) {
+	ts := startServer(t, "")
+	const n = 16
+	statuses := make(chan int, 2*n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			statuses <- postStatus(ts.url+"/v3/portals", `{"name":"same"}`)
+		}()
+		go func() {
+			defer wg.Done()
+			statuses <- postStatus(ts.url+"/v3/portals", fmt.Sprintf(`{"name":"own-%d"}`, i))
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	counts := map[int]int{}
+	for s := range statuses {
+		counts[s]++
+	}
+	if counts[http.StatusCreated] != n+1 || counts[http.StatusConflict] != n-1 {
+		t.Errorf("statuses = %v, want %d created and %d conflicts", counts, n+1, n-1)
+	}
+	list := ts.do(http.MethodGet, "/v3/portals?page[size]=100", "").must(t, http.StatusOK)
+	if total := list["meta"].(map[string]any)["page"].(map[string]any)["total"]; total != float64(n+1) {
+		t.Errorf("total = %v, want %d", total, n+1)
+	}
+}
+
+// postStatus sends an authorized JSON POST and returns the status, or 0 when the request fails.
+// It does not use the test's helpers so that it can run outside the test goroutine.
+func postStatus(url, body string) int {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return 0
+	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	res.Body.Close()
+	return res.StatusCode
 }
