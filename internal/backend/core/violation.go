@@ -2,6 +2,8 @@ package core
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -95,4 +97,9 @@ func checkEnum(field, value string, choices ...string) []Violation {
 		}
 	}
 	return []Violation{EnumViolation(field, choices...)}
+}
+
+// sortedKeys returns the keys of m in order, so that violations come out in a stable order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

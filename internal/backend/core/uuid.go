@@ -1,15 +1,6 @@
 package core
 
-import (
-	"maps"
-	"slices"
-
-	"github.com/google/uuid"
-)
-
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
-}
+import "github.com/google/uuid"
 
 // IsUUID reports whether s is a UUID in its canonical textual form.
 func IsUUID(s string) bool {
