@@ -21,17 +21,19 @@ const (
 // ValidateAdminToken checks the shape of an admin token: a spat_ or kpat_ prefix followed by at
 // least 20 letters, digits or underscores.
 func ValidateAdminToken(tok string) error {
+	if tok == "" {
+		return errors.New("the admin token is empty")
+	}
 	var secret string
+	prefixed := false
 	for _, p := range adminTokenPrefixes {
 		if s, ok := strings.CutPrefix(tok, p); ok {
-			secret = s
+			secret, prefixed = s, true
 			break
 		}
 	}
 	switch {
-	case tok == "":
-		return errors.New("the admin token is empty")
-	case secret == "" && !strings.HasPrefix(tok, "spat_") && !strings.HasPrefix(tok, "kpat_"):
+	case !prefixed:
 		return errors.New("the admin token must start with spat_ or kpat_")
 	case len(secret) < adminTokenMinSecret:
 		return fmt.Errorf("the admin token needs at least %d characters after its prefix", adminTokenMinSecret)
