@@ -155,6 +155,8 @@ func TestPortalValidation(t *testing.T) {
 		{"description too long", `{"name":"a","description":"` + strings.Repeat("d", 513) + `"}`, "description", "max_length"},
 		{"reserved label prefix", `{"name":"a","labels":{"konnect-owner":"me"}}`, "labels.konnect-owner", "is_label"},
 		{"bad label value", `{"name":"a","labels":{"env":"-bad-"}}`, "labels.env", "is_label"},
+		{"label value not a string", `{"name":"a","labels":{"env":1}}`, "labels.env", "is_label"},
+		{"labels not an object", `{"name":"a","labels":["env"]}`, "labels", "is_object"},
 		{"not a uuid", `{"name":"a","default_application_auth_strategy_id":"abc"}`, "default_application_auth_strategy_id", "is_uuid"},
 		{"unknown strategy", `{"name":"a","default_application_auth_strategy_id":"9a7b6c5d-1234-4abc-8def-0123456789ab"}`, "default_application_auth_strategy_id", "missing_reference"},
 		{"rbac without authentication", `{"name":"a","authentication_enabled":false,"rbac_enabled":true}`, "rbac_enabled", "invalid"},

@@ -122,7 +122,25 @@ func (o *object) typeViolation(name string, k wireKind) {
 
 // labels reads a labels object; null values are kept as nil for the core rules to judge.
 func (o *object) labels(name string, nullable bool) core.Field[map[string]*string] {
-	return field[map[string]*string](o, name, nullable)
+	raws := field[map[string]json.RawMessage](o, name, nullable)
+	if !raws.HasValue() {
+		return core.Field[map[string]*string]{Set: raws.Set, Null: raws.Null}
+	}
+	out := make(map[string]*string, len(raws.Value))
+	for k, raw := range raws.Value {
+		if isNull(raw) {
+			out[k] = nil
+			continue
+		}
+		var v string
+		if err := json.Unmarshal(raw, &v); err != nil {
+			o.violate(core.Violation{Field: o.path(name) + "." + k, Rule: "is_label", Source: "body",
+				Reason: "label values must be strings"})
+			continue
+		}
+		out[k] = &v
+	}
+	return core.Val(out)
 }
 
 // child reads name as a nested object. It returns nil when absent or null; null is a violation
