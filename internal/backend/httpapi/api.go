@@ -57,6 +57,7 @@ func (a *API) routes() {
 		http.MethodPatch:  a.updateAuthStrategy,
 		http.MethodDelete: a.deleteAuthStrategy,
 	})
+	a.lifecycleRoutes()
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "No endpoint "+r.URL.Path+" exists on this server.", nil)
 	})

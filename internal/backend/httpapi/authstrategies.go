@@ -201,6 +201,14 @@ func (a *API) updateAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.UpdateAuthStrategy(ctx, s); err != nil {
 			return err
 		}
+		// Key names and OIDC settings reach the gateway through the managed plugins.
+		apiIDs, err := tx.APIsUsingAuthStrategy(ctx, region, s.ID)
+		if err != nil {
+			return err
+		}
+		if err := a.reconcileKAA(ctx, tx, region, apiIDs...); err != nil {
+			return err
+		}
 		active, err := strategyActive(ctx, tx, s)
 		out = toAuthStrategyJSON(s, active)
 		return err
@@ -225,7 +233,7 @@ func (a *API) deleteAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		pubs, err := tx.CountAuthStrategyPublications(ctx, region, id)
+		pubs, err := tx.PublicationsUsingAuthStrategy(ctx, region, id)
 		if err != nil {
 			return err
 		}
@@ -233,8 +241,9 @@ func (a *API) deleteAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 		for _, p := range portals {
 			users = append(users, fmt.Sprintf("portal %q (%s) uses it as its default application auth strategy", p.Name, p.ID))
 		}
-		if pubs > 0 {
-			users = append(users, fmt.Sprintf("%d API publication(s) use it", pubs))
+		for _, p := range pubs {
+			users = append(users, fmt.Sprintf("API %s (%s) is published with it to portal %q (%s)",
+				core.APILabel(p.APIName, p.APIVersion), p.APIID, p.PortalName, p.PortalID))
 		}
 		if len(users) > 0 {
 			return errorf(http.StatusConflict,

@@ -243,6 +243,14 @@ func (a *API) deletePortal(w http.ResponseWriter, r *http.Request) error {
 				"Portal %q (%s) has %d published API(s): unpublish them first, or delete with force=true to remove the publications too.",
 				p.Name, p.ID, n)
 		}
+		// Forced: the publications go first, with their plugin effects, in this transaction.
+		apiIDs, err := tx.DeletePortalPublications(ctx, region, id)
+		if err != nil {
+			return err
+		}
+		if err := a.reconcileKAA(ctx, tx, region, apiIDs...); err != nil {
+			return err
+		}
 		owned, err := tx.AuthStrategiesOwnedByPortal(ctx, region, id)
 		if err != nil {
 			return err

@@ -118,11 +118,15 @@ func (t *Tx) AuthStrategiesOwnedByPortal(ctx context.Context, region, portalID s
 	return ids, rows.Err()
 }
 
-// CountAuthStrategyPublications returns how many API publications use the strategy. No
-// publication table exists yet, so the count is always 0; the query belongs here once API
-// publications are stored.
+// CountAuthStrategyPublications returns how many API publications use the strategy.
 func (t *Tx) CountAuthStrategyPublications(ctx context.Context, region, strategyID string) (int, error) {
-	return 0, nil
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_publications WHERE region = $1 AND auth_strategy_id = $2`,
+		region, strategyID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count strategy publications: %w", err)
+	}
+	return n, nil
 }
 
 func strategyJSON(s core.AuthStrategy) (config, labels string, err error) {

@@ -116,11 +116,15 @@ func (t *Tx) DeletePortal(ctx context.Context, region, id string) error {
 	return expectOne(res)
 }
 
-// CountPortalPublications returns how many APIs are published to the portal. No publication
-// table exists yet, so nothing can be published and the count is always 0; the query belongs
-// here once API publications are stored.
+// CountPortalPublications returns how many APIs are published to the portal.
 func (t *Tx) CountPortalPublications(ctx context.Context, region, portalID string) (int, error) {
-	return 0, nil
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_publications WHERE region = $1 AND portal_id = $2`,
+		region, portalID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count portal publications: %w", err)
+	}
+	return n, nil
 }
 
 // PortalRef names a portal in messages about its relations.

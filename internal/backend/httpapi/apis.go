@@ -1,0 +1,323 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/google/uuid"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+)
+
+// apiJSON is Konnect's API response.
+type apiJSON struct {
+	ID                    string              `json:"id"`
+	Name                  string              `json:"name"`
+	Description           *string             `json:"description"`
+	Version               *string             `json:"version"`
+	CurrentVersionSummary *struct{}           `json:"current_version_summary"`
+	Slug                  string              `json:"slug"`
+	APISpecIDs            []string            `json:"api_spec_ids"`
+	Portals               []apiPortalJSON     `json:"portals"`
+	Labels                map[string]string   `json:"labels"`
+	ImplementationMode    *string             `json:"implementation_mode"`
+	Attributes            map[string][]string `json:"attributes"`
+	CreatedAt             string              `json:"created_at"`
+	UpdatedAt             string              `json:"updated_at"`
+}
+
+// apiPortalJSON is an item of an API's portals: where it is published.
+type apiPortalJSON struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+}
+
+// apiView loads what an API response shows beyond the API itself: its portals and whether it is linked.
+func apiView(ctx context.Context, tx *store.Tx, a core.API) (apiJSON, error) {
+	portals, err := tx.APIPortals(ctx, a.Region, a.ID)
+	if err != nil {
+		return apiJSON{}, err
+	}
+	var mode *string
+	_, err = tx.ImplementationOfAPI(ctx, a.Region, a.ID)
+	switch {
+	case err == nil:
+		m := core.APIImplementationMode
+		mode = &m
+	case !errors.Is(err, store.ErrNotFound):
+		return apiJSON{}, err
+	}
+	out := apiJSON{
+		ID: a.ID, Name: a.Name, Description: a.Description, Version: a.Version, Slug: a.Slug,
+		APISpecIDs: []string{}, Portals: []apiPortalJSON{}, Labels: a.Labels, ImplementationMode: mode,
+		Attributes: a.Attributes, CreatedAt: formatTime(a.CreatedAt), UpdatedAt: formatTime(a.UpdatedAt),
+	}
+	if out.Labels == nil {
+		out.Labels = map[string]string{}
+	}
+	if out.Attributes == nil {
+		out.Attributes = map[string][]string{}
+	}
+	for _, p := range portals {
+		out.Portals = append(out.Portals, apiPortalJSON{ID: p.ID, Name: p.Name, DisplayName: p.DisplayName})
+	}
+	return out, nil
+}
+
+// readAPIInput reads a create or update API body. Read-only response fields are accepted and
+// ignored, as the Konnect request schema lists them.
+func readAPIInput(o *object, create bool) (core.APIInput, error) {
+	in := core.APIInput{
+		Name:        field[string](o, "name", false),
+		Version:     field[string](o, "version", true),
+		Description: field[string](o, "description", true),
+		Slug:        field[string](o, "slug", true),
+		Labels:      o.labels("labels", true),
+		Attributes:  field[map[string][]string](o, "attributes", !create),
+	}
+	if raw, ok := o.take("spec_content"); ok && !isNull(raw) {
+		o.violate(core.InvalidViolation("spec_content",
+			"this server does not store API specifications: leave spec_content out"))
+	}
+	o.ignore("id", "created_at", "updated_at", "portals", "api_spec_ids", "current_version_summary", "implementation_mode")
+	vs := o.finish()
+	if len(vs) == 0 {
+		vs = core.ValidateAPIInput(in, create)
+	}
+	return in, core.Invalid(vs...)
+}
+
+func (a *API) listAPIs(w http.ResponseWriter, r *http.Request) error {
+	page, filters, err := listParams(r, "id", "name", "version")
+	if err != nil {
+		return err
+	}
+	ctx, region := r.Context(), regionOf(r)
+	var (
+		data  []apiJSON
+		total int
+	)
+	err = a.store.View(ctx, func(tx *store.Tx) error {
+		list, n, err := tx.ListAPIs(ctx, region, store.APIFilter{ID: filters["id"], Name: filters["name"], Version: filters["version"]}, page)
+		if err != nil {
+			return err
+		}
+		total = n
+		for _, api := range list {
+			v, err := apiView(ctx, tx, api)
+			if err != nil {
+				return err
+			}
+			data = append(data, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newListResponse(data, page, total))
+	return nil
+}
+
+func (a *API) createAPI(w http.ResponseWriter, r *http.Request) error {
+	o, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	in, err := readAPIInput(o, true)
+	if err != nil {
+		return err
+	}
+	ctx, region := r.Context(), regionOf(r)
+	api := core.NewAPI(in, uuid.NewString(), region, a.now())
+	var out apiJSON
+	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := checkAPIUnique(ctx, tx, api); err != nil {
+			return err
+		}
+		if err := tx.InsertAPI(ctx, api); err != nil {
+			return err
+		}
+		out, err = apiView(ctx, tx, api)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (a *API) getAPI(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var out apiJSON
+	err := a.store.View(ctx, func(tx *store.Tx) error {
+		api, err := getAPI(ctx, tx, regionOf(r), r.PathValue("apiId"))
+		if err != nil {
+			return err
+		}
+		out, err = apiView(ctx, tx, api)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {
+	o, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	in, err := readAPIInput(o, false)
+	if err != nil {
+		return err
+	}
+	ctx, region := r.Context(), regionOf(r)
+	var out apiJSON
+	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		current, err := getAPI(ctx, tx, region, r.PathValue("apiId"))
+		if err != nil {
+			return err
+		}
+		api := core.ApplyAPIInput(current, in, a.now())
+		if err := checkAPIUnique(ctx, tx, api); err != nil {
+			return err
+		}
+		if err := tx.UpdateAPI(ctx, api); err != nil {
+			return err
+		}
+		out, err = apiView(ctx, tx, api)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// deleteAPI deletes an API with its publications and its service link, and so removes the managed
+// plugin that enforced its publications.
+func (a *API) deleteAPI(w http.ResponseWriter, r *http.Request) error {
+	ctx, region, id := r.Context(), regionOf(r), r.PathValue("apiId")
+	err := a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if _, err := getAPI(ctx, tx, region, id); err != nil {
+			return err
+		}
+		if err := tx.DeleteAPI(ctx, region, id); err != nil {
+			return err
+		}
+		return a.reconcileKAA(ctx, tx, region, id)
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func getAPI(ctx context.Context, tx *store.Tx, region, id string) (core.API, error) {
+	api, err := tx.GetAPI(ctx, region, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return api, notFound("API", id)
+	}
+	return api, err
+}
+
+// checkAPIUnique enforces the unique name + version and the unique slug of the region's APIs.
+func checkAPIUnique(ctx context.Context, tx *store.Tx, api core.API) error {
+	taken, err := tx.APINameTaken(ctx, api.Region, api.Name, api.Version, api.ID)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return errorf(http.StatusConflict, "An API named %s already exists in region %s: name and version together must be unique; change one of them.",
+			core.APILabel(api.Name, api.Version), api.Region)
+	}
+	taken, err = tx.APISlugTaken(ctx, api.Region, api.Slug, api.ID)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return errorf(http.StatusConflict, "Another API of region %s already has the slug %q: set a different slug.", api.Region, api.Slug)
+	}
+	return nil
+}
+
+// lifecycleRoutes registers the publication lifecycle: APIs, their service links and publications,
+// and the control planes with their services, plugins and nodes.
+func (a *API) lifecycleRoutes() {
+	a.route("/v3/apis", map[string]handlerFunc{
+		http.MethodGet:  a.listAPIs,
+		http.MethodPost: a.createAPI,
+	})
+	a.route("/v3/apis/{apiId}", map[string]handlerFunc{
+		http.MethodGet:    a.getAPI,
+		http.MethodPatch:  a.updateAPI,
+		http.MethodDelete: a.deleteAPI,
+	})
+	a.route("/v3/apis/{apiId}/implementations", map[string]handlerFunc{
+		http.MethodPost: a.createImplementation,
+	})
+	a.route("/v3/apis/{apiId}/implementations/{implementationId}", map[string]handlerFunc{
+		http.MethodGet:    a.getImplementation,
+		http.MethodDelete: a.deleteImplementation,
+	})
+	a.route("/v3/api-implementations", map[string]handlerFunc{
+		http.MethodGet: a.listImplementations,
+	})
+	a.route("/v3/apis/{apiId}/publications/{portalId}", map[string]handlerFunc{
+		http.MethodGet:    a.getPublication,
+		http.MethodPut:    a.putPublication,
+		http.MethodDelete: a.deletePublication,
+	})
+	a.route("/v3/api-publications", map[string]handlerFunc{
+		http.MethodGet: a.listPublications,
+	})
+	a.route("/v2/control-planes", map[string]handlerFunc{
+		http.MethodGet:  a.listControlPlanes,
+		http.MethodPost: a.createControlPlane,
+	})
+	a.route("/v2/control-planes/{controlPlaneId}", map[string]handlerFunc{
+		http.MethodGet:    a.getControlPlane,
+		http.MethodPatch:  a.updateControlPlane,
+		http.MethodDelete: a.deleteControlPlane,
+	})
+	a.route("/v2/control-planes/{controlPlaneId}/nodes", map[string]handlerFunc{
+		http.MethodGet:  a.listNodes,
+		http.MethodPost: a.registerNode,
+	})
+	a.route("/v2/control-planes/{controlPlaneId}/nodes/{nodeId}", map[string]handlerFunc{
+		http.MethodGet:    a.getNode,
+		http.MethodDelete: a.deleteNode,
+	})
+	a.route("/v2/control-planes/{controlPlaneId}/core-entities/services", map[string]handlerFunc{
+		http.MethodGet:  a.listServices,
+		http.MethodPost: a.createService,
+	})
+	a.route("/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}", map[string]handlerFunc{
+		http.MethodGet:    a.getService,
+		http.MethodPut:    a.upsertService,
+		http.MethodDelete: a.deleteService,
+	})
+	for _, prefix := range []string{
+		"/v2/control-planes/{controlPlaneId}/core-entities",
+		"/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}",
+	} {
+		a.route(prefix+"/plugins", map[string]handlerFunc{
+			http.MethodGet:  a.listPlugins,
+			http.MethodPost: a.createPlugin,
+		})
+		a.route(prefix+"/plugins/{pluginId}", map[string]handlerFunc{
+			http.MethodGet:    a.getPlugin,
+			http.MethodPut:    a.upsertPlugin,
+			http.MethodDelete: a.deletePlugin,
+		})
+	}
+}

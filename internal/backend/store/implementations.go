@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Implementation links an API to the gateway service that implements it.
+type Implementation struct {
+	ID             string
+	Region         string
+	APIID          string
+	ControlPlaneID string
+	ServiceID      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ImplementationFilter restricts an implementation list; zero fields do not filter.
+type ImplementationFilter struct {
+	ID             TextFilter
+	APIID          TextFilter
+	ServiceID      TextFilter
+	ControlPlaneID TextFilter
+}
+
+const implementationColumns = `id, region, api_id, control_plane_id, service_id, created_at, updated_at`
+
+// InsertImplementation stores a service link.
+func (t *Tx) InsertImplementation(ctx context.Context, im Implementation) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO api_implementations (`+implementationColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		im.ID, im.Region, im.APIID, im.ControlPlaneID, im.ServiceID, formatTime(im.CreatedAt), formatTime(im.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: insert implementation: %w", err)
+	}
+	return nil
+}
+
+// GetImplementation returns a link of the API by id, or ErrNotFound.
+func (t *Tx) GetImplementation(ctx context.Context, region, apiID, id string) (Implementation, error) {
+	return t.oneImplementation(ctx, `WHERE region = $1 AND api_id = $2 AND id = $3`, region, apiID, id)
+}
+
+// ImplementationOfAPI returns the API's link, or ErrNotFound when it has none.
+func (t *Tx) ImplementationOfAPI(ctx context.Context, region, apiID string) (Implementation, error) {
+	return t.oneImplementation(ctx, `WHERE region = $1 AND api_id = $2`, region, apiID)
+}
+
+// ImplementationOfService returns the link of a service, or ErrNotFound when it serves no API.
+func (t *Tx) ImplementationOfService(ctx context.Context, serviceID string) (Implementation, error) {
+	return t.oneImplementation(ctx, `WHERE service_id = $1`, serviceID)
+}
+
+func (t *Tx) oneImplementation(ctx context.Context, cond string, args ...any) (Implementation, error) {
+	im, err := scanImplementation(t.q.QueryRowContext(ctx, `SELECT `+implementationColumns+` FROM api_implementations `+cond, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return im, ErrNotFound
+	}
+	return im, err
+}
+
+// ImplementationsOfControlPlane returns the links to services of the control plane.
+func (t *Tx) ImplementationsOfControlPlane(ctx context.Context, region, controlPlaneID string) ([]Implementation, error) {
+	return t.queryImplementations(ctx, `SELECT `+implementationColumns+` FROM api_implementations
+		WHERE region = $1 AND control_plane_id = $2 ORDER BY created_at, id`, region, controlPlaneID)
+}
+
+// ListImplementations returns one page of the region's links in creation order, and the total count.
+func (t *Tx) ListImplementations(ctx context.Context, region string, f ImplementationFilter, page Page) ([]Implementation, int, error) {
+	w := &where{}
+	w.add("region = " + w.arg(region))
+	w.text("id", f.ID)
+	w.text("api_id", f.APIID)
+	w.text("service_id", f.ServiceID)
+	w.text("control_plane_id", f.ControlPlaneID)
+	var total int
+	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_implementations WHERE `+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count implementations: %w", err)
+	}
+	out, err := t.queryImplementations(ctx, `SELECT `+implementationColumns+` FROM api_implementations WHERE `+w.String()+
+		` ORDER BY created_at, id LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
+	return out, total, err
+}
+
+// DeleteImplementation removes a link of the API.
+func (t *Tx) DeleteImplementation(ctx context.Context, region, apiID, id string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM api_implementations WHERE region = $1 AND api_id = $2 AND id = $3`,
+		region, apiID, id)
+	if err != nil {
+		return fmt.Errorf("store: delete implementation: %w", err)
+	}
+	return expectOne(res)
+}
+
+func (t *Tx) queryImplementations(ctx context.Context, q string, args ...any) ([]Implementation, error) {
+	rows, err := t.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list implementations: %w", err)
+	}
+	defer rows.Close()
+	var out []Implementation
+	for rows.Next() {
+		im, err := scanImplementation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, im)
+	}
+	return out, rows.Err()
+}
+
+func scanImplementation(s scanner) (Implementation, error) {
+	var (
+		im     Implementation
+		ca, ua string
+	)
+	if err := s.Scan(&im.ID, &im.Region, &im.APIID, &im.ControlPlaneID, &im.ServiceID, &ca, &ua); err != nil {
+		return im, err
+	}
+	var err error
+	if im.CreatedAt, err = parseTime(ca); err != nil {
+		return im, err
+	}
+	im.UpdatedAt, err = parseTime(ua)
+	return im, err
+}

@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+)
+
+const publicationColumns = `api_id, portal_id, region, auth_strategy_id, visibility, auto_approve_registrations,
+	created_at, updated_at`
+
+// PublicationFilter restricts a publication list; zero fields do not filter.
+type PublicationFilter struct {
+	APIID          TextFilter
+	PortalID       TextFilter
+	AuthStrategyID TextFilter
+}
+
+// PutPublication inserts or replaces the publication of an API in a portal.
+func (t *Tx) PutPublication(ctx context.Context, p core.Publication) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO api_publications (`+publicationColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (api_id, portal_id) DO UPDATE SET auth_strategy_id = excluded.auth_strategy_id,
+			visibility = excluded.visibility, auto_approve_registrations = excluded.auto_approve_registrations,
+			updated_at = excluded.updated_at`,
+		p.APIID, p.PortalID, p.Region, p.AuthStrategyID, p.Visibility, p.AutoApproveRegistrations,
+		formatTime(p.CreatedAt), formatTime(p.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: put publication: %w", err)
+	}
+	return nil
+}
+
+// GetPublication returns the publication of the API in the portal, or ErrNotFound.
+func (t *Tx) GetPublication(ctx context.Context, region, apiID, portalID string) (core.Publication, error) {
+	p, err := scanPublication(t.q.QueryRowContext(ctx, `SELECT `+publicationColumns+` FROM api_publications
+		WHERE region = $1 AND api_id = $2 AND portal_id = $3`, region, apiID, portalID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	return p, err
+}
+
+// PublicationsOfAPI returns every publication of the API.
+func (t *Tx) PublicationsOfAPI(ctx context.Context, region, apiID string) ([]core.Publication, error) {
+	return t.queryPublications(ctx, `SELECT `+publicationColumns+` FROM api_publications
+		WHERE region = $1 AND api_id = $2 ORDER BY created_at, portal_id`, region, apiID)
+}
+
+// ListPublications returns one page of the region's publications in creation order, and the total.
+func (t *Tx) ListPublications(ctx context.Context, region string, f PublicationFilter, page Page) ([]core.Publication, int, error) {
+	w := &where{}
+	w.add("region = " + w.arg(region))
+	w.text("api_id", f.APIID)
+	w.text("portal_id", f.PortalID)
+	w.text("auth_strategy_id", f.AuthStrategyID)
+	var total int
+	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_publications WHERE `+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count publications: %w", err)
+	}
+	out, err := t.queryPublications(ctx, `SELECT `+publicationColumns+` FROM api_publications WHERE `+w.String()+
+		` ORDER BY created_at, api_id, portal_id LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
+	return out, total, err
+}
+
+// DeletePublication unpublishes the API from the portal.
+func (t *Tx) DeletePublication(ctx context.Context, region, apiID, portalID string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM api_publications WHERE region = $1 AND api_id = $2 AND portal_id = $3`,
+		region, apiID, portalID)
+	if err != nil {
+		return fmt.Errorf("store: delete publication: %w", err)
+	}
+	return expectOne(res)
+}
+
+// DeletePortalPublications unpublishes every API from the portal and returns the ids of those APIs.
+func (t *Tx) DeletePortalPublications(ctx context.Context, region, portalID string) ([]string, error) {
+	pubs, err := t.queryPublications(ctx, `SELECT `+publicationColumns+` FROM api_publications
+		WHERE region = $1 AND portal_id = $2 ORDER BY created_at, api_id`, region, portalID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM api_publications WHERE region = $1 AND portal_id = $2`, region, portalID); err != nil {
+		return nil, fmt.Errorf("store: delete portal publications: %w", err)
+	}
+	ids := make([]string, len(pubs))
+	for i, p := range pubs {
+		ids[i] = p.APIID
+	}
+	return ids, nil
+}
+
+// PublicationRef names a publication in messages about what uses a strategy.
+type PublicationRef struct {
+	APIID      string
+	APIName    string
+	APIVersion *string
+	PortalID   string
+	PortalName string
+}
+
+// PublicationsUsingAuthStrategy lists the publications of the region that use the strategy.
+func (t *Tx) PublicationsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]PublicationRef, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT a.id, a.name, a.version, p.id, p.name FROM api_publications ap
+		JOIN apis a ON a.id = ap.api_id JOIN portals p ON p.id = ap.portal_id
+		WHERE ap.region = $1 AND ap.auth_strategy_id = $2 ORDER BY a.name, a.id, p.name, p.id`, region, strategyID)
+	if err != nil {
+		return nil, fmt.Errorf("store: publications using strategy: %w", err)
+	}
+	defer rows.Close()
+	var out []PublicationRef
+	for rows.Next() {
+		var (
+			r       PublicationRef
+			version sql.NullString
+		)
+		if err := rows.Scan(&r.APIID, &r.APIName, &version, &r.PortalID, &r.PortalName); err != nil {
+			return nil, err
+		}
+		if version.Valid {
+			r.APIVersion = &version.String
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// APIsUsingAuthStrategy returns the ids of the APIs published with the strategy.
+func (t *Tx) APIsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]string, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT DISTINCT api_id FROM api_publications
+		WHERE region = $1 AND auth_strategy_id = $2 ORDER BY api_id`, region, strategyID)
+	if err != nil {
+		return nil, fmt.Errorf("store: apis using strategy: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func (t *Tx) queryPublications(ctx context.Context, q string, args ...any) ([]core.Publication, error) {
+	rows, err := t.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list publications: %w", err)
+	}
+	defer rows.Close()
+	var out []core.Publication
+	for rows.Next() {
+		p, err := scanPublication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func scanPublication(s scanner) (core.Publication, error) {
+	var (
+		p        core.Publication
+		strategy sql.NullString
+		ca, ua   string
+	)
+	err := s.Scan(&p.APIID, &p.PortalID, &p.Region, &strategy, &p.Visibility, &p.AutoApproveRegistrations, &ca, &ua)
+	if err != nil {
+		return p, err
+	}
+	if strategy.Valid {
+		p.AuthStrategyID = &strategy.String
+	}
+	if p.CreatedAt, err = parseTime(ca); err != nil {
+		return p, err
+	}
+	p.UpdatedAt, err = parseTime(ua)
+	return p, err
+}
