@@ -13,7 +13,7 @@ import (
 func TestPortalLifecycle(t *testing.T) {
 	ts := startServer(t, "")
 
-	p := ts.createPortal("", `{"name":"Dev Hub","labels":{"team":"platform"}}`)
+	p := ts.createPortal("", `{"name":"Dev Hub","labels":{"team":"platform","gone":null}}`)
 	id := str(p["id"])
 	want := map[string]any{
 		"name":                      "Dev Hub",
@@ -33,8 +33,8 @@ func TestPortalLifecycle(t *testing.T) {
 			t.Errorf("%s = %#v, want %#v", k, p[k], v)
 		}
 	}
-	if got := p["labels"].(map[string]any)["team"]; got != "platform" {
-		t.Errorf("labels.team = %v", got)
+	if got := p["labels"].(map[string]any); len(got) != 1 || got["team"] != "platform" {
+		t.Errorf("labels = %v, want only team (null values set nothing)", got)
 	}
 	domain := str(p["default_domain"])
 	if !regexp.MustCompile(`^dev-hub-[0-9a-f]{8}\.us\.portal\.localhost$`).MatchString(domain) {

@@ -86,7 +86,9 @@ func ValidatePortalInput(in PortalInput, create bool) []Violation {
 		vs = append(vs, UUIDViolation("default_application_auth_strategy_id"))
 	}
 	if in.Labels.HasValue() {
-		vs = append(vs, ValidateLabels("labels", in.Labels.Value, !create)...)
+		// Portal requests use Konnect's LabelsUpdate schema on creation too: a null value is
+		// allowed there and simply sets nothing.
+		vs = append(vs, ValidateLabels("labels", in.Labels.Value, true)...)
 	}
 	return vs
 }

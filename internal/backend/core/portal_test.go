@@ -29,7 +29,8 @@ func TestValidatePortalInput(t *testing.T) {
 		{"bad page visibility", PortalInput{DefaultPageVisibility: Val("Public")}, false, "default_page_visibility", "enum"},
 		{"strategy not a uuid", PortalInput{DefaultApplicationAuthStrategyID: Val("x")}, false, "default_application_auth_strategy_id", "is_uuid"},
 		{"strategy null", PortalInput{DefaultApplicationAuthStrategyID: Null[string]()}, false, "", ""},
-		{"label null on create", PortalInput{Name: Val("p"), Labels: Val(map[string]*string{"a": nil})}, true, "labels.a", "is_label"},
+		{"label null on create", PortalInput{Name: Val("p"), Labels: Val(map[string]*string{"a": nil})}, true, "", ""},
+		{"bad label on create", PortalInput{Name: Val("p"), Labels: Val(map[string]*string{"_a": ptr("v")})}, true, "labels._a", "is_label"},
 		{"label null on update", PortalInput{Labels: Val(map[string]*string{"a": nil})}, false, "", ""},
 	}
 	for _, tt := range tests {
