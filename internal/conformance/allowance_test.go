@@ -51,7 +51,21 @@ func TestAllowRefusesStaleAllowances(t *testing.T) {
 	if n := len(got); n != 3 {
 		t.Errorf("allowances for %d operations, want 3", n)
 	}
-	if got, err := allow(doc, "dev-portal-v3.yaml"); err != nil || len(got) != 0 {
-		t.Errorf("other document: got %v, %v; want none", got, err)
+	if got, err := allow(doc, "control-planes-config-v2.yaml"); err != nil || len(got) != 0 {
+		t.Errorf("document without allowances: got %v, %v; want none", got, err)
+	}
+
+	// An allowance for every operation skips those that document the status already.
+	got, err = allow(doc, "dev-portal-v3.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for op, as := range got {
+		if op.OperationID == "delete-portal" || len(as) != 1 || as[0].status != 404 {
+			t.Errorf("allowance %v for %s", as, op.OperationID)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("allowances for %d operations, want the 2 without a 404", len(got))
 	}
 }
