@@ -61,9 +61,9 @@ func (r *portalSecurityResource) Schema(_ context.Context, _ resource.SchemaRequ
 	keep := func() []planmodifier.Bool { return []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()} }
 	visibility := func(what string) schema.StringAttribute {
 		return schema.StringAttribute{
-			Description: fmt.Sprintf("Visibility of %s: `public` (seen by anonymous visitors) or `private`. "+
-				"Applies to %s created after the change, never to existing ones. When not set, the current value "+
-				"is kept and reported (a new portal starts with `private`).", what, what),
+			Description: fmt.Sprintf("Visibility given to %s from now on: `public` (seen by anonymous visitors) or "+
+				"`private`; existing ones keep theirs. When not set, the current value is kept and reported (a new "+
+				"portal starts with `private`).", what),
 			Optional:      true,
 			Computed:      true,
 			Validators:    []validator.String{stringvalidator.OneOf(client.VisibilityPublic, client.VisibilityPrivate)},
@@ -119,7 +119,7 @@ func (r *portalSecurityResource) Schema(_ context.Context, _ resource.SchemaRequ
 				PlanModifiers: keep(),
 			},
 			"default_api_visibility":  visibility("APIs published to the portal"),
-			"default_page_visibility": visibility("pages"),
+			"default_page_visibility": visibility("pages created in the portal"),
 			"default_application_auth_strategy_id": schema.StringAttribute{
 				Description: "ID of the application auth strategy that API publications use when they name none. " +
 					"Set it to `\"\"` (empty string) for no default strategy: publications then use no application " +

@@ -1,0 +1,7 @@
+data "devportal_portal" "partners" {
+  name = "partners"
+}
+
+output "partners_portal_domain" {
+  value = data.devportal_portal.partners.canonical_domain
+}
