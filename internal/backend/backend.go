@@ -14,6 +14,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/httpapi"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
@@ -23,6 +24,12 @@ type Config struct {
 	DefaultRegion string       // region also served at "/"; "" means "us"
 	AdminToken    string       // bootstrap admin token (plaintext in memory only; stored hashed); required
 	Logger        *slog.Logger // nil discards
+	// Mailer delivers developer sign-up and password messages; nil keeps them in the in-memory
+	// outbox that admins read at /v3/portals/{portalId}/outbox.
+	Mailer mail.Mailer
+	// PasswordIterations is the PBKDF2 cost of new developer password hashes; zero means
+	// core.DefaultPasswordIterations. Only tests should lower it.
+	PasswordIterations int
 }
 
 // Server is the backend: an HTTP handler over an open database.
@@ -57,7 +64,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}); err != nil {
 		return nil, errors.Join(fmt.Errorf("backend: %w", err), st.Close())
 	}
-	return &Server{store: st, handler: httpapi.New(st, region, log)}, nil
+	return &Server{store: st, handler: httpapi.New(st, region, log,
+		httpapi.WithMailer(cfg.Mailer), httpapi.WithPasswordIterations(cfg.PasswordIterations))}, nil
 }
 
 // Handler returns the HTTP handler serving every region and /healthz.

@@ -19,16 +19,18 @@ type API struct {
 	log           *slog.Logger
 	mux           *http.ServeMux
 	now           func() time.Time
+	ss            *selfService // the developer-facing portal API; see portalapi.go
 }
 
 // New returns the API. defaultRegion is also served at "/".
-func New(st *store.Store, defaultRegion string, log *slog.Logger) *API {
+func New(st *store.Store, defaultRegion string, log *slog.Logger, opts ...Option) *API {
 	a := &API{
 		store:         st,
 		defaultRegion: defaultRegion,
 		log:           log,
 		mux:           http.NewServeMux(),
 		now:           func() time.Time { return time.Now().UTC() },
+		ss:            newSelfService(opts),
 	}
 	a.routes()
 	return a
@@ -58,6 +60,7 @@ func (a *API) routes() {
 		http.MethodDelete: a.deleteAuthStrategy,
 	})
 	a.lifecycleRoutes()
+	a.selfServiceRoutes()
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "No endpoint "+r.URL.Path+" exists on this server.", nil)
 	})
@@ -109,6 +112,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/healthz" {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+		return
+	}
+	if a.servePortalAPI(w, r, region) {
 		return
 	}
 	if !a.authorized(w, r) {

@@ -79,3 +79,21 @@ CREATE TABLE api_keys (
 );
 
 CREATE INDEX api_keys_application ON api_keys (application_id, created_at, id);
+
+-- A registration belongs to the publication it was made for and goes away when the API is
+-- unpublished from the portal.
+CREATE TABLE application_registrations (
+    id             TEXT PRIMARY KEY,
+    region         TEXT NOT NULL,
+    portal_id      TEXT NOT NULL,
+    application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    api_id         TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (application_id, api_id),
+    FOREIGN KEY (api_id, portal_id) REFERENCES api_publications (api_id, portal_id) ON DELETE CASCADE
+);
+
+CREATE INDEX application_registrations_portal_order ON application_registrations (region, portal_id, created_at, id);
+CREATE INDEX application_registrations_publication ON application_registrations (api_id, portal_id);

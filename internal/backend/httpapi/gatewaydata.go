@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+)
+
+// gatewayDataJSON is what a gateway node of a control plane needs to enforce application auth
+// without further calls: for each application with an approved registration for an API served
+// by the control plane, the hashes of its active keys and the scopes (API ids) it may call.
+type gatewayDataJSON struct {
+	ControlPlaneID string               `json:"control_plane_id"`
+	HashAlgorithm  string               `json:"hash_algorithm"`
+	GeneratedAt    string               `json:"generated_at"`
+	Applications   []gatewayAppDataJSON `json:"applications"`
+}
+
+type gatewayAppDataJSON struct {
+	ID             string   `json:"id"`
+	PortalID       string   `json:"portal_id"`
+	AuthStrategyID string   `json:"auth_strategy_id"`
+	KeyHashes      []string `json:"key_hashes"`
+	Scopes         []string `json:"scopes"`
+}
+
+// getGatewayData answers the gateway data of one control plane of the region.
+func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
+	ctx, region, cpID, now := r.Context(), regionOf(r), r.PathValue("controlPlaneId"), a.now()
+	out := gatewayDataJSON{ControlPlaneID: cpID, HashAlgorithm: "sha256", GeneratedAt: formatTime(now),
+		Applications: []gatewayAppDataJSON{}}
+	err := a.store.View(ctx, func(tx *store.Tx) error {
+		if _, err := tx.GetControlPlane(ctx, region, cpID); errors.Is(err, store.ErrNotFound) {
+			return notFound("Control plane", cpID)
+		} else if err != nil {
+			return err
+		}
+		grants, err := tx.ApprovedGrants(ctx, region, cpID)
+		if err != nil {
+			return err
+		}
+		for _, g := range grants {
+			n := len(out.Applications)
+			if n > 0 && out.Applications[n-1].ID == g.ApplicationID {
+				out.Applications[n-1].Scopes = append(out.Applications[n-1].Scopes, g.APIID)
+				continue
+			}
+			hashes, err := tx.ActiveKeyHashes(ctx, region, g.ApplicationID, now)
+			if err != nil {
+				return err
+			}
+			out.Applications = append(out.Applications, gatewayAppDataJSON{ID: g.ApplicationID, PortalID: g.PortalID,
+				AuthStrategyID: g.AuthStrategyID, KeyHashes: nonNilStrings(hashes), Scopes: []string{g.APIID}})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
