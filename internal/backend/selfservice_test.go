@@ -164,4 +164,3 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
-

@@ -183,22 +183,22 @@ func (a *API) devRenameCredential(w http.ResponseWriter, r *http.Request, c devC
 		return err
 	}
 	ctx, region := r.Context(), regionOf(r)
-	var k core.APIKey
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
 		app, err := getApplication(ctx, tx, region, c.portal.ID, r.PathValue("applicationId"), c.developer)
 		if err != nil {
 			return err
 		}
-		if k, err = getKey(ctx, tx, app, r.PathValue("credentialId")); err != nil {
+		k, err := getKey(ctx, tx, app, r.PathValue("credentialId"))
+		if err != nil {
 			return err
 		}
-		k.DisplayName = name
 		return tx.RenameAPIKey(ctx, region, app.ID, k.ID, name)
 	})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toCredentialJSON(k, a.now()))
+	// The document gives this answer no body.
+	w.WriteHeader(http.StatusOK)
 	return nil
 }
 

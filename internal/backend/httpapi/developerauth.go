@@ -166,7 +166,7 @@ func (a *API) resetPassword(w http.ResponseWriter, r *http.Request, c devContext
 			return []core.Violation{core.RequiredViolation("password")}
 		}
 		if err := core.CheckPasswordPolicy(password.Value); err != nil {
-			return []core.Violation{{Field: "password", Rule: "min_length", Source: "body", Reason: err.Error()}}
+			return []core.Violation{core.InvalidViolation("password", err.Error())}
 		}
 		return nil
 	})
@@ -366,7 +366,7 @@ func checkEmail(f core.Field[string]) (string, []core.Violation) {
 	}
 	e, err := core.NormalizeDeveloperEmail(f.Value)
 	if err != nil {
-		return "", []core.Violation{{Field: "email", Rule: "is_email", Source: "body", Reason: err.Error()}}
+		return "", []core.Violation{{Field: "email", Rule: "invalid", Source: "body", Reason: err.Error()}}
 	}
 	return e, nil
 }
