@@ -2,20 +2,22 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // allowance adds one status that a document leaves out of an operation although, for the
 // requests it applies to, none of the documented statuses can be answered truthfully. The
-// response is still validated, against a response component of the same document.
+// response is still validated: against the union of response components of the same document.
 type allowance struct {
 	file        string
 	operationID string // "": every operation of the file that does not document status
 	status      int
-	response    string                       // name under components.responses
+	responses   []string                     // names under components.responses
 	applies     func(req *http.Request) bool // nil: every request of the operation
 }
 
@@ -24,24 +26,31 @@ var allowances = []allowance{
 	// Authentication settings belong to a portal, but the document gives their GET only 200 and
 	// 401 and their PATCH 200, 400, 401 and 403: a portal id that does not exist has no status
 	// except 404, which every other portal sub-resource of the document uses.
-	{"portal-management-v3.yaml", "get-portal-authentication-settings", http.StatusNotFound, "NotFound", nil},
-	{"portal-management-v3.yaml", "update-portal-authentication-settings", http.StatusNotFound, "NotFound", nil},
+	{"portal-management-v3.yaml", "get-portal-authentication-settings", http.StatusNotFound, []string{"NotFound"}, nil},
+	{"portal-management-v3.yaml", "update-portal-authentication-settings", http.StatusNotFound, []string{"NotFound"}, nil},
 	// The document states that a portal with published APIs is deleted only with force=true, yet
 	// lists 204, 401, 403 and 404 alone: refusing needs a status, and 409 is the document's own
 	// answer to a conflict elsewhere.
-	{"portal-management-v3.yaml", "delete-portal", http.StatusConflict, "Conflict", nil},
+	{"portal-management-v3.yaml", "delete-portal", http.StatusConflict, []string{"Conflict"}, nil},
 	// force is documented as the enum "true"|"false", but delete-portal has no 400: another value
 	// can neither be ignored (the caller may mean either) nor answered by a documented status.
-	{"portal-management-v3.yaml", "delete-portal", http.StatusBadRequest, "BadRequest", invalidForce},
+	{"portal-management-v3.yaml", "delete-portal", http.StatusBadRequest, []string{"BadRequest"}, invalidForce},
+
 	// Konnect serves a portal's developer API on the portal's own domain, so an unknown portal
 	// never reaches an operation and the document has no status for it. Mounted by id under
 	// /portals/{portalId}/api/v3, an unknown id must answer something: 404, as elsewhere.
-	{"dev-portal-v3.yaml", "", http.StatusNotFound, "NotFound", mountedByPortalID},
-}
+	{"dev-portal-v3.yaml", "", http.StatusNotFound, []string{"NotFound"}, mountedByPortalID},
 
-func mountedByPortalID(req *http.Request) bool {
-	_, ok := devPortalPath(stripRegion(req.URL.Path))
-	return ok
+	// The control plane document lists almost no client errors: creating a service documents 201
+	// and 401 only, creating a plugin on a service 201 alone, listing nodes 200 alone. Invalid
+	// input, an unknown control plane or entity, a refused change and a missing token must still
+	// be answered, so each operation may use these statuses with the error bodies the same
+	// document defines for them elsewhere.
+	{"control-planes-config-v2.yaml", "", http.StatusBadRequest, []string{"BadRequest", "KonnectCPLegacyBadRequest"}, nil},
+	{"control-planes-config-v2.yaml", "", http.StatusUnauthorized, []string{"HTTP401Error", "Unauthorized", "KonnectCPLegacyUnauthorized"}, nil},
+	{"control-planes-config-v2.yaml", "", http.StatusForbidden, []string{"Forbidden", "KonnectCPLegacyForbidden"}, nil},
+	{"control-planes-config-v2.yaml", "", http.StatusNotFound, []string{"KonnectCPLegacyNotFound"}, nil},
+	{"control-planes-config-v2.yaml", "", http.StatusConflict, []string{"KonnectCPLegacyConflict"}, nil},
 }
 
 func invalidForce(req *http.Request) bool {
@@ -53,6 +62,11 @@ func invalidForce(req *http.Request) bool {
 	return v != "true" && v != "false"
 }
 
+func mountedByPortalID(req *http.Request) bool {
+	_, ok := devPortalPath(stripRegion(req.URL.Path))
+	return ok
+}
+
 // allow returns the allowances of file by operation. It fails when a named operation's allowance
 // no longer matches the document, so that one the document has made unnecessary gets noticed.
 func allow(doc *openapi3.T, file string) (map[*openapi3.Operation][]allowance, error) {
@@ -61,8 +75,10 @@ func allow(doc *openapi3.T, file string) (map[*openapi3.Operation][]allowance, e
 		if a.file != file {
 			continue
 		}
-		if doc.Components == nil || doc.Components.Responses[a.response] == nil {
-			return nil, fmt.Errorf("%s: allowance for %q names unknown response %s", file, a.operationID, a.response)
+		for _, name := range a.responses {
+			if doc.Components == nil || doc.Components.Responses[name] == nil || doc.Components.Responses[name].Value == nil {
+				return nil, fmt.Errorf("%s: allowance for %q names unknown response %s", file, a.operationID, name)
+			}
 		}
 		found := false
 		for _, item := range doc.Paths.Map() {
@@ -104,12 +120,29 @@ func withAllowances(doc *openapi3.T, op *openapi3.Operation, as []allowance, req
 		responses.Set(code, ref)
 	}
 	for _, a := range extra {
-		responses.Set(strconv.Itoa(a.status), &openapi3.ResponseRef{
-			Ref:   "#/components/responses/" + a.response,
-			Value: doc.Components.Responses[a.response].Value,
-		})
+		responses.Set(strconv.Itoa(a.status), mergedResponse(doc, a.responses))
 	}
 	c := *op
 	c.Responses = responses
 	return &c
+}
+
+// mergedResponse is one response accepting the media types and schemas of all named components.
+func mergedResponse(doc *openapi3.T, names []string) *openapi3.ResponseRef {
+	refs := make([]string, len(names))
+	merged := openapi3.NewResponse().WithDescription("allowed: " + strings.Join(names, ", "))
+	merged.Content = openapi3.Content{}
+	for i, name := range names {
+		refs[i] = "#/components/responses/" + name
+		r := doc.Components.Responses[name].Value
+		for mt, v := range r.Content {
+			if _, seen := merged.Content[mt]; !seen {
+				merged.Content[mt] = v
+			}
+		}
+		if merged.Headers == nil && len(r.Headers) > 0 {
+			merged.Headers = maps.Clone(r.Headers)
+		}
+	}
+	return &openapi3.ResponseRef{Ref: strings.Join(refs, " or "), Value: merged}
 }

@@ -51,7 +51,7 @@ func TestAllowRefusesStaleAllowances(t *testing.T) {
 	if n := len(got); n != 3 {
 		t.Errorf("allowances for %d operations, want 3", n)
 	}
-	if got, err := allow(doc, "control-planes-config-v2.yaml"); err != nil || len(got) != 0 {
+	if got, err := allow(doc, "api-builder-v3.yaml"); err != nil || len(got) != 0 {
 		t.Errorf("document without allowances: got %v, %v; want none", got, err)
 	}
 

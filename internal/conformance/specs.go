@@ -26,12 +26,16 @@ var ErrNotInSpec = errors.New("not described by the Konnect documents")
 var documents = []struct {
 	file string
 	area area
+	// schemas30 marks a document that declares OpenAPI 3.1 but writes its schemas in the 3.0
+	// dialect (nullable: true, which 3.1 dropped, and none of 3.1's own forms). Validated as 3.1,
+	// every null it explicitly allows would be refused, so it is validated as the 3.0 it is.
+	schemas30 bool
 }{
-	{"portal-management-v3.yaml", areaManagement},
-	{"api-builder-v3.yaml", areaManagement},
-	{"application-auth-strategies-v2.yaml", areaAuthStrategies},
-	{"dev-portal-v3.yaml", areaDevPortal},
-	{"control-planes-config-v2.yaml", areaControlPlanes},
+	{"portal-management-v3.yaml", areaManagement, false},
+	{"api-builder-v3.yaml", areaManagement, false},
+	{"application-auth-strategies-v2.yaml", areaAuthStrategies, false},
+	{"dev-portal-v3.yaml", areaDevPortal, false},
+	{"control-planes-config-v2.yaml", areaControlPlanes, true},
 }
 
 // uuidFormat is stricter than kin-openapi, which accepts any string for format uuid; Konnect ids
@@ -58,6 +62,9 @@ func Load(dir string) (*Specs, error) {
 		}
 		if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation()); err != nil {
 			return nil, fmt.Errorf("validating %s: %w", path, err)
+		}
+		if d.schemas30 {
+			doc.OpenAPI = "3.0.3" // the loaded copy only; the file is left as published
 		}
 		as, err := allow(doc, d.file)
 		if err != nil {
@@ -92,15 +99,20 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 	if ref != nil && ref.Ref != "" {
 		op += ", response " + ref.Ref
 	}
+	schemaOpts := []openapi3.SchemaValidationOption{
+		openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(validateUUID)),
+	}
+	if !route.Spec.IsOpenAPI31OrLater() {
+		// Keeps messages to the failing path and reason instead of dumping whole schemas. The
+		// JSON Schema 2020-12 validator used for OpenAPI 3.1 refuses it and is terse already.
+		schemaOpts = append(schemaOpts, openapi3.DisableSchemaErrorDetails())
+	}
 	opts := &openapi3filter.Options{
-		IncludeResponseStatus: true,
-		MultiError:            true,
-		SkipSettingDefaults:   true,
-		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
-		SchemaValidationOptions: []openapi3.SchemaValidationOption{
-			openapi3.DisableSchemaErrorDetails(),
-			openapi3.WithStringFormatValidator("uuid", openapi3.NewCallbackValidator(validateUUID)),
-		},
+		IncludeResponseStatus:   true,
+		MultiError:              true,
+		SkipSettingDefaults:     true,
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: schemaOpts,
 	}
 	reqInput := func() *openapi3filter.RequestValidationInput {
 		r := req.Clone(req.Context())
@@ -118,7 +130,8 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	if ref != nil && ref.Value != nil && len(ref.Value.Content) == 0 && len(bytes.TrimSpace(body)) > 0 {
+	// Error bodies the document does not describe are harmless; data where it promises none is not.
+	if status < 300 && ref != nil && ref.Value != nil && len(ref.Value.Content) == 0 && len(bytes.TrimSpace(body)) > 0 {
 		return fmt.Errorf("%s: the document declares no body for this status, got %d bytes", op, len(body))
 	}
 	if status >= 200 && status < 300 {
