@@ -89,9 +89,12 @@ func start() (func(), error) {
 	}, nil
 }
 
-// PreCheck fails the test when the backend is not running.
+// PreCheck skips the test without TF_ACC and fails it when the backend is not running.
 func PreCheck(t *testing.T) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run only with TF_ACC=1")
+	}
 	if started.baseURL == "" {
 		t.Fatal("the backend is not running: call acctest.Main from TestMain and set TF_ACC=1")
 	}

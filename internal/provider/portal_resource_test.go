@@ -157,20 +157,38 @@ func TestAccPortal_regions(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
-			{
-				// The us provider does not find the eu portal by name.
-				Config: acctest.ProviderConfig("eu") + portalConfig(name, ``) + fmt.Sprintf(`
-provider "devportal" {
-  alias  = "us"
-  region = "us"
+		},
+	})
 }
 
-data "devportal_portal" "from_us" {
-  provider = devportal.us
-  name     = %q
-}
-`, name),
+func TestAccPortalDataSource_regions(t *testing.T) {
+	acctest.PreCheck(t)
+	name := acctest.RandomName("portal-eu")
+	eu := acctest.RegionClient(t, "eu")
+	p, err := eu.CreatePortal(context.Background(), client.CreatePortalRequest{Name: name})
+	if err != nil {
+		t.Fatalf("creating portal %q in eu: %v", name, err)
+	}
+	t.Cleanup(func() { _ = eu.DeletePortal(context.Background(), p.ID, true) })
+
+	lookup := func(provider, attr, value string) string {
+		return provider + fmt.Sprintf("data \"devportal_portal\" \"test\" {\n  %s = %q\n}\n", attr, value)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: lookup(acctest.ProviderConfig("eu"), "name", name),
+				Check:  resource.TestCheckResourceAttr("data.devportal_portal.test", "id", p.ID),
+			},
+			{
+				// The default region (us) sees the eu portal neither by name nor by id.
+				Config:      lookup("", "name", name),
 				ExpectError: regexp.MustCompile(`Portal not found`),
+			},
+			{
+				Config:      lookup("", "id", p.ID),
+				ExpectError: regexp.MustCompile(`(?s)Unable to read portal.*404`),
 			},
 		},
 	})
