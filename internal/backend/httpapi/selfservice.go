@@ -10,7 +10,7 @@ func (a *API) selfServiceRoutes() {
 	a.devRoute("/developer/forgot-password", accounts, map[string]devHandler{http.MethodPost: a.forgotPassword})
 	a.devRoute("/developer/reset-password", accounts, map[string]devHandler{http.MethodPost: a.resetPassword})
 	a.devRoute("/developer/authenticate", accounts, map[string]devHandler{http.MethodPost: a.authenticate})
-	a.devRoute("/developer/logout", anyone, map[string]devHandler{http.MethodPost: a.logout})
+	a.devRoute("/developer/logout", accounts, map[string]devHandler{http.MethodPost: a.logout})
 	a.devRoute("/developer/me", signedIn, map[string]devHandler{http.MethodGet: a.me})
 	a.devRoute("/apis", anyone, map[string]devHandler{http.MethodGet: a.devListAPIs})
 	a.devRoute("/apis/{apiIdOrSlug}", anyone, map[string]devHandler{http.MethodGet: a.devGetAPI})

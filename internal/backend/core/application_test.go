@@ -1,0 +1,50 @@
+package core
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAPIKeyStatus(t *testing.T) {
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		expires time.Time
+		want    string
+	}{
+		{"never expires", time.Time{}, APIKeyStatusActive},
+		{"expires later", now.Add(time.Second), APIKeyStatusActive},
+		{"expires now", now, APIKeyStatusExpired},
+		{"expired", now.Add(-time.Hour), APIKeyStatusExpired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := (APIKey{ExpiresAt: tc.expires}).Status(now); got != tc.want {
+				t.Errorf("Status = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckName(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		rule  string
+	}{
+		{"", "min_length"},
+		{"a", ""},
+		{strings.Repeat("é", ApplicationNameMax), ""},
+		{strings.Repeat("x", ApplicationNameMax+1), "max_length"},
+	} {
+		vs := CheckName("name", tc.value, ApplicationNameMax)
+		switch {
+		case tc.rule == "" && len(vs) != 0:
+			t.Errorf("CheckName(%d chars) = %v, want none", len([]rune(tc.value)), vs)
+		case tc.rule != "" && (len(vs) != 1 || vs[0].Rule != tc.rule || vs[0].Field != "name"):
+			t.Errorf("CheckName(%d chars) = %v, want rule %s", len([]rune(tc.value)), vs, tc.rule)
+		}
+	}
+	if vs := CheckOptionalText("description", "", ApplicationDescriptionMax); len(vs) != 0 {
+		t.Errorf("empty optional text: %v", vs)
+	}
+}
