@@ -114,14 +114,18 @@ func (p *devportalProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"server_url": cfg.ServerURL, "region": cfg.Region, "token": cfg.Token,
-		"max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout,
-	} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider setting",
-				fmt.Sprintf("The provider cannot connect while %q depends on a value known only after apply. "+
-					"Set it to a static value or an environment variable.", name))
+	unknown := []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{
+		{"server_url", cfg.ServerURL}, {"region", cfg.Region}, {"token", cfg.Token},
+		{"max_retries", cfg.MaxRetries}, {"request_timeout", cfg.RequestTimeout},
+	}
+	for _, u := range unknown {
+		if u.value.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(u.name), "Unknown provider setting",
+				fmt.Sprintf("The provider cannot connect while %s depends on a value known only after apply. "+
+					"Set it to a static value or an environment variable.", u.name))
 		}
 	}
 	if resp.Diagnostics.HasError() {
