@@ -165,6 +165,15 @@ func TestAuthStrategyListAndRegions(t *testing.T) {
 		t.Errorf("page 2 = %v", data)
 	}
 	ts.do(http.MethodGet, "/v2/application-auth-strategies?page[size]=x", "").invalidParam(t, "page[size]", "is_number")
+	bySort := ts.do(http.MethodGet, "/v2/application-auth-strategies?sort=strategy_type%20desc,name%20desc", "").must(t, http.StatusOK)["data"].([]any)
+	var order []string
+	for _, d := range bySort {
+		order = append(order, str(d.(map[string]any)["name"]))
+	}
+	if fmt.Sprint(order) != "[oidc keys-2 keys-1 keys-0]" {
+		t.Errorf("sorted order = %v", order)
+	}
+	ts.do(http.MethodGet, "/v2/application-auth-strategies?sort=dcr_provider", "").invalidParam(t, "sort", "enum")
 
 	ts.do(http.MethodGet, "/v2/application-auth-strategies/"+str(eu["id"]), "").problem(t, http.StatusNotFound)
 	ts.do(http.MethodPatch, "/v2/application-auth-strategies/"+str(eu["id"]), `{"display_name":"x"}`).problem(t, http.StatusNotFound)

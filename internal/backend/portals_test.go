@@ -291,7 +291,21 @@ func TestPortalList(t *testing.T) {
 		}
 	}
 
+	sorted := ts.do(http.MethodGet, "/v3/portals?sort=name%20desc&page[size]=2", "").must(t, http.StatusOK)["data"].([]any)
+	if first := sorted[0].(map[string]any)["name"]; first != "special" {
+		t.Errorf("sort=name desc starts with %v", first)
+	}
+	if second := sorted[1].(map[string]any)["name"]; second != "portal-11" {
+		t.Errorf("sort=name desc continues with %v", second)
+	}
+	multi := ts.do(http.MethodGet, "/v3/portals?sort=authentication_enabled,created_at%20desc&page[size]=1", "").must(t, http.StatusOK)["data"].([]any)
+	if got := multi[0].(map[string]any)["name"]; got != "special" {
+		t.Errorf("sort=authentication_enabled,created_at desc starts with %v", got)
+	}
+
 	bad := []struct{ query, field, rule string }{
+		{"sort=colour", "sort", "enum"},
+		{"sort=name%20sideways", "sort", "enum"},
 		{"page[size]=abc", "page[size]", "is_number"},
 		{"page[size]=0", "page[size]", "min"},
 		{"page[size]=101", "page[size]", "max"},

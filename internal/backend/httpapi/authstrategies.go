@@ -114,7 +114,7 @@ func readAuthStrategyInput(o *object, current *core.AuthStrategy) (core.AuthStra
 }
 
 func (a *API) listAuthStrategies(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParams(r, "name", "display_name", "strategy_type")
+	page, filters, err := sortedListParams(r, store.AuthStrategySortFields, "name", "display_name", "strategy_type")
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -117,6 +118,47 @@ func parseTextFilters(q url.Values, fields ...string) (map[string]store.TextFilt
 		out[name] = store.TextFilter{Op: op, Value: values[0]}
 	}
 	return out, vs
+}
+
+// parseSort reads sort: a comma-separated list of fields, each optionally followed by " asc" or
+// " desc", as Konnect writes it ("name,created_at desc").
+func parseSort(q url.Values, fields map[string]string) ([]store.Sort, []core.Violation) {
+	raw := q.Get("sort")
+	if raw == "" {
+		return nil, nil
+	}
+	choices := slices.Sorted(maps.Keys(fields))
+	var out []store.Sort
+	for _, item := range strings.Split(raw, ",") {
+		parts := strings.Fields(item)
+		desc := false
+		if len(parts) == 2 && (parts[1] == "asc" || parts[1] == "desc") {
+			desc = parts[1] == "desc"
+			parts = parts[:1]
+		}
+		if len(parts) != 1 || fields[parts[0]] == "" {
+			v := queryViolation("sort", "enum", fmt.Sprintf(`"sort" field must contain any of: [%s], each optionally followed by asc or desc`, strings.Join(choices, ", ")))
+			v.Choices = choices
+			return nil, []core.Violation{v}
+		}
+		out = append(out, store.Sort{Field: parts[0], Desc: desc})
+	}
+	return out, nil
+}
+
+// sortedListParams is listParams for lists that also take sort over sortFields.
+func sortedListParams(r *http.Request, sortFields map[string]string, filterFields ...string) (store.Page, map[string]store.TextFilter, error) {
+	page, filters, err := listParams(r, filterFields...)
+	sorts, vs := parseSort(r.URL.Query(), sortFields)
+	if len(vs) > 0 {
+		var ve *core.ValidationError
+		if errors.As(err, &ve) {
+			vs = append(ve.Violations, vs...)
+		}
+		return page, nil, core.Invalid(vs...)
+	}
+	page.Sort = sorts
+	return page, filters, err
 }
 
 // listParams reads pagination and filters of a list request, failing with a 400 on bad values.

@@ -87,7 +87,7 @@ func readPortalInput(o *object, create bool) (core.PortalInput, error) {
 }
 
 func (a *API) listPortals(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParams(r, "name")
+	page, filters, err := sortedListParams(r, store.PortalSortFields, "name")
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,8 @@ func (t *Tx) GetAuthStrategy(ctx context.Context, region, id string) (core.AuthS
 	return s, err
 }
 
-// ListAuthStrategies returns one page of the region's strategies in creation order, and the total count.
+// ListAuthStrategies returns one page of the region's strategies, sorted by page.Sort and then in
+// creation order, and the total count.
 func (t *Tx) ListAuthStrategies(ctx context.Context, region string, f AuthStrategyFilter, page Page) ([]core.AuthStrategy, int, error) {
 	w := &where{}
 	w.add("region = " + w.arg(region))
@@ -74,7 +75,7 @@ func (t *Tx) ListAuthStrategies(ctx context.Context, region string, f AuthStrate
 		return nil, 0, fmt.Errorf("store: count auth strategies: %w", err)
 	}
 	q := `SELECT ` + strategyColumns + ` FROM auth_strategies WHERE ` + w.String() +
-		` ORDER BY created_at, id LIMIT ` + w.arg(page.Size) + ` OFFSET ` + w.arg(page.offset())
+		page.orderBy(AuthStrategySortFields) + ` LIMIT ` + w.arg(page.Size) + ` OFFSET ` + w.arg(page.offset())
 	rows, err := t.q.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list auth strategies: %w", err)

@@ -5,10 +5,49 @@ import (
 	"strings"
 )
 
-// Page selects one page of a list; Number starts at 1.
+// Page selects one page of a list; Number starts at 1. Sort orders the list before it is cut
+// into pages; lists that take no sort parameter ignore it.
 type Page struct {
 	Size   int
 	Number int
+	Sort   []Sort
+}
+
+// Sort orders a list by one field, as the API names it.
+type Sort struct {
+	Field string
+	Desc  bool
+}
+
+// PortalSortFields and AuthStrategySortFields are the fields lists can be sorted by, with their columns.
+var (
+	PortalSortFields = map[string]string{
+		"name": "name", "description": "description", "authentication_enabled": "authentication_enabled",
+		"rbac_enabled": "rbac_enabled", "auto_approve_applications": "auto_approve_applications",
+		"auto_approve_developers": "auto_approve_developers", "default_domain": "default_domain",
+		"canonical_domain": "default_domain", "created_at": "created_at", "updated_at": "updated_at",
+	}
+	AuthStrategySortFields = map[string]string{
+		"name": "name", "display_name": "display_name", "strategy_type": "strategy_type",
+		"created_at": "created_at", "updated_at": "updated_at",
+	}
+)
+
+// orderBy renders page.Sort over columns, ending with creation order and id so that equal keys
+// keep a stable order across pages. Fields without a column are skipped: callers validate them.
+func (p Page) orderBy(columns map[string]string) string {
+	var keys []string
+	for _, s := range p.Sort {
+		col, ok := columns[s.Field]
+		if !ok {
+			continue
+		}
+		if s.Desc {
+			col += " DESC"
+		}
+		keys = append(keys, col)
+	}
+	return " ORDER BY " + strings.Join(append(keys, "created_at", "id"), ", ")
 }
 
 func (p Page) offset() int { return (p.Number - 1) * p.Size }

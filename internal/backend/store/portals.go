@@ -80,7 +80,8 @@ func (t *Tx) PortalNameTaken(ctx context.Context, region, name, exceptID string)
 	return n > 0, nil
 }
 
-// ListPortals returns one page of the region's portals in creation order, and the total count.
+// ListPortals returns one page of the region's portals, sorted by page.Sort and then in creation
+// order, and the total count.
 func (t *Tx) ListPortals(ctx context.Context, region string, f PortalFilter, page Page) ([]core.Portal, int, error) {
 	w := &where{}
 	w.add("region = " + w.arg(region))
@@ -90,7 +91,7 @@ func (t *Tx) ListPortals(ctx context.Context, region string, f PortalFilter, pag
 		return nil, 0, fmt.Errorf("store: count portals: %w", err)
 	}
 	q := `SELECT ` + portalColumns + ` FROM portals WHERE ` + w.String() +
-		` ORDER BY created_at, id LIMIT ` + w.arg(page.Size) + ` OFFSET ` + w.arg(page.offset())
+		page.orderBy(PortalSortFields) + ` LIMIT ` + w.arg(page.Size) + ` OFFSET ` + w.arg(page.offset())
 	rows, err := t.q.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list portals: %w", err)
