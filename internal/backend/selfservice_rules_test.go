@@ -217,6 +217,11 @@ func TestLoginLockout(t *testing.T) {
 	if p["title"] != "Invalid Credentials" || p["detail"] != "You have entered an invalid email or password." {
 		t.Errorf("unknown account: %v", p)
 	}
+	p = dev.do(http.MethodPost, "/developer/authenticate", `{"username":"not an address","password":"`+testPassword+`"}`).
+		problem(t, http.StatusUnauthorized)
+	if p["title"] != "Invalid Credentials" {
+		t.Errorf("malformed address: %v", p)
+	}
 	// Another account is not affected.
 	other := e.developer("/portals/" + pid + "/api/v3")
 	e.signUp(other, "", pid, "m@example.com", "Max")

@@ -255,8 +255,10 @@ func (a *API) authenticate(w http.ResponseWriter, r *http.Request, c devContext)
 	ctx, region, now := r.Context(), regionOf(r), a.now()
 	email, err := core.NormalizeDeveloperEmail(username.Value)
 	if err != nil {
-		// Still throttled and slow: the answer must not differ from that for a wrong password.
-		email = username.Value
+		// No account can have this address, so there is nothing to lock; the answer and its
+		// timing are still those of a wrong password.
+		a.ss.hasher.VerifyMissing(password.Value)
+		return invalidCredentials()
 	}
 	var (
 		d        core.Developer
@@ -298,7 +300,7 @@ func (a *API) authenticate(w http.ResponseWriter, r *http.Request, c devContext)
 			return err
 		}
 		a.log.DebugContext(ctx, "developer login failed", "portal_id", c.portal.ID)
-		return &titledError{status: http.StatusUnauthorized, title: "Invalid Credentials", detail: "You have entered an invalid email or password."}
+		return invalidCredentials()
 	}
 	if allowed, refusal := core.DeveloperCanLogIn(d.Status); !allowed {
 		return &titledError{status: http.StatusUnauthorized, title: refusal.Title, detail: refusal.Detail}
@@ -332,6 +334,10 @@ func (a *API) authenticate(w http.ResponseWriter, r *http.Request, c devContext)
 	setSessionCookie(w, r, token, expires)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+func invalidCredentials() error {
+	return &titledError{status: http.StatusUnauthorized, title: "Invalid Credentials", detail: "You have entered an invalid email or password."}
 }
 
 // logout ends the session of the cookie, if any, and clears the cookie.
