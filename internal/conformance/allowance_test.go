@@ -1,10 +1,12 @@
 package conformance
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
 // docWith returns a document whose delete-portal operation documents the given statuses.
@@ -67,5 +69,37 @@ func TestAllowRefusesStaleAllowances(t *testing.T) {
 	}
 	if len(got) != 2 {
 		t.Errorf("allowances for %d operations, want the 2 without a 404", len(got))
+	}
+}
+
+func TestWithoutIgnored(t *testing.T) {
+	param := func(name string) error {
+		return &openapi3filter.RequestError{
+			Parameter: &openapi3.Parameter{Name: name, In: openapi3.ParameterInPath},
+			Err:       errors.New("input matches more than one oneOf schemas"),
+		}
+	}
+	uuidParams := map[string]string{"apiIdOrSlug": portalID, "portalId": "x"}
+	slugParams := map[string]string{"apiIdOrSlug": "bad slug!"}
+	body := &openapi3filter.RequestError{RequestBody: &openapi3.RequestBody{}, Err: errors.New("property name is missing")}
+
+	if err := withoutIgnored(param("apiIdOrSlug"), uuidParams); err != nil {
+		t.Errorf("uuid apiIdOrSlug: got %v, want ignored", err)
+	}
+	if err := withoutIgnored(param("apiIdOrSlug"), slugParams); err == nil {
+		t.Error("invalid slug: ignored, want reported")
+	}
+	if err := withoutIgnored(param("portalId"), uuidParams); err == nil {
+		t.Error("other parameter: ignored, want reported")
+	}
+	err := withoutIgnored(openapi3.MultiError{param("apiIdOrSlug"), body}, uuidParams)
+	if me, ok := err.(openapi3.MultiError); !ok || len(me) != 1 || me[0] != error(body) {
+		t.Errorf("mixed errors: got %v, want only the body error", err)
+	}
+	if err := withoutIgnored(openapi3.MultiError{param("apiIdOrSlug")}, uuidParams); err != nil {
+		t.Errorf("only ignored errors: got %v, want nil", err)
+	}
+	if err := withoutIgnored(nil, uuidParams); err != nil {
+		t.Errorf("no error: got %v", err)
 	}
 }
