@@ -360,3 +360,28 @@ func TestRegistrationRules(t *testing.T) {
 	}
 	dev.do(http.MethodGet, "/developer/me", "").problem(t, http.StatusUnauthorized)
 }
+
+func TestRegistrationNeedsAnEnforcingGateway(t *testing.T) {
+	t.Parallel()
+	e := startPortalEnv(t)
+	pid := e.autoPortal("", "gateways")
+	apiID, cpID := e.publishedAPI("", pid, "guarded", true)
+	unlinked := str(e.do(http.MethodPost, "/v3/apis", `{"name":"unlinked"}`).must(t, http.StatusCreated)["id"])
+	e.do(http.MethodPut, "/v3/apis/"+unlinked+"/publications/"+pid, `{}`).must(t, http.StatusOK)
+	dev := e.approvedDeveloper("", pid, "g@example.com")
+	appPath := "/applications/" + str(dev.do(http.MethodPost, "/applications", `{"name":"app"}`).must(t, http.StatusCreated)["id"])
+
+	res := dev.do(http.MethodPost, appPath+"/registrations", `{"api_id":"`+unlinked+`"}`)
+	if reason := str(res.invalidParam(t, "api_id", "invalid")["reason"]); !strings.Contains(reason, "not linked to a gateway service") {
+		t.Errorf("unlinked API: %s", reason)
+	}
+	node := e.do(http.MethodPost, "/v2/control-planes/"+cpID+"/nodes", `{"hostname":"old-dp","version":"3.4.3.12"}`).
+		must(t, http.StatusCreated)
+	res = dev.do(http.MethodPost, appPath+"/registrations", `{"api_id":"`+apiID+`"}`)
+	if reason := str(res.invalidParam(t, "api_id", "invalid")["reason"]); !strings.Contains(reason, "old-dp") || !strings.Contains(reason, "3.4.3.12") {
+		t.Errorf("outdated node: %s", reason)
+	}
+	e.do(http.MethodDelete, "/v2/control-planes/"+cpID+"/nodes/"+str(node["id"]), "").must(t, http.StatusNoContent)
+	e.do(http.MethodPost, "/v2/control-planes/"+cpID+"/nodes", `{"hostname":"new-dp","version":"3.9.1"}`).must(t, http.StatusCreated)
+	dev.do(http.MethodPost, appPath+"/registrations", `{"api_id":"`+apiID+`"}`).must(t, http.StatusCreated)
+}
