@@ -64,7 +64,7 @@ func ValidateAPIInput(in APIInput, create bool) []Violation {
 		vs = append(vs, checkString("version", in.Version.Value, 1, apiVersionMax)...)
 	}
 	if in.Slug.HasValue() && !apiSlugPattern.MatchString(in.Slug.Value) {
-		vs = append(vs, Violation{Field: "slug", Rule: "pattern", Source: "body",
+		vs = append(vs, Violation{Field: "slug", Rule: "matches_regex", Source: "body",
 			Reason: "must contain only letters, digits, '_' and '-'"})
 	}
 	if in.Labels.HasValue() {
@@ -81,7 +81,7 @@ func validateAPIAttributes(attrs map[string][]string, allowNull bool) []Violatio
 	for _, k := range sortedKeys(attrs) {
 		name := "attributes." + k
 		if !apiAttributeKeyPattern.MatchString(k) {
-			vs = append(vs, Violation{Field: name, Rule: "pattern", Source: "body",
+			vs = append(vs, Violation{Field: name, Rule: "matches_regex", Source: "body",
 				Reason: "attribute keys may contain only lower-case letters, digits, '-' and '_'"})
 			continue
 		}

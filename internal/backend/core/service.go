@@ -2,10 +2,8 @@ package core
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -76,8 +74,8 @@ type ServiceInput struct {
 	CACertificates Field[[]string]
 }
 
-// BuildGatewayService validates in and returns the service it describes. url, when given, sets
-// protocol, host, port and path, which may then not be given separately.
+// BuildGatewayService validates in and returns the service it describes. The Konnect document
+// requires host, so the url shorthand is refused rather than half supported.
 func BuildGatewayService(in ServiceInput, id, region, controlPlaneID string, createdAt, now int64) (GatewayService, []Violation) {
 	s := GatewayService{
 		ID: id, Region: region, ControlPlaneID: controlPlaneID,
@@ -88,37 +86,16 @@ func BuildGatewayService(in ServiceInput, id, region, controlPlaneID string, cre
 	var vs []Violation
 	if in.Name.HasValue() {
 		if !kongNamePattern.MatchString(in.Name.Value) {
-			vs = append(vs, Violation{Field: "name", Rule: "pattern", Source: "body",
+			vs = append(vs, Violation{Field: "name", Rule: "matches_regex", Source: "body",
 				Reason: "must contain only letters, digits and '.', '-', '_' or '~'"})
 		}
 		setNullable(&s.Name, in.Name)
 	}
 	if in.URL.HasValue() {
-		for _, f := range []struct {
-			name string
-			set  bool
-		}{{"protocol", in.Protocol.HasValue()}, {"host", in.Host.HasValue()}, {"port", in.Port.HasValue()}, {"path", in.Path.HasValue()}} {
-			if f.set {
-				vs = append(vs, InvalidViolation(f.name, fmt.Sprintf("%s cannot be given together with url: use one or the other", f.name)))
-			}
-		}
-		u, err := url.Parse(in.URL.Value)
-		if err != nil || u.Scheme == "" || u.Hostname() == "" {
-			vs = append(vs, InvalidViolation("url", "must be an absolute URL such as http://upstream.internal:8080/path"))
-		} else {
-			in.Protocol = Val(u.Scheme)
-			in.Host = Val(u.Hostname())
-			if p := u.Port(); p != "" {
-				n, _ := strconv.Atoi(p)
-				in.Port = Val(n)
-			} else if u.Scheme == "https" || u.Scheme == "grpcs" || u.Scheme == "wss" || u.Scheme == "tls" {
-				in.Port = Val(443)
-			}
-			if u.Path != "" {
-				in.Path = Val(u.Path)
-			}
-		}
-	} else if !in.Host.HasValue() {
+		vs = append(vs, InvalidViolation("url",
+			"this server takes the upstream as protocol, host, port and path: send those fields instead of url"))
+	}
+	if !in.Host.HasValue() {
 		vs = append(vs, RequiredViolation("host"))
 	}
 	setValue(&s.Protocol, in.Protocol)
@@ -135,7 +112,9 @@ func BuildGatewayService(in ServiceInput, id, region, controlPlaneID string, cre
 	setNullable(&s.TLSVerifyDepth, in.TLSVerifyDepth)
 	setValue(&s.CACertificates, in.CACertificates)
 
-	vs = append(vs, checkEnum("protocol", s.Protocol, ServiceProtocols...)...)
+	if in.Protocol.HasValue() {
+		vs = append(vs, checkEnum("protocol", s.Protocol, ServiceProtocols...)...)
+	}
 	if in.Host.HasValue() && strings.TrimSpace(s.Host) == "" {
 		vs = append(vs, MinLengthViolation("host", 1))
 	}
@@ -154,10 +133,13 @@ func BuildGatewayService(in ServiceInput, id, region, controlPlaneID string, cre
 }
 
 func checkRange(field string, v, min, max int) []Violation {
-	if v < min || v > max {
-		lo, hi := min, max
-		return []Violation{{Field: field, Rule: "range", Source: "body", Minimum: &lo, Maximum: &hi,
-			Reason: fmt.Sprintf("must be between %d and %d", min, max)}}
+	switch {
+	case v < min:
+		return []Violation{{Field: field, Rule: "min", Source: "body", Minimum: &min,
+			Reason: fmt.Sprintf("must be at least %d", min)}}
+	case v > max:
+		return []Violation{{Field: field, Rule: "max", Source: "body", Maximum: &max,
+			Reason: fmt.Sprintf("must be at most %d", max)}}
 	}
 	return nil
 }
@@ -214,7 +196,7 @@ func BuildGatewayPlugin(in PluginInput, id, region, controlPlaneID string, servi
 	setValue(&p.Tags, in.Tags)
 	setValue(&p.Config, in.Config)
 	if in.Name.HasValue() && !kongNamePattern.MatchString(p.Name) {
-		vs = append(vs, Violation{Field: "name", Rule: "pattern", Source: "body",
+		vs = append(vs, Violation{Field: "name", Rule: "matches_regex", Source: "body",
 			Reason: "must contain only letters, digits and '.', '-', '_' or '~'"})
 	}
 	for i, proto := range p.Protocols {
@@ -224,9 +206,9 @@ func BuildGatewayPlugin(in PluginInput, id, region, controlPlaneID string, servi
 	}
 	switch {
 	case p.Name == KAAPluginName:
-		vs = append(vs, Violation{Field: "name", Rule: "managed_plugin", Source: "body", Reason: ManagedPluginReason})
+		vs = append(vs, Violation{Field: "name", Rule: "invalid", Source: "body", Reason: ManagedPluginReason})
 	case slices.Contains(p.Tags, KAAManagedTag):
-		vs = append(vs, Violation{Field: "tags", Rule: "managed_plugin", Source: "body", Reason: ManagedPluginReason})
+		vs = append(vs, Violation{Field: "tags", Rule: "invalid", Source: "body", Reason: ManagedPluginReason})
 	}
 	return p, vs
 }
@@ -266,7 +248,7 @@ func ValidateNodeRegistration(hostname, version Field[string]) []Violation {
 	if !version.HasValue() {
 		vs = append(vs, RequiredViolation("version"))
 	} else if _, err := ParseGatewayVersion(version.Value); err != nil {
-		vs = append(vs, Violation{Field: "version", Rule: "gateway_version", Source: "body", Reason: err.Error()})
+		vs = append(vs, Violation{Field: "version", Rule: "invalid", Source: "body", Reason: err.Error()})
 	}
 	return vs
 }

@@ -129,8 +129,8 @@ func (a *API) authorized(w http.ResponseWriter, r *http.Request) bool {
 	tok = strings.TrimSpace(tok)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="devportal"`)
-		writeProblem(w, http.StatusUnauthorized,
-			"Missing credentials: send an admin token as Authorization: Bearer <token>.", nil)
+		writeUnauthorized(w, r,
+			"Missing credentials: send an admin token as Authorization: Bearer <token>.")
 		return false
 	}
 	var valid bool
@@ -145,7 +145,7 @@ func (a *API) authorized(w http.ResponseWriter, r *http.Request) bool {
 	}
 	if !valid {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="devportal", error="invalid_token"`)
-		writeProblem(w, http.StatusUnauthorized, "Invalid credentials: the bearer token is not a valid admin token.", nil)
+		writeUnauthorized(w, r, "Invalid credentials: the bearer token is not a valid admin token.")
 		return false
 	}
 	return true

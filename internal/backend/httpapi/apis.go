@@ -3,7 +3,9 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -90,8 +92,33 @@ func readAPIInput(o *object, create bool) (core.APIInput, error) {
 	return in, core.Invalid(vs...)
 }
 
+// uuidOps are the operators of Konnect's UuidFieldFilter.
+var uuidOps = []string{store.OpEq, store.OpOeq, store.OpNeq}
+
+// listParamsWithIDs is listParams where idFields are id filters, which Konnect takes only with an
+// operator (filter[api_id][eq]=...) and only eq, oeq and neq.
+func listParamsWithIDs(r *http.Request, textFields, idFields []string) (store.Page, map[string]store.TextFilter, error) {
+	page, filters, err := listParams(r, append(slices.Clone(textFields), idFields...)...)
+	if err != nil {
+		return page, nil, err
+	}
+	var vs []core.Violation
+	for key := range r.URL.Query() {
+		m := filterKey.FindStringSubmatch(key)
+		if m == nil || !slices.Contains(idFields, m[1]) {
+			continue
+		}
+		if !slices.Contains(uuidOps, m[2]) {
+			v := queryViolation(key, "enum", fmt.Sprintf("filter the id field %s with an operator: filter[%s][eq], [oeq] or [neq]", m[1], m[1]))
+			v.Choices = uuidOps
+			vs = append(vs, v)
+		}
+	}
+	return page, filters, core.Invalid(vs...)
+}
+
 func (a *API) listAPIs(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParams(r, "id", "name", "version")
+	page, filters, err := listParamsWithIDs(r, []string{"name", "version"}, []string{"id"})
 	if err != nil {
 		return err
 	}
@@ -289,35 +316,35 @@ func (a *API) lifecycleRoutes() {
 		http.MethodPatch:  a.updateControlPlane,
 		http.MethodDelete: a.deleteControlPlane,
 	})
-	a.route("/v2/control-planes/{controlPlaneId}/nodes", map[string]handlerFunc{
+	a.route("/v2/control-planes/{controlPlaneId}/nodes", kongErrors(map[string]handlerFunc{
 		http.MethodGet:  a.listNodes,
 		http.MethodPost: a.registerNode,
-	})
-	a.route("/v2/control-planes/{controlPlaneId}/nodes/{nodeId}", map[string]handlerFunc{
+	}))
+	a.route("/v2/control-planes/{controlPlaneId}/nodes/{nodeId}", kongErrors(map[string]handlerFunc{
 		http.MethodGet:    a.getNode,
 		http.MethodDelete: a.deleteNode,
-	})
-	a.route("/v2/control-planes/{controlPlaneId}/core-entities/services", map[string]handlerFunc{
+	}))
+	a.route("/v2/control-planes/{controlPlaneId}/core-entities/services", kongErrors(map[string]handlerFunc{
 		http.MethodGet:  a.listServices,
 		http.MethodPost: a.createService,
-	})
-	a.route("/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}", map[string]handlerFunc{
+	}))
+	a.route("/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}", kongErrors(map[string]handlerFunc{
 		http.MethodGet:    a.getService,
 		http.MethodPut:    a.upsertService,
 		http.MethodDelete: a.deleteService,
-	})
+	}))
 	for _, prefix := range []string{
 		"/v2/control-planes/{controlPlaneId}/core-entities",
 		"/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}",
 	} {
-		a.route(prefix+"/plugins", map[string]handlerFunc{
+		a.route(prefix+"/plugins", kongErrors(map[string]handlerFunc{
 			http.MethodGet:  a.listPlugins,
 			http.MethodPost: a.createPlugin,
-		})
-		a.route(prefix+"/plugins/{pluginId}", map[string]handlerFunc{
+		}))
+		a.route(prefix+"/plugins/{pluginId}", kongErrors(map[string]handlerFunc{
 			http.MethodGet:    a.getPlugin,
 			http.MethodPut:    a.upsertPlugin,
 			http.MethodDelete: a.deletePlugin,
-		})
+		}))
 	}
 }

@@ -137,7 +137,7 @@ func (a *API) createImplementation(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 		if outdated {
-			return core.Invalid(core.Violation{Field: "service.control_plane_id", Rule: "gateway_version", Source: "body",
+			return core.Invalid(core.Violation{Field: "service.control_plane_id", Rule: "invalid", Source: "body",
 				Reason: core.OutdatedGatewayNodeMessage(node) + ": upgrade or remove that node before linking"})
 		}
 		im := store.Implementation{ID: uuid.NewString(), Region: region, APIID: api.ID, ControlPlaneID: cpID,
@@ -197,7 +197,7 @@ func (a *API) deleteImplementation(w http.ResponseWriter, r *http.Request) error
 }
 
 func (a *API) listImplementations(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParams(r, "id", "api_id", "service_id", "control_plane_id")
+	page, filters, err := listParamsWithIDs(r, nil, []string{"id", "api_id", "service_id", "control_plane_id"})
 	if err != nil {
 		return err
 	}

@@ -59,9 +59,7 @@ func kongListParams(q url.Values, sizeKey, offsetKey string) (store.KongPage, st
 	if s := q.Get(sizeKey); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > kongMaxSize {
-			lo, hi := 1, kongMaxSize
-			vs = append(vs, core.Violation{Field: sizeKey, Rule: "range", Source: "query", Minimum: &lo, Maximum: &hi,
-				Reason: fmt.Sprintf("%q must be a number from 1 to %d", sizeKey, kongMaxSize)})
+			vs = append(vs, queryViolation(sizeKey, "invalid", fmt.Sprintf("%q must be a number from 1 to %d", sizeKey, kongMaxSize)))
 		} else {
 			page.Size = n
 		}
@@ -86,6 +84,49 @@ func kongListParams(q url.Values, sizeKey, offsetKey string) (store.KongPage, st
 	vs = append(vs, fvs...)
 	f.Name = filters["name"]
 	return page, f, core.Invalid(vs...)
+}
+
+// writeUnauthorized answers 401. Kong entity endpoints answer as the control-plane document
+// specifies, {"message", "status"} in application/json; every other endpoint answers problem+json.
+func writeUnauthorized(w http.ResponseWriter, r *http.Request, detail string) {
+	if !strings.HasPrefix(r.URL.Path, "/v2/control-planes/") || !strings.Contains(r.URL.Path, "/core-entities/") {
+		writeProblem(w, http.StatusUnauthorized, detail, nil)
+		return
+	}
+	writeJSON(w, http.StatusUnauthorized, struct {
+		Message string `json:"message"`
+		Status  int    `json:"status"`
+	}{detail, http.StatusUnauthorized})
+}
+
+// kongErrors makes the 404 and 409 answers of Kong entity and node endpoints JSON with a message,
+// as the control-plane document defines those errors; the problem fields stay for clients that
+// read them. Other statuses keep the common rendering, which that document also allows.
+func kongErrors(methods map[string]handlerFunc) map[string]handlerFunc {
+	out := make(map[string]handlerFunc, len(methods))
+	for m, h := range methods {
+		out[m] = func(w http.ResponseWriter, r *http.Request) error {
+			err := h(w, r)
+			var he *httpError
+			if !errors.As(err, &he) || (he.status != http.StatusNotFound && he.status != http.StatusConflict) {
+				return err
+			}
+			writeJSON(w, he.status, kongError{
+				Message: he.detail, Status: he.status, Title: titles[he.status], Instance: traceID(), Detail: he.detail,
+			})
+			return nil
+		}
+	}
+	return out
+}
+
+// kongError is an error of the control-plane document: a message, plus the problem fields.
+type kongError struct {
+	Message  string `json:"message"`
+	Status   int    `json:"status"`
+	Title    string `json:"title"`
+	Instance string `json:"instance"`
+	Detail   string `json:"detail"`
 }
 
 // serviceJSON is Kong's service entity.
