@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,7 +108,7 @@ func New(cfg Config) (*Client, error) {
 	rc := retryablehttp.NewClient()
 	rc.HTTPClient = &http.Client{
 		Timeout:   timeout,
-		Transport: &loggingTransport{next: http.DefaultTransport, logger: cfg.Logger},
+		Transport: &loggingTransport{next: http.DefaultTransport.(*http.Transport).Clone(), logger: cfg.Logger},
 	}
 	rc.Logger = nil
 	rc.RetryMax = retries
@@ -123,10 +124,8 @@ func New(cfg Config) (*Client, error) {
 
 // ValidateRegion returns an error unless region is one of Regions.
 func ValidateRegion(region string) error {
-	for _, r := range Regions {
-		if r == region {
-			return nil
-		}
+	if slices.Contains(Regions, region) {
+		return nil
 	}
 	return fmt.Errorf("unknown region %q: use one of %s", region, strings.Join(Regions, ", "))
 }
