@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -384,4 +385,29 @@ func TestRegistrationNeedsAnEnforcingGateway(t *testing.T) {
 	e.do(http.MethodDelete, "/v2/control-planes/"+cpID+"/nodes/"+str(node["id"]), "").must(t, http.StatusNoContent)
 	e.do(http.MethodPost, "/v2/control-planes/"+cpID+"/nodes", `{"hostname":"new-dp","version":"3.9.1"}`).must(t, http.StatusCreated)
 	dev.do(http.MethodPost, appPath+"/registrations", `{"api_id":"`+apiID+`"}`).must(t, http.StatusCreated)
+}
+
+func TestSessionCookieIsSecureOverTLS(t *testing.T) {
+	t.Parallel()
+	e := startPortalEnv(t)
+	pid := e.autoPortal("", "tls")
+	dev := e.developer("/portals/" + pid + "/api/v3")
+	e.signUp(dev, "", pid, "tls@example.com", "T")
+	tlsServer := httptest.NewTLSServer(e.srv.Handler())
+	defer tlsServer.Close()
+	res, err := tlsServer.Client().Post(tlsServer.URL+"/portals/"+pid+"/api/v3/developer/authenticate", "application/json",
+		strings.NewReader(`{"username":"tls@example.com","password":"`+testPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNoContent {
+		t.Fatalf("login over TLS: %d", res.StatusCode)
+	}
+	c := res.Header.Get("Set-Cookie")
+	for _, want := range []string{"; Secure", "; HttpOnly", "Path=/portals/" + pid + "/api/v3"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("cookie %q lacks %q", c, want)
+		}
+	}
 }

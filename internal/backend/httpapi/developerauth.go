@@ -98,9 +98,7 @@ func (a *API) verifyEmail(w http.ResponseWriter, r *http.Request, c devContext) 
 		return err
 	}
 	ctx, region, now := r.Context(), regionOf(r), a.now()
-	var (
-		email, reset string
-	)
+	var email, reset string
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
 		d, err := takeToken(ctx, tx, region, c.portal.ID, token, store.TokenVerifyEmail, now)
 		if err != nil {

@@ -84,12 +84,11 @@ func readRegistrationInput(o *object, admin bool) (apiID string, status core.Reg
 func (a *API) register(ctx context.Context, tx *store.Tx, p core.Portal, app core.Application, apiID string,
 	explicit core.RegistrationStatus) (store.Registration, error) {
 	pub, err := tx.GetPublication(ctx, p.Region, apiID, p.ID)
-	published := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.Registration{}, err
-	}
-	if !published {
+	if errors.Is(err, store.ErrNotFound) {
 		return store.Registration{}, errorf(http.StatusNotFound, "API %s is not published to portal %s.", apiID, p.ID)
+	}
+	if err != nil {
+		return store.Registration{}, err
 	}
 	in := core.RegistrationEligibilityInput{PortalAuthenticationEnabled: p.AuthenticationEnabled, Published: true,
 		ApplicationAuthStrategyID: app.AuthStrategyID}
