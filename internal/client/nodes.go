@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // Node is a data-plane node registered with a control plane.
@@ -42,7 +44,7 @@ func (c *Client) ListNodes(ctx context.Context, controlPlaneID string) ([]Node, 
 	var all []Node
 	after := ""
 	for range maxPages {
-		q := url.Values{"page[size]": {"100"}}
+		q := url.Values{"page[size]": {strconv.Itoa(pageSize)}}
 		if after != "" {
 			q.Set("page[after]", after)
 		}
@@ -52,11 +54,11 @@ func (c *Client) ListNodes(ctx context.Context, controlPlaneID string) ([]Node, 
 		}
 		all = append(all, page.Items...)
 		if page.Page.Next == "" || len(page.Items) == 0 {
-			break
+			return all, nil
 		}
 		after = page.Page.Next
 	}
-	return all, nil
+	return nil, fmt.Errorf("node list of control plane %s did not end after %d pages", controlPlaneID, maxPages)
 }
 
 // RegisterNode registers a data-plane node. A node older than gateway 3.6
