@@ -457,6 +457,16 @@ func TestAPIs(t *testing.T) {
 		t.Errorf("second page %v", items)
 	}
 
+	sorted := list(t, ts.do(http.MethodGet, "/v3/apis?sort=name%20desc,version%20desc&page[size]=2", "").must(t, http.StatusOK))
+	if len(sorted) != 2 || sorted[0]["name"] != "Orders API" || sorted[0]["version"] != "v3" || sorted[1]["version"] != "v2" {
+		t.Errorf("sorted by name and version, descending: %v", sorted)
+	}
+	ts.do(http.MethodGet, "/v3/apis?sort=slug", "").invalidParam(t, "sort", "enum")
+	ts.do(http.MethodGet, "/v3/apis?filter[id]="+id, "").invalidParam(t, "filter[id]", "enum")
+	if items := list(t, ts.do(http.MethodGet, "/v3/apis?filter[id][eq]="+id, "").must(t, http.StatusOK)); len(items) != 1 {
+		t.Errorf("filter[id][eq] gave %v", items)
+	}
+
 	updated := ts.do(http.MethodPatch, "/v3/apis/"+id, `{"description":null,"labels":{"team":null,"tier":"gold"},"slug":"orders"}`).must(t, http.StatusOK)
 	if updated["description"] != nil || updated["slug"] != "orders" || fmt.Sprint(updated["labels"]) != "map[tier:gold]" {
 		t.Errorf("updated API %v", updated)

@@ -95,10 +95,10 @@ func readAPIInput(o *object, create bool) (core.APIInput, error) {
 // uuidOps are the operators of Konnect's UuidFieldFilter.
 var uuidOps = []string{store.OpEq, store.OpOeq, store.OpNeq}
 
-// listParamsWithIDs is listParams where idFields are id filters, which Konnect takes only with an
-// operator (filter[api_id][eq]=...) and only eq, oeq and neq.
-func listParamsWithIDs(r *http.Request, textFields, idFields []string) (store.Page, map[string]store.TextFilter, error) {
-	page, filters, err := listParams(r, append(slices.Clone(textFields), idFields...)...)
+// listParamsWithIDs is sortedListParams where idFields are id filters, which Konnect takes only
+// with an operator (filter[api_id][eq]=...) and only eq, oeq and neq.
+func listParamsWithIDs(r *http.Request, sortFields map[string]string, textFields, idFields []string) (store.Page, map[string]store.TextFilter, error) {
+	page, filters, err := sortedListParams(r, sortFields, append(slices.Clone(textFields), idFields...)...)
 	if err != nil {
 		return page, nil, err
 	}
@@ -118,7 +118,7 @@ func listParamsWithIDs(r *http.Request, textFields, idFields []string) (store.Pa
 }
 
 func (a *API) listAPIs(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParamsWithIDs(r, []string{"name", "version"}, []string{"id"})
+	page, filters, err := listParamsWithIDs(r, store.APISortFields, []string{"name", "version"}, []string{"id"})
 	if err != nil {
 		return err
 	}

@@ -197,7 +197,7 @@ func (a *API) deleteImplementation(w http.ResponseWriter, r *http.Request) error
 }
 
 func (a *API) listImplementations(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParamsWithIDs(r, nil, []string{"id", "api_id", "service_id", "control_plane_id"})
+	page, filters, err := listParamsWithIDs(r, store.ImplementationSortFields, nil, []string{"id", "api_id", "service_id", "control_plane_id"})
 	if err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func (a *API) deletePublication(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listPublications(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParamsWithIDs(r, nil, []string{"api_id", "portal_id", "auth_strategy_id"})
+	page, filters, err := listParamsWithIDs(r, store.PublicationSortFields, nil, []string{"api_id", "portal_id", "auth_strategy_id"})
 	if err != nil {
 		return err
 	}

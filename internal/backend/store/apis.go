@@ -12,6 +12,9 @@ import (
 
 const apiColumns = `id, region, name, version, description, slug, labels, attributes, created_at, updated_at`
 
+// APISortFields are the fields API lists can be sorted by, with their columns.
+var APISortFields = map[string]string{"name": "name", "version": "version", "created_at": "created_at", "updated_at": "updated_at"}
+
 // APIFilter restricts an API list; zero fields do not filter.
 type APIFilter struct {
 	ID      TextFilter
@@ -82,7 +85,8 @@ func (t *Tx) APISlugTaken(ctx context.Context, region, slug, exceptID string) (b
 	return n > 0, nil
 }
 
-// ListAPIs returns one page of the region's APIs in creation order, and the total count.
+// ListAPIs returns one page of the region's APIs, sorted by page.Sort and then in creation order,
+// and the total count.
 func (t *Tx) ListAPIs(ctx context.Context, region string, f APIFilter, page Page) ([]core.API, int, error) {
 	w := &where{}
 	w.add("region = " + w.arg(region))
@@ -94,7 +98,7 @@ func (t *Tx) ListAPIs(ctx context.Context, region string, f APIFilter, page Page
 		return nil, 0, fmt.Errorf("store: count apis: %w", err)
 	}
 	rows, err := t.q.QueryContext(ctx, `SELECT `+apiColumns+` FROM apis WHERE `+w.String()+
-		` ORDER BY created_at, id LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
+		page.orderBy(APISortFields)+` LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list apis: %w", err)
 	}

@@ -19,6 +19,10 @@ type Implementation struct {
 	UpdatedAt      time.Time
 }
 
+// ImplementationSortFields are the fields link lists can be sorted by, with their columns.
+var ImplementationSortFields = map[string]string{"id": "id", "api_id": "api_id", "control_plane_id": "control_plane_id",
+	"service_id": "service_id", "created_at": "created_at", "updated_at": "updated_at"}
+
 // ImplementationFilter restricts an implementation list; zero fields do not filter.
 type ImplementationFilter struct {
 	ID             TextFilter
@@ -69,7 +73,8 @@ func (t *Tx) ImplementationsOfControlPlane(ctx context.Context, region, controlP
 		WHERE region = $1 AND control_plane_id = $2 ORDER BY created_at, id`, region, controlPlaneID)
 }
 
-// ListImplementations returns one page of the region's links in creation order, and the total count.
+// ListImplementations returns one page of the region's links, sorted by page.Sort and then in
+// creation order, and the total count.
 func (t *Tx) ListImplementations(ctx context.Context, region string, f ImplementationFilter, page Page) ([]Implementation, int, error) {
 	w := &where{}
 	w.add("region = " + w.arg(region))
@@ -82,7 +87,7 @@ func (t *Tx) ListImplementations(ctx context.Context, region string, f Implement
 		return nil, 0, fmt.Errorf("store: count implementations: %w", err)
 	}
 	out, err := t.queryImplementations(ctx, `SELECT `+implementationColumns+` FROM api_implementations WHERE `+w.String()+
-		` ORDER BY created_at, id LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
+		page.orderBy(ImplementationSortFields)+` LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
 	return out, total, err
 }
 

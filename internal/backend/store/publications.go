@@ -5,12 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 )
 
 const publicationColumns = `api_id, portal_id, region, auth_strategy_id, visibility, auto_approve_registrations,
 	created_at, updated_at`
+
+// PublicationSortFields are the fields publication lists can be sorted by, with their columns.
+var PublicationSortFields = map[string]string{"api_id": "api_id", "portal_id": "portal_id", "created_at": "created_at", "updated_at": "updated_at"}
 
 // PublicationFilter restricts a publication list; zero fields do not filter.
 type PublicationFilter struct {
@@ -50,7 +54,8 @@ func (t *Tx) PublicationsOfAPI(ctx context.Context, region, apiID string) ([]cor
 		WHERE region = $1 AND api_id = $2 ORDER BY created_at, portal_id`, region, apiID)
 }
 
-// ListPublications returns one page of the region's publications in creation order, and the total.
+// ListPublications returns one page of the region's publications, sorted by page.Sort and then in
+// creation order, and the total.
 func (t *Tx) ListPublications(ctx context.Context, region string, f PublicationFilter, page Page) ([]core.Publication, int, error) {
 	w := &where{}
 	w.add("region = " + w.arg(region))
@@ -61,8 +66,19 @@ func (t *Tx) ListPublications(ctx context.Context, region string, f PublicationF
 	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_publications WHERE `+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count publications: %w", err)
 	}
+	var keys []string
+	for _, s := range page.Sort {
+		if col, ok := PublicationSortFields[s.Field]; ok {
+			if s.Desc {
+				col += " DESC"
+			}
+			keys = append(keys, col)
+		}
+	}
+	// Publications have no id of their own: the API and portal ids break ties.
+	order := strings.Join(append(keys, "created_at", "api_id", "portal_id"), ", ")
 	out, err := t.queryPublications(ctx, `SELECT `+publicationColumns+` FROM api_publications WHERE `+w.String()+
-		` ORDER BY created_at, api_id, portal_id LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
+		` ORDER BY `+order+` LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
 	return out, total, err
 }
 
