@@ -15,7 +15,6 @@ type Application struct {
 	ID                string                  `json:"id"`
 	Name              string                  `json:"name"`
 	Description       *string                 `json:"description"`
-	ClientID          string                  `json:"client_id,omitempty"`
 	AuthStrategy      ApplicationAuthStrategy `json:"auth_strategy"`
 	Portal            ObjectRef               `json:"portal"`
 	Owner             ApplicationOwner        `json:"owner"`

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,7 +24,10 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 )
 
-var _ provider.Provider = (*devportalProvider)(nil)
+var (
+	_ provider.Provider                       = (*devportalProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*devportalProvider)(nil)
+)
 
 // Environment variables read when the matching provider argument is not set.
 const (
@@ -151,6 +155,7 @@ func (p *devportalProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
+	resp.EphemeralResourceData = c
 }
 
 func (p *devportalProvider) Resources(context.Context) []func() resource.Resource {
@@ -158,6 +163,10 @@ func (p *devportalProvider) Resources(context.Context) []func() resource.Resourc
 		NewPortalResource,
 		NewPortalSecurityResource,
 		NewApplicationAuthStrategyResource,
+		NewDeveloperResource,
+		NewApplicationResource,
+		NewApplicationRegistrationResource,
+		NewApplicationAPIKeyResource,
 	}
 }
 
@@ -165,6 +174,15 @@ func (p *devportalProvider) DataSources(context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewPortalDataSource,
 		NewApplicationAuthStrategyDataSource,
+		NewDevelopersDataSource,
+		NewApplicationRegistrationsDataSource,
+		NewApplicationCredentialsDataSource,
+	}
+}
+
+func (p *devportalProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewApplicationAPIKeyEphemeralResource,
 	}
 }
 
