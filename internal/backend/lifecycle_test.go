@@ -154,6 +154,69 @@ func TestPublicationWithoutStrategyHasNoPlugin(t *testing.T) {
 	}
 }
 
+// TestPluginScopePerAPI checks that two APIs sharing a strategy get one plugin each, scoped to their
+// own API, so a key registered for one API does not open the other.
+func TestPluginScopePerAPI(t *testing.T) {
+	ts := startLifecycleServer(t)
+	portal := str(ts.createPortal("", `{"name":"scopes","authentication_enabled":true}`)["id"])
+	cp := str(ts.createControlPlane("", "scopes")["id"])
+	scopes := map[string]string{}
+	for _, name := range []string{"first", "second"} {
+		api := str(ts.createAPI("", name, "v1")["id"])
+		svc := str(ts.createService("", cp, name)["id"])
+		ts.link("", api, cp, svc).must(t, http.StatusCreated)
+		ts.publish("", api, portal, `{}`).must(t, http.StatusOK)
+		scopes[svc] = api
+	}
+	plugins := managedPlugins(ts.plugins("", cp, ""))
+	if len(plugins) != 2 {
+		t.Fatalf("%d managed plugins, want one per API: %v", len(plugins), plugins)
+	}
+	for _, p := range plugins {
+		svc := str(p["service"].(map[string]any)["id"])
+		if scope := p["config"].(map[string]any)["scope"]; scope != scopes[svc] {
+			t.Errorf("plugin on service %s has scope %v, want API %s", svc, scope, scopes[svc])
+		}
+	}
+}
+
+// TestOpenIDConnectStrategyReachesPlugin checks that an OpenID Connect strategy's settings are passed to
+// the plugin as stored, and follow a merge update.
+func TestOpenIDConnectStrategyReachesPlugin(t *testing.T) {
+	ts := startLifecycleServer(t)
+	portal := str(ts.createPortal("", `{"name":"oidc","authentication_enabled":true}`)["id"])
+	oidc := str(ts.do(http.MethodPost, "/v2/application-auth-strategies", `{"name":"oidc","display_name":"OIDC",
+		"strategy_type":"openid_connect","configs":{"openid-connect":{"issuer":"https://idp.example.com",
+		"credential_claim":["sub"],"scopes":["openid"],"auth_methods":["client_credentials"],"leeway":30}}}`).
+		must(t, http.StatusCreated)["id"])
+	api := str(ts.createAPI("", "oidc", "v1")["id"])
+	cp := str(ts.createControlPlane("", "oidc")["id"])
+	ts.link("", api, cp, str(ts.createService("", cp, "oidc")["id"])).must(t, http.StatusCreated)
+	ts.publish("", api, portal, `{"auth_strategy_ids":["`+oidc+`"]}`).must(t, http.StatusOK)
+
+	oidcConfig := func() map[string]any {
+		t.Helper()
+		v2 := onlyManagedPlugin(t, ts.plugins("", cp, ""))["config"].(map[string]any)["v2_strategies"].(map[string]any)
+		items := v2["openid_connect"].([]any)
+		if len(items) != 1 || len(v2["key_auth"].([]any)) != 0 {
+			t.Fatalf("v2_strategies %v, want one OpenID Connect strategy", v2)
+		}
+		item := items[0].(map[string]any)
+		if item["strategy_id"] != oidc {
+			t.Fatalf("strategy_id %v, want %s", item["strategy_id"], oidc)
+		}
+		return item["config"].(map[string]any)
+	}
+	if c := oidcConfig(); c["issuer"] != "https://idp.example.com" || c["leeway"] != float64(30) {
+		t.Errorf("plugin OIDC config %v", c)
+	}
+	ts.do(http.MethodPatch, "/v2/application-auth-strategies/"+oidc,
+		`{"configs":{"openid-connect":{"issuer":"https://login.example.com","leeway":null}}}`).must(t, http.StatusOK)
+	if c := oidcConfig(); c["issuer"] != "https://login.example.com" || c["leeway"] != nil || c["scopes"] == nil {
+		t.Errorf("plugin OIDC config after the update %v", c)
+	}
+}
+
 // TestPublicationRules covers the request rules of publishing.
 func TestPublicationRules(t *testing.T) {
 	ts := startLifecycleServer(t)
