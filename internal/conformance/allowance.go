@@ -34,6 +34,14 @@ var allowances = []allowance{
 	// lists 204, 401, 403 and 404 alone: refusing needs a status, and 409 is the document's own
 	// answer to a conflict elsewhere.
 	{"portal-management-v3.yaml", "delete-portal", http.StatusConflict, []string{"Conflict"}, nil},
+	// Portal names are documented as unique, and update-portal answers a taken name with 409, but
+	// create-portal lists no conflict status: the same refusal gets the same answer on both.
+	{"portal-management-v3.yaml", "create-portal", http.StatusConflict, []string{"Conflict"}, nil},
+	// A request body that is not JSON cannot be checked against any request schema, and the portal
+	// and auth strategy documents, unlike the API catalog one, have no 415. The answer is the
+	// documents' standard problem body (BaseError, which their Conflict response carries as is).
+	{"portal-management-v3.yaml", "", http.StatusUnsupportedMediaType, []string{"Conflict"}, nil},
+	{"application-auth-strategies-v2.yaml", "", http.StatusUnsupportedMediaType, []string{"Conflict"}, nil},
 	// force is documented as the enum "true"|"false", but delete-portal has no 400: another value
 	// can neither be ignored (the caller may mean either) nor answered by a documented status.
 	{"portal-management-v3.yaml", "delete-portal", http.StatusBadRequest, []string{"BadRequest"}, invalidForce},

@@ -68,7 +68,7 @@ func TestCheckExchange(t *testing.T) {
 			strings.Replace(problemNF, `"status":404`, `"status":409`, 1), ""},
 		{"allowed 404 for an unknown portal id", "GET", "/eu/portals/" + portalID + "/api/v3/developer/me", 404, problemCT, problemNF, ""},
 		{"404 on a portal domain is not allowed", "GET", "/api/v3/developer/me", 404, problemCT, problemNF, "status is not supported"},
-		{"409 on portal create is not allowed", "POST", "/v3/portals", 409, problemCT,
+		{"409 on portal get is not allowed", "GET", "/v3/portals/" + portalID, 409, problemCT,
 			strings.Replace(problemNF, `"status":404`, `"status":409`, 1), "status is not supported"},
 	}
 	for _, tt := range tests {
