@@ -96,12 +96,15 @@ func (r *authStrategyResource) Schema(_ context.Context, _ resource.SchemaReques
 	typeSwitch := objectplanmodifier.RequiresReplaceIf(strategyTypeChanged,
 		"Switching between key_auth and openid_connect replaces the strategy.",
 		"Switching between `key_auth` and `openid_connect` replaces the strategy.")
-	stringList := func(desc string) schema.ListAttribute {
+	stringList := func(desc string, maxItems, maxLength int) schema.ListAttribute {
 		return schema.ListAttribute{
 			Description: desc,
 			Required:    true,
 			ElementType: types.StringType,
-			Validators:  []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 128))},
+			Validators: []validator.List{
+				listvalidator.SizeAtMost(maxItems),
+				listvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, maxLength)),
+			},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -143,7 +146,8 @@ func (r *authStrategyResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"key_auth": schema.SingleNestedAttribute{
 				Description: "API key authentication: developers create keys for their applications and send them " +
-					"in one of the `key_names` headers. Conflicts with `openid_connect`; exactly one of the two is required.",
+					"in one of the `key_names` headers. Conflicts with `openid_connect`; exactly one of the two is required. " +
+					"Switching to `openid_connect` replaces the strategy.",
 				Optional: true,
 				Validators: []validator.Object{
 					objectvalidator.ExactlyOneOf(path.MatchRoot("key_auth"), path.MatchRoot("openid_connect")),
@@ -182,7 +186,8 @@ func (r *authStrategyResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"openid_connect": schema.SingleNestedAttribute{
 				Description: "OpenID Connect: applications authenticate with credentials issued by an external " +
-					"identity provider. Conflicts with `key_auth`; exactly one of the two is required.",
+					"identity provider. Conflicts with `key_auth`; exactly one of the two is required. Switching to " +
+					"`key_auth` replaces the strategy.",
 				Optional:      true,
 				PlanModifiers: []planmodifier.Object{typeSwitch},
 				Attributes: map[string]schema.Attribute{
@@ -191,9 +196,9 @@ func (r *authStrategyResource) Schema(_ context.Context, _ resource.SchemaReques
 						Required:    true,
 						Validators:  []validator.String{stringvalidator.LengthBetween(1, 256)},
 					},
-					"credential_claim": stringList("Claims of the token that identify the application, at most 10 (for example `[\"client_id\"]`)."),
-					"scopes":           stringList("Scopes requested from the identity provider, at most 50 (for example `[\"openid\"]`)."),
-					"auth_methods":     stringList("Authentication methods the gateway accepts, at most 10 (for example `[\"client_credentials\", \"bearer\"]`)."),
+					"credential_claim": stringList("Claims of the token that identify the application, at most 10 (for example `[\"client_id\"]`).", 10, 128),
+					"scopes":           stringList("Scopes requested from the identity provider, at most 50 (for example `[\"openid\"]`).", 50, 128),
+					"auth_methods":     stringList("Authentication methods the gateway accepts, at most 10 (for example `[\"client_credentials\", \"bearer\"]`).", 10, 64),
 					"additional_properties": schema.StringAttribute{
 						Description: "Further OpenID Connect plugin settings as a JSON object (use `jsonencode`), " +
 							"passed through as they are. Must not repeat `issuer`, `credential_claim`, `scopes` or `auth_methods`.",
