@@ -10,12 +10,11 @@ import (
 )
 
 const (
-	apiNameMax            = 255
-	apiVersionMax         = 255
-	apiAttributeValues    = 20
-	apiAttributeValueMax  = 512
-	apiSlugFallback       = "api"
-	apiImplementationMode = "gateway_entity_binding"
+	apiNameMax           = 255
+	apiVersionMax        = 255
+	apiAttributeValues   = 20
+	apiAttributeValueMax = 512
+	apiSlugFallback      = "api"
 )
 
 var (
@@ -38,7 +37,7 @@ type API struct {
 }
 
 // APIImplementationMode is the implementation_mode of an API linked to a gateway service.
-const APIImplementationMode = apiImplementationMode
+const APIImplementationMode = "gateway_entity_binding"
 
 // APIInput is the body of a create or update API request.
 type APIInput struct {
