@@ -1,0 +1,201 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+)
+
+var (
+	_ resource.Resource                = (*apiServiceLinkResource)(nil)
+	_ resource.ResourceWithConfigure   = (*apiServiceLinkResource)(nil)
+	_ resource.ResourceWithImportState = (*apiServiceLinkResource)(nil)
+)
+
+// apiServiceLinkResource links an API to the gateway service that implements it.
+type apiServiceLinkResource struct {
+	client *client.Client
+}
+
+// apiServiceLinkResourceModel is the state of devportal_api_service_link.
+type apiServiceLinkResourceModel struct {
+	ID                      types.String `tfsdk:"id"`
+	APIID                   types.String `tfsdk:"api_id"`
+	ControlPlaneID          types.String `tfsdk:"control_plane_id"`
+	ServiceID               types.String `tfsdk:"service_id"`
+	ApplicationAuthPluginID types.String `tfsdk:"application_auth_plugin_id"`
+	AuthStrategySyncError   types.String `tfsdk:"auth_strategy_sync_error"`
+}
+
+// NewAPIServiceLinkResource returns the devportal_api_service_link resource.
+func NewAPIServiceLinkResource() resource.Resource { return &apiServiceLinkResource{} }
+
+func (r *apiServiceLinkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_service_link"
+}
+
+func (r *apiServiceLinkResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		Description: "Links an API to the gateway service that implements it. An API has at most one link and a " +
+			"service serves at most one API. While the API is published with an application auth strategy, the " +
+			"server owns a `konnect-application-auth` plugin on the linked service; the plugin is applied when " +
+			"the link is created and removed when it is deleted. Every argument forces a new link, so moving an " +
+			"API to another service unlinks it first and then links it again: the plugin moves with it. The " +
+			"server refuses the link while a data-plane node older than gateway 3.6 is registered with the " +
+			"control plane.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "Link ID (UUID), the API implementation ID of the API.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"api_id": schema.StringAttribute{
+				Description:   "ID of the API. Changing it creates a new link.",
+				Required:      true,
+				Validators:    []validator.String{uuidValidator{}},
+				PlanModifiers: replace,
+			},
+			"control_plane_id": schema.StringAttribute{
+				Description:   "ID of the control plane that holds the service. Changing it creates a new link.",
+				Required:      true,
+				Validators:    []validator.String{uuidValidator{}},
+				PlanModifiers: replace,
+			},
+			"service_id": schema.StringAttribute{
+				Description:   "ID of the gateway service. Changing it creates a new link.",
+				Required:      true,
+				Validators:    []validator.String{uuidValidator{}},
+				PlanModifiers: replace,
+			},
+			"application_auth_plugin_id": schema.StringAttribute{
+				Description: "ID of the managed `konnect-application-auth` plugin on the service; null while the API " +
+					"is not published with an application auth strategy. Publications change it without changing " +
+					"the link: it is refreshed on every read, and `devportal_application_auth_enforcement` tells " +
+					"the whole picture.",
+				Computed: true,
+			},
+			"auth_strategy_sync_error": schema.StringAttribute{
+				Description: "Why the service does not enforce the API's application auth strategies, such as a " +
+					"data-plane node older than gateway 3.6 that registered after the link; null when there is no problem.",
+				Computed: true,
+			},
+		},
+	}
+}
+
+func (r *apiServiceLinkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *apiServiceLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan apiServiceLinkResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	im, err := r.client.CreateImplementation(ctx, plan.APIID.ValueString(), plan.ControlPlaneID.ValueString(), plan.ServiceID.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to link API to gateway service",
+			fmt.Sprintf("API %s and service %s of control plane %s", plan.APIID.ValueString(), plan.ServiceID.ValueString(), plan.ControlPlaneID.ValueString()), err)
+		return
+	}
+	plan.fromAPI(im)
+	// The link exists from here on: keep it in state even if the plugin lookup fails.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.readPlugin(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *apiServiceLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state apiServiceLinkResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	im, err := r.client.GetImplementation(ctx, state.APIID.ValueString(), state.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read API service link", state.object(), err)
+		return
+	}
+	state.fromAPI(im)
+	resp.Diagnostics.Append(r.readPlugin(ctx, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called: every argument requires replacement.
+func (r *apiServiceLinkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected update of an API service link",
+		"Every argument of devportal_api_service_link forces a new link. Please report this issue to the provider developers.")
+}
+
+func (r *apiServiceLinkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state apiServiceLinkResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.client.DeleteImplementation(ctx, state.APIID.ValueString(), state.ID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to unlink API from gateway service", state.object(), err)
+	}
+}
+
+func (r *apiServiceLinkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	ids, ok := splitImportID(req.ID, 2)
+	if !ok {
+		addImportIDError(&resp.Diagnostics, req.ID, "<api_id>/<link_id>")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_id"), ids[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[1])...)
+}
+
+// readPlugin finds the managed plugin the link carries for its API.
+func (r *apiServiceLinkResource) readPlugin(ctx context.Context, m *apiServiceLinkResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	p, err := r.client.ManagedApplicationAuthPlugin(ctx, m.ControlPlaneID.ValueString(), m.ServiceID.ValueString(), m.APIID.ValueString())
+	if err != nil {
+		addAPIError(&diags, "Unable to read the application auth plugin",
+			fmt.Sprintf("Plugins of service %s of control plane %s", m.ServiceID.ValueString(), m.ControlPlaneID.ValueString()), err)
+		return diags
+	}
+	m.ApplicationAuthPluginID = types.StringNull()
+	if p != nil {
+		m.ApplicationAuthPluginID = types.StringValue(p.ID)
+	}
+	return diags
+}
+
+func (m apiServiceLinkResourceModel) object() string {
+	return fmt.Sprintf("Link %s of API %s", m.ID.ValueString(), m.APIID.ValueString())
+}
+
+// fromAPI refreshes the model from a link the server returned.
+func (m *apiServiceLinkResourceModel) fromAPI(im *client.Implementation) {
+	m.ID = types.StringValue(im.ID)
+	m.APIID = types.StringValue(im.APIID)
+	m.ControlPlaneID = types.StringValue(im.Service.ControlPlaneID)
+	m.ServiceID = types.StringValue(im.Service.ID)
+	m.AuthStrategySyncError = types.StringNull()
+	if im.Service.AuthStrategySyncError != nil {
+		m.AuthStrategySyncError = types.StringValue(im.Service.AuthStrategySyncError.Message)
+	}
+	if m.ApplicationAuthPluginID.IsUnknown() {
+		m.ApplicationAuthPluginID = types.StringNull()
+	}
+}
