@@ -50,8 +50,12 @@ func (d *gatewayServiceDataSource) Metadata(_ context.Context, req datasource.Me
 }
 
 func (d *gatewayServiceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute { return schema.StringAttribute{Description: desc, Computed: true} }
-	num := func(desc string) schema.Int64Attribute { return schema.Int64Attribute{Description: desc, Computed: true} }
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Description: desc, Computed: true}
+	}
+	num := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{Description: desc, Computed: true}
+	}
 	resp.Schema = schema.Schema{
 		Description: "Looks up a gateway service of a control plane by `id` or by `name` (exactly one of the two).",
 		Attributes: map[string]schema.Attribute{
