@@ -20,6 +20,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/provider"
 )
 
@@ -33,8 +34,9 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 
 // started is the backend shared by every test of one test binary.
 var started struct {
-	baseURL string // "http://127.0.0.1:PORT", no trailing slash
-	token   string
+	baseURL     string // "http://127.0.0.1:PORT", no trailing slash
+	token       string
+	conformance *conformance.Recorder // nil when the Konnect documents are not available
 }
 
 // Main starts one backend when TF_ACC is set, points the provider at it
@@ -50,7 +52,14 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	defer stop()
-	return m.Run()
+	code := m.Run()
+	if started.conformance != nil {
+		if err := started.conformance.Err(); err != nil {
+			fmt.Fprintln(os.Stderr, "acctest: responses that break the Konnect documents:", err)
+			code = max(code, 1)
+		}
+	}
+	return code
 }
 
 func start() (func(), error) {
@@ -67,13 +76,24 @@ func start() (func(), error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	// Every exchange of the run is checked against the Konnect documents when they are at hand.
+	handler := srv.Handler()
+	if specsDir, err := conformance.SpecsDir(); err != nil {
+		fmt.Fprintln(os.Stderr, "acctest: responses are not checked against the Konnect documents:", err)
+	} else if specs, err := conformance.LoadCached(specsDir); err != nil {
+		srv.Close()
+		os.RemoveAll(dir)
+		return nil, err
+	} else {
+		handler, started.conformance = conformance.Middleware(specs, handler)
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		srv.Close()
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	hs := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	hs := &httptest.Server{Listener: l, Config: &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}}
 	hs.Start()
 
 	started.baseURL = hs.URL
