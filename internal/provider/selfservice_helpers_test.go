@@ -235,6 +235,7 @@ func gatewayKeyHashes(t *testing.T, controlPlaneID string) map[string][]string {
 		m, _ := a.(map[string]any)
 		id, _ := m["id"].(string)
 		hashes, _ := m["key_hashes"].([]any)
+		out[id] = []string{}
 		for _, h := range hashes {
 			s, _ := h.(string)
 			out[id] = append(out[id], s)
