@@ -144,7 +144,7 @@ func TestAccAPIPublication_invalidConfig(t *testing.T) {
 			"auth_strategy_id = devportal_application_auth_strategy.explicit.id\n  disable_application_auth = true",
 			`(?s)Conflicting application auth settings.*disable_application_auth`,
 		},
-		"visibility": {`visibility = "hidden"`, `(?s)visibility.*value must be one of`},
+		"visibility":  {`visibility = "hidden"`, `(?s)visibility.*value must be one of`},
 		"strategy id": {`auth_strategy_id = "key-auth"`, `(?s)Invalid ID.*auth_strategy_id`},
 	}
 	for name, tt := range tests {
