@@ -285,6 +285,20 @@ func TestPublicationRules(t *testing.T) {
 	if items := list(t, ts.do(http.MethodGet, "/v3/api-publications?filter[auth_strategy_id][eq]="+def, "").must(t, http.StatusOK)); len(items) != 0 {
 		t.Errorf("publications still listed with the replaced strategy: %v", items)
 	}
+	// The portal's own list, with names to filter and sort by.
+	second := str(ts.createAPI("", "another", "v1")["id"])
+	ts.publish("", second, portalID, `{"auth_strategy_ids":null}`).must(t, http.StatusOK)
+	byName := list(t, ts.do(http.MethodGet, "/v3/portals/"+portalID+"/api-publications?sort=api_name", "").must(t, http.StatusOK))
+	if len(byName) != 2 || byName[0]["api_id"] != second || byName[1]["api_id"] != api ||
+		!slices.Equal(byName[0]["portal_ids"].([]any), []any{portalID}) || byName[0]["auth_strategy_ids"] != nil {
+		t.Errorf("portal publications sorted by API name: %v", byName)
+	}
+	if items := list(t, ts.do(http.MethodGet, "/v3/api-publications?filter[api_name]=rules&filter[portal_name][contains]=rul", "").must(t, http.StatusOK)); len(items) != 1 || items[0]["api_id"] != api {
+		t.Errorf("publications filtered by API and portal name: %v", items)
+	}
+	ts.do(http.MethodGet, "/v3/portals/"+missing+"/api-publications", "").problem(t, http.StatusNotFound)
+	ts.do(http.MethodGet, "/v3/portals/"+portalID+"/api-publications?sort=portal_name", "").invalidParam(t, "sort", "enum")
+
 	portals := ts.do(http.MethodGet, "/v3/apis/"+api, "").must(t, http.StatusOK)["portals"].([]any)
 	if len(portals) != 1 || portals[0].(map[string]any)["id"] != portalID || portals[0].(map[string]any)["name"] != "rules" {
 		t.Errorf("API portals %v, want the rules portal", portals)

@@ -307,6 +307,9 @@ func (a *API) lifecycleRoutes() {
 	a.route("/v3/api-publications", map[string]handlerFunc{
 		http.MethodGet: a.listPublications,
 	})
+	a.route("/v3/portals/{portalId}/api-publications", map[string]handlerFunc{
+		http.MethodGet: a.listPortalPublications,
+	})
 	a.route("/v2/control-planes", map[string]handlerFunc{
 		http.MethodGet:  a.listControlPlanes,
 		http.MethodPost: a.createControlPlane,

@@ -139,7 +139,8 @@ func (a *API) deletePublication(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listPublications(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParamsWithIDs(r, store.PublicationSortFields, nil, []string{"api_id", "portal_id", "auth_strategy_id"})
+	page, filters, err := listParamsWithIDs(r, store.PublicationSortFields, []string{"api_name", "portal_name"},
+		[]string{"api_id", "portal_id", "auth_strategy_id"})
 	if err != nil {
 		return err
 	}
@@ -150,6 +151,7 @@ func (a *API) listPublications(w http.ResponseWriter, r *http.Request) error {
 	err = a.store.View(r.Context(), func(tx *store.Tx) error {
 		list, total, err = tx.ListPublications(r.Context(), regionOf(r), store.PublicationFilter{
 			APIID: filters["api_id"], PortalID: filters["portal_id"], AuthStrategyID: filters["auth_strategy_id"],
+			APIName: filters["api_name"], PortalName: filters["portal_name"],
 		}, page)
 		return err
 	})
@@ -159,6 +161,58 @@ func (a *API) listPublications(w http.ResponseWriter, r *http.Request) error {
 	data := make([]publicationJSON, len(list))
 	for i, p := range list {
 		data[i] = toPublicationJSON(p, true)
+	}
+	writeJSON(w, http.StatusOK, newListResponse(data, page, total))
+	return nil
+}
+
+// portalPublicationJSON is Konnect's PublicationListItem: a publication as a portal lists it.
+type portalPublicationJSON struct {
+	APIID                    string   `json:"api_id"`
+	PortalIDs                []string `json:"portal_ids"`
+	EntityType               string   `json:"entity_type"`
+	AutoApproveRegistrations bool     `json:"auto_approve_registrations"`
+	AuthStrategyIDs          []string `json:"auth_strategy_ids"`
+	Visibility               string   `json:"visibility"`
+	CreatedAt                string   `json:"created_at"`
+	UpdatedAt                string   `json:"updated_at"`
+}
+
+// portalPublicationSortFields are those of the portal's list: the portal is given by the path.
+var portalPublicationSortFields = map[string]string{"api_id": store.PublicationSortFields["api_id"],
+	"api_name": store.PublicationSortFields["api_name"], "created_at": "created_at", "updated_at": "updated_at"}
+
+// listPortalPublications lists the APIs published to one portal.
+func (a *API) listPortalPublications(w http.ResponseWriter, r *http.Request) error {
+	page, filters, err := listParamsWithIDs(r, portalPublicationSortFields, []string{"api_name"}, []string{"api_id", "auth_strategy_id"})
+	if err != nil {
+		return err
+	}
+	ctx, region := r.Context(), regionOf(r)
+	var (
+		list  []core.Publication
+		total int
+	)
+	err = a.store.View(ctx, func(tx *store.Tx) error {
+		portal, err := getPortal(ctx, tx, region, r.PathValue("portalId"))
+		if err != nil {
+			return err
+		}
+		list, total, err = tx.ListPublications(ctx, region, store.PublicationFilter{
+			PortalID: store.TextFilter{Op: store.OpEq, Value: portal.ID},
+			APIID:    filters["api_id"], AuthStrategyID: filters["auth_strategy_id"], APIName: filters["api_name"],
+		}, page)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	data := make([]portalPublicationJSON, len(list))
+	for i, p := range list {
+		j := toPublicationJSON(p, false)
+		data[i] = portalPublicationJSON{APIID: p.APIID, PortalIDs: []string{p.PortalID}, EntityType: "api",
+			AutoApproveRegistrations: j.AutoApproveRegistrations, AuthStrategyIDs: j.AuthStrategyIDs,
+			Visibility: j.Visibility, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt}
 	}
 	writeJSON(w, http.StatusOK, newListResponse(data, page, total))
 	return nil

@@ -13,14 +13,23 @@ import (
 const publicationColumns = `api_id, portal_id, region, auth_strategy_id, visibility, auto_approve_registrations,
 	created_at, updated_at`
 
+// Names of a publication's API and portal, for filtering and sorting by them.
+const (
+	publicationAPIName    = `(SELECT name FROM apis WHERE apis.id = api_publications.api_id)`
+	publicationPortalName = `(SELECT name FROM portals WHERE portals.id = api_publications.portal_id)`
+)
+
 // PublicationSortFields are the fields publication lists can be sorted by, with their columns.
-var PublicationSortFields = map[string]string{"api_id": "api_id", "portal_id": "portal_id", "created_at": "created_at", "updated_at": "updated_at"}
+var PublicationSortFields = map[string]string{"api_id": "api_id", "portal_id": "portal_id", "api_name": publicationAPIName,
+	"portal_name": publicationPortalName, "created_at": "created_at", "updated_at": "updated_at"}
 
 // PublicationFilter restricts a publication list; zero fields do not filter.
 type PublicationFilter struct {
 	APIID          TextFilter
 	PortalID       TextFilter
 	AuthStrategyID TextFilter
+	APIName        TextFilter
+	PortalName     TextFilter
 }
 
 // PutPublication inserts or replaces the publication of an API in a portal.
@@ -62,6 +71,8 @@ func (t *Tx) ListPublications(ctx context.Context, region string, f PublicationF
 	w.text("api_id", f.APIID)
 	w.text("portal_id", f.PortalID)
 	w.text("auth_strategy_id", f.AuthStrategyID)
+	w.text(publicationAPIName, f.APIName)
+	w.text(publicationPortalName, f.PortalName)
 	var total int
 	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_publications WHERE `+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count publications: %w", err)
