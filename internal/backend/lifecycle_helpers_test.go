@@ -1,100 +1,18 @@
 package backend_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
-
-	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
-	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
 )
 
-// lifecycleDeviation is a response of the publication lifecycle endpoints that differs from the
-// Konnect documents on purpose; docs/backend.md describes each one.
-type lifecycleDeviation struct {
-	method string
-	path   *regexp.Regexp
-	status int
-	// why is a fragment of the conformance error this deviation accounts for.
-	why string
-}
-
-const (
-	statusUndocumented = "status is not supported"
-	bodyUndocumented   = "declares no body"
-)
-
-var (
-	kongService = regexp.MustCompile(`/core-entities/services(/[^/]+)?$`)
-	kongPlugin  = regexp.MustCompile(`/core-entities/(services/[^/]+/)?plugins(/[^/]+)?$`)
-	nodeItem    = regexp.MustCompile(`/nodes(/[^/]+)?$`)
-)
-
-var lifecycleDeviations = []lifecycleDeviation{
-	{http.MethodPost, regexp.MustCompile(`/v3/apis$`), http.StatusConflict, statusUndocumented},        // name + version or slug taken
-	{http.MethodPatch, regexp.MustCompile(`/v3/apis/[^/]+$`), http.StatusConflict, statusUndocumented}, // name + version or slug taken
-	{http.MethodGet, regexp.MustCompile(`/v3/api-implementations$`), http.StatusBadRequest, statusUndocumented},
-	// Kong entity endpoints document success and 401 only; errors are problem+json like everywhere else.
-	{"", kongService, http.StatusBadRequest, statusUndocumented},
-	{"", kongService, http.StatusNotFound, statusUndocumented},
-	{"", kongService, http.StatusNotFound, bodyUndocumented},
-	{"", kongService, http.StatusConflict, statusUndocumented},
-	{"", kongPlugin, http.StatusBadRequest, statusUndocumented},
-	{"", kongPlugin, http.StatusNotFound, statusUndocumented},
-	{"", kongPlugin, http.StatusNotFound, bodyUndocumented},
-	{"", kongPlugin, http.StatusConflict, statusUndocumented},
-	{"", nodeItem, http.StatusBadRequest, statusUndocumented},
-	{"", nodeItem, http.StatusNotFound, statusUndocumented},
-}
-
-// startLifecycleServer is startServer for the lifecycle tests: the real backend on a fresh SQLite
-// file, with every response checked against the Konnect documents when they are available, less the
-// foundation's and this area's deliberate deviations.
-func startLifecycleServer(t *testing.T) *testServer {
-	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "devportal.db")
-	srv, err := backend.New(context.Background(), backend.Config{DBPath: dbPath, AdminToken: testToken})
-	if err != nil {
-		t.Fatalf("backend.New: %v", err)
-	}
-	var h http.Handler = srv.Handler()
-	if dir, err := conformance.SpecsDir(); err == nil {
-		specs, err := conformance.LoadCached(dir)
-		if err != nil {
-			t.Fatalf("loading Konnect documents: %v", err)
-		}
-		var rec *conformance.Recorder
-		h, rec = conformance.Middleware(specs, h)
-		t.Cleanup(func() { reportLifecycleConformance(t, rec) })
-	}
-	hs := httptest.NewServer(h)
-	ts := &testServer{t: t, url: hs.URL, dbPath: dbPath, srv: srv, http: hs}
-	t.Cleanup(ts.stop)
-	return ts
-}
-
-func reportLifecycleConformance(t *testing.T, rec *conformance.Recorder) {
-	t.Helper()
-	for _, v := range rec.Violations() {
-		msg := v.Err.Error()
-		foundation := slices.ContainsFunc(undocumentedStatuses, func(u undocumentedStatus) bool {
-			return (u.method == "" || u.method == v.Method) && u.status == v.Status && u.path.MatchString(v.Path) &&
-				strings.Contains(msg, statusUndocumented)
-		})
-		ours := slices.ContainsFunc(lifecycleDeviations, func(d lifecycleDeviation) bool {
-			return (d.method == "" || d.method == v.Method) && d.status == v.Status && d.path.MatchString(v.Path) &&
-				strings.Contains(msg, d.why)
-		})
-		if !foundation && !ours {
-			t.Errorf("response does not conform to the Konnect documents: %v", v)
-		}
-	}
+// Creating an API whose name and version, or slug, is taken answers 409, which the document does
+// not list for create-api; docs/backend.md describes it.
+func init() {
+	undocumentedStatuses = append(undocumentedStatuses,
+		undocumentedStatus{http.MethodPost, regexp.MustCompile(`/v3/apis$`), http.StatusConflict})
 }
 
 // kongProblem checks a 404 or 409 of a Kong entity endpoint: JSON with a message, as the

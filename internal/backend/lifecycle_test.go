@@ -12,7 +12,7 @@ import (
 // link, link, relink, strategy edit, a second portal, the same strategy twice, protection against
 // users, and unpublishing.
 func TestApplicationAuthPluginLifecycle(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	portalA := str(ts.createPortal("", `{"name":"kaa-a","authentication_enabled":true}`)["id"])
 	portalB := str(ts.createPortal("", `{"name":"kaa-b","authentication_enabled":true}`)["id"])
 	portalC := str(ts.createPortal("", `{"name":"kaa-c","authentication_enabled":true}`)["id"])
@@ -129,7 +129,7 @@ func TestApplicationAuthPluginLifecycle(t *testing.T) {
 // TestPublicationWithoutStrategyHasNoPlugin checks that publications without application auth, alone
 // or beside one with a strategy, never add a strategy to the plugin.
 func TestPublicationWithoutStrategyHasNoPlugin(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	open := str(ts.createPortal("", `{"name":"open","authentication_enabled":false}`)["id"])
 	closed := str(ts.createPortal("", `{"name":"closed","authentication_enabled":true}`)["id"])
 	api := str(ts.createAPI("", "catalog", "v1")["id"])
@@ -157,7 +157,7 @@ func TestPublicationWithoutStrategyHasNoPlugin(t *testing.T) {
 // TestPluginScopePerAPI checks that two APIs sharing a strategy get one plugin each, scoped to their
 // own API, so a key registered for one API does not open the other.
 func TestPluginScopePerAPI(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	portal := str(ts.createPortal("", `{"name":"scopes","authentication_enabled":true}`)["id"])
 	cp := str(ts.createControlPlane("", "scopes")["id"])
 	scopes := map[string]string{}
@@ -183,7 +183,7 @@ func TestPluginScopePerAPI(t *testing.T) {
 // TestOpenIDConnectStrategyReachesPlugin checks that an OpenID Connect strategy's settings are passed to
 // the plugin as stored, and follow a merge update.
 func TestOpenIDConnectStrategyReachesPlugin(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	portal := str(ts.createPortal("", `{"name":"oidc","authentication_enabled":true}`)["id"])
 	oidc := str(ts.do(http.MethodPost, "/v2/application-auth-strategies", `{"name":"oidc","display_name":"OIDC",
 		"strategy_type":"openid_connect","configs":{"openid-connect":{"issuer":"https://idp.example.com",
@@ -219,7 +219,7 @@ func TestOpenIDConnectStrategyReachesPlugin(t *testing.T) {
 
 // TestPublicationRules covers the request rules of publishing.
 func TestPublicationRules(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	portal := ts.createPortal("", `{"name":"rules","authentication_enabled":true,"default_api_visibility":"public"}`)
 	portalID := str(portal["id"])
 	def := str(portal["default_application_auth_strategy_id"])
@@ -312,7 +312,7 @@ func TestPublicationRules(t *testing.T) {
 
 // TestServiceLinkRules covers the 400s and 409s of linking, and of deleting what a link uses.
 func TestServiceLinkRules(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	api := str(ts.createAPI("", "links", "v1")["id"])
 	api2 := str(ts.createAPI("", "links", "v2")["id"])
 	cp := str(ts.createControlPlane("", "links")["id"])
@@ -382,7 +382,7 @@ func TestServiceLinkRules(t *testing.T) {
 // TestOutdatedGatewayNodes checks that nodes older than 3.6 block new links and show up as the sync
 // error of existing ones until they leave.
 func TestOutdatedGatewayNodes(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	api := str(ts.createAPI("", "nodes", "v1")["id"])
 	cp := str(ts.createControlPlane("", "nodes")["id"])
 	svc := str(ts.createService("", cp, "nodes")["id"])
@@ -439,7 +439,7 @@ func TestOutdatedGatewayNodes(t *testing.T) {
 // TestPortalForceDeleteRemovesPlugin checks that deleting a portal with force removes its
 // publications and so the plugin they needed, while a plain delete is refused.
 func TestPortalForceDeleteRemovesPlugin(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	portal := str(ts.createPortal("", `{"name":"doomed","authentication_enabled":true}`)["id"])
 	keep := str(ts.createPortal("", `{"name":"kept","authentication_enabled":false}`)["id"])
 	api := str(ts.createAPI("", "doomed", "v1")["id"])
@@ -466,7 +466,7 @@ func TestPortalForceDeleteRemovesPlugin(t *testing.T) {
 // TestAPIDeleteRemovesLinkPublicationsAndPlugin checks that deleting an API takes its link,
 // publications and plugin with it, freeing the service.
 func TestAPIDeleteRemovesLinkPublicationsAndPlugin(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	portal := str(ts.createPortal("", `{"name":"apidel","authentication_enabled":true}`)["id"])
 	api := str(ts.createAPI("", "apidel", "v1")["id"])
 	cp := str(ts.createControlPlane("", "apidel")["id"])
@@ -491,7 +491,7 @@ func TestAPIDeleteRemovesLinkPublicationsAndPlugin(t *testing.T) {
 
 // TestAPIs covers the API catalog endpoints.
 func TestAPIs(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	a := ts.do(http.MethodPost, "/v3/apis", `{"name":"Orders API","version":"v1","description":"Orders","labels":{"team":"core"},"attributes":{"env":["prod"]}}`).
 		must(t, http.StatusCreated)
 	if a["slug"] != "orders-api-v1" || a["description"] != "Orders" || len(a["portals"].([]any)) != 0 {
@@ -555,7 +555,7 @@ func TestAPIs(t *testing.T) {
 
 // TestControlPlanes covers the control plane endpoints.
 func TestControlPlanes(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	cp := ts.do(http.MethodPost, "/v2/control-planes",
 		`{"name":"prod","description":"Production","labels":{"env":"prod"},"cluster_type":"CLUSTER_TYPE_CONTROL_PLANE","cloud_gateway":false}`).
 		must(t, http.StatusCreated)
@@ -592,7 +592,7 @@ func TestControlPlanes(t *testing.T) {
 
 // TestGatewayServicesAndPlugins covers the Kong entity endpoints.
 func TestGatewayServicesAndPlugins(t *testing.T) {
-	ts := startLifecycleServer(t)
+	ts := startServer(t, "")
 	cp := str(ts.createControlPlane("", "kong")["id"])
 	base := "/v2/control-planes/" + cp + "/core-entities"
 
