@@ -214,13 +214,15 @@ func (r *applicationAPIKeyResource) Read(ctx context.Context, req resource.ReadR
 // Update only records a key_wo_version given to an imported key: every other
 // change replaces the key.
 func (r *applicationAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan applicationAPIKeyModel
+	var plan, state applicationAPIKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.KeyWO = types.StringNull()
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	state.KeyWOVersion = plan.KeyWOVersion
+	state.KeyWO = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *applicationAPIKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
