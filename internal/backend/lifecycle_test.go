@@ -420,6 +420,17 @@ func TestOutdatedGatewayNodes(t *testing.T) {
 	if states["dp-late"] != "COMPATIBILITY_STATE_INCOMPATIBLE" || states["dp-new"] != "COMPATIBILITY_STATE_FULLY_COMPATIBLE" || len(states) != 2 {
 		t.Errorf("node states %v", states)
 	}
+	first := ts.do(http.MethodGet, "/v2/control-planes/"+cp+"/nodes?page[size]=1", "").must(t, http.StatusOK)
+	next := str(first["page"].(map[string]any)["next"])
+	if len(first["items"].([]any)) != 1 || next == "" || first["page"].(map[string]any)["total_count"] != float64(2) {
+		t.Fatalf("first page of nodes %v", first)
+	}
+	last := ts.do(http.MethodGet, "/v2/control-planes/"+cp+"/nodes?page[size]=1&page[after]="+next, "").must(t, http.StatusOK)
+	if len(last["items"].([]any)) != 1 || last["page"].(map[string]any)["next"] != nil {
+		t.Errorf("last page of nodes %v", last)
+	}
+	ts.do(http.MethodGet, "/v2/control-planes/"+cp+"/nodes?filter[name]=x", "").invalidParam(t, "filter[name]", "invalid")
+
 	ts.do(http.MethodDelete, "/v2/control-planes/"+cp+"/nodes/"+late, "").must(t, http.StatusNoContent)
 	got = ts.do(http.MethodGet, "/v3/apis/"+api+"/implementations/"+im, "").must(t, http.StatusOK)
 	if e := got["service"].(map[string]any)["auth_strategy_sync_error"]; e != nil {

@@ -70,7 +70,7 @@ func toNodeJSON(n store.Node) nodeJSON {
 }
 
 func (a *API) listNodes(w http.ResponseWriter, r *http.Request) error {
-	page, _, err := kongListParams(r.URL.Query(), "page[size]", "page[after]")
+	page, _, err := kongPageParams(r.URL.Query(), "page[size]", "page[after]", false)
 	if err != nil {
 		return err
 	}

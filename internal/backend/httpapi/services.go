@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,6 +56,12 @@ func decodeOffset(s string) (int, bool) {
 
 // kongListParams reads size, offset, tags and filter[name] of a Kong-style list request.
 func kongListParams(q url.Values, sizeKey, offsetKey string) (store.KongPage, store.KongFilter, error) {
+	return kongPageParams(q, sizeKey, offsetKey, true)
+}
+
+// kongPageParams reads the page of a Kong-style list and, when filterable, its tags and name filters;
+// otherwise those are refused rather than ignored.
+func kongPageParams(q url.Values, sizeKey, offsetKey string, filterable bool) (store.KongPage, store.KongFilter, error) {
 	page := store.KongPage{Size: kongDefaultSize}
 	var vs []core.Violation
 	if s := q.Get(sizeKey); s != "" {
@@ -73,6 +81,14 @@ func kongListParams(q url.Values, sizeKey, offsetKey string) (store.KongPage, st
 		page.Offset = n
 	}
 	var f store.KongFilter
+	if !filterable {
+		for _, key := range slices.Sorted(maps.Keys(q)) {
+			if key == "tags" || strings.HasPrefix(key, "filter") {
+				vs = append(vs, queryViolation(key, "invalid", "this list cannot be filtered"))
+			}
+		}
+		return page, f, core.Invalid(vs...)
+	}
 	if tags := q.Get("tags"); tags != "" {
 		if strings.Contains(tags, "/") {
 			f.AnyTags = strings.Split(tags, "/")
