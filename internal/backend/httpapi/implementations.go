@@ -52,12 +52,15 @@ func implementationView(ctx context.Context, tx *store.Tx, im store.Implementati
 
 // readImplementationInput reads {"service": {"control_plane_id", "id"}}.
 func readImplementationInput(o *object) (controlPlaneID, serviceID string, err error) {
-	if raw, ok := o.take("control_plane"); ok && !isNull(raw) {
+	cpRaw, hasCP := o.take("control_plane")
+	hasCP = hasCP && !isNull(cpRaw)
+	if hasCP {
 		o.violate(core.InvalidViolation("control_plane",
 			"this server links APIs to gateway services only: send service with control_plane_id and id"))
 	}
-	s, _ := o.child("service", false)
-	if s != nil {
+	s, null := o.child("service", false)
+	switch {
+	case s != nil:
 		cp := field[string](s, "control_plane_id", false)
 		id := field[string](s, "id", false)
 		s.ignore("auth_strategy_sync_error")
@@ -74,7 +77,7 @@ func readImplementationInput(o *object) (controlPlaneID, serviceID string, err e
 		}
 		s.finish()
 		controlPlaneID, serviceID = cp.Value, id.Value
-	} else if _, ok := o.raw["control_plane"]; !ok {
+	case !null && !hasCP:
 		o.violate(core.RequiredViolation("service"))
 	}
 	o.ignore("id", "created_at", "updated_at")
