@@ -672,6 +672,12 @@ func TestGatewayServicesAndPlugins(t *testing.T) {
 	ts.do(http.MethodDelete, base+"/services/"+id+"/plugins/"+str(p["id"]), "").must(t, http.StatusNoContent)
 	ts.do(http.MethodDelete, base+"/services/"+id+"/plugins/"+str(p["id"]), "").must(t, http.StatusNoContent)
 
+	// Ids are global: an upsert cannot take over another control plane's entity.
+	other := "/v2/control-planes/" + str(ts.createControlPlane("", "other")["id"]) + "/core-entities"
+	ts.do(http.MethodPut, other+"/services/"+id, `{"host":"x"}`).kongProblem(t, http.StatusConflict)
+	ts.do(http.MethodPut, other+"/plugins/"+str(g["id"]), `{"name":"cors"}`).kongProblem(t, http.StatusConflict)
+	ts.do(http.MethodPut, base+"/services/orders", `{"host":"x"}`).invalidParam(t, "id", "is_uuid")
+
 	// Deleting a service takes its plugins; deleting it again succeeds, as in Kong.
 	ts.do(http.MethodDelete, base+"/services/"+newID, "").must(t, http.StatusNoContent)
 	ts.do(http.MethodDelete, base+"/services/"+newID, "").must(t, http.StatusNoContent)
