@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -170,6 +171,7 @@ func pickAPIVersion(apis []client.API, version types.String, name string, diags 
 			versions[i] = *a.Version
 		}
 	}
+	slices.Sort(versions)
 	diags.AddAttributeError(path.Root("version"), "Several APIs match",
 		fmt.Sprintf("%d APIs are named %q, with versions %s; set version, or look the API up by id.", len(matches), name, strings.Join(versions, ", ")))
 	return nil
