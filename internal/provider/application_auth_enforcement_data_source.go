@@ -68,8 +68,10 @@ func (d *applicationAuthEnforcementDataSource) Schema(_ context.Context, _ datas
 	resp.Schema = schema.Schema{
 		Description: "Tells where and how the application auth of an API is enforced: the managed " +
 			"`konnect-application-auth` plugin the server keeps on the API's linked gateway service, from the " +
-			"API's publications, its service link and the service's plugins. To read it after changes in the " +
-			"same configuration, add `depends_on` on the publications and the link.",
+			"API's publications, its service link and the service's plugins. Terraform reads a data source while " +
+			"planning unless something it depends on changes, so to see the result of changes in the same " +
+			"configuration, add `depends_on` on the API's publications and its link; after a change that removes " +
+			"them, the next plan shows the new state.",
 		Attributes: map[string]schema.Attribute{
 			"api_id": schema.StringAttribute{
 				Description: "ID of the API.",

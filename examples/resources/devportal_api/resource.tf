@@ -1,0 +1,9 @@
+resource "devportal_api" "orders" {
+  name        = "Orders"
+  version     = "v1"
+  description = "Create and track orders."
+
+  labels = {
+    team = "orders"
+  }
+}
