@@ -1,6 +1,7 @@
 // Package client is a typed client for the devportal API, a subset of the
-// Kong Konnect API (portals, portal authentication settings and application
-// auth strategies).
+// Kong Konnect API: portals, portal authentication settings, application auth
+// strategies, APIs with their publications and service links, and gateway
+// control planes with their services, plugins and nodes.
 package client
 
 import (
@@ -199,8 +200,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	defer resp.Body.Close()
 	respBody, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
 	if err != nil {
 		return fmt.Errorf("%s %s: reading response: %w", method, path, err)
 	}
