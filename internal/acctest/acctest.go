@@ -5,6 +5,7 @@ package acctest
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -98,15 +99,24 @@ func start() (func(), error) {
 
 	started.baseURL = hs.URL
 	started.token = token
-	os.Setenv(provider.EnvServerURL, ServerURL())
-	os.Setenv(provider.EnvToken, token)
-	os.Unsetenv(provider.EnvRegion)
-
-	return func() {
+	stop := func() {
 		hs.Close()
-		srv.Close()
-		os.RemoveAll(dir)
-	}, nil
+		if err := srv.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "acctest: closing the backend:", err)
+		}
+		_ = os.RemoveAll(dir)
+	}
+	// Tests choose other regions in their provider blocks; the default is us.
+	err = errors.Join(
+		os.Setenv(provider.EnvServerURL, ServerURL()),
+		os.Setenv(provider.EnvToken, token),
+		os.Unsetenv(provider.EnvRegion),
+	)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return stop, nil
 }
 
 // PreCheck skips the test without TF_ACC and fails it when the backend is not running.

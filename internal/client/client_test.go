@@ -109,7 +109,9 @@ func TestRetryConnectionRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	var attempts atomic.Int32
 	c := newTestClient(t, "http://"+addr, 3)
