@@ -58,16 +58,32 @@ func newPortalFixture(t *testing.T, opts fixtureOptions) portalFixture {
 		return f
 	}
 
+	f.APIID, f.ControlPlaneID = publishedAPI(t, p.ID, opts.autoApproveRegistration)
+	return f
+}
+
+// publishedAPI creates an API linked to a new gateway service and publishes it to the portal
+// with the portal's default strategy, returning the API and control plane ids.
+func publishedAPI(t *testing.T, portalID string, autoApprove bool) (apiID, controlPlaneID string) {
+	t.Helper()
+	ctx := context.Background()
+	c := acctest.Client(t)
+	name := acctest.RandomName("api")
 	api, err := c.CreateAPI(ctx, client.CreateAPIRequest{Name: name})
 	if err != nil {
 		t.Fatalf("creating API %s: %v", name, err)
 	}
-	t.Cleanup(func() { _ = c.DeleteAPI(ctx, api.ID) })
 	cp, err := c.CreateControlPlane(ctx, client.CreateControlPlaneRequest{Name: name})
 	if err != nil {
+		_ = c.DeleteAPI(ctx, api.ID)
 		t.Fatalf("creating control plane %s: %v", name, err)
 	}
-	t.Cleanup(func() { _ = c.DeleteControlPlane(ctx, cp.ID) })
+	// Best effort, in dependency order; the test database goes away with the backend anyway.
+	t.Cleanup(func() {
+		_ = c.UnpublishAPI(ctx, api.ID, portalID)
+		_ = c.DeleteAPI(ctx, api.ID)
+		_ = c.DeleteControlPlane(ctx, cp.ID)
+	})
 	svc, err := c.CreateGatewayService(ctx, cp.ID, client.GatewayServiceRequest{Name: &name, Host: "upstream.example"})
 	if err != nil {
 		t.Fatalf("creating gateway service %s: %v", name, err)
@@ -75,14 +91,13 @@ func newPortalFixture(t *testing.T, opts fixtureOptions) portalFixture {
 	if _, err := c.CreateImplementation(ctx, api.ID, cp.ID, svc.ID); err != nil {
 		t.Fatalf("linking API %s to service %s: %v", api.ID, svc.ID, err)
 	}
-	if _, err := c.PublishAPI(ctx, api.ID, p.ID, client.PublishRequest{
+	if _, err := c.PublishAPI(ctx, api.ID, portalID, client.PublishRequest{
 		Visibility:               client.VisibilityPrivate,
-		AutoApproveRegistrations: &opts.autoApproveRegistration,
+		AutoApproveRegistrations: &autoApprove,
 	}); err != nil {
-		t.Fatalf("publishing API %s to portal %s: %v", api.ID, p.ID, err)
+		t.Fatalf("publishing API %s to portal %s: %v", api.ID, portalID, err)
 	}
-	f.APIID, f.ControlPlaneID = api.ID, cp.ID
-	return f
+	return api.ID, cp.ID
 }
 
 // baseURL is the backend's root URL, without the region.
