@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -47,44 +45,12 @@ func startServer(t *testing.T, dbPath string) *testServer {
 		}
 		var rec *conformance.Recorder
 		h, rec = conformance.Middleware(specs, h)
-		t.Cleanup(func() { reportConformance(t, rec) })
+		t.Cleanup(func() { rec.Report(t) })
 	}
 	hs := httptest.NewServer(h)
 	ts := &testServer{t: t, url: hs.URL, dbPath: dbPath, srv: srv, http: hs}
 	t.Cleanup(ts.stop)
 	return ts
-}
-
-// undocumentedStatuses are statuses the backend answers on purpose although the Konnect
-// documents do not list them for the operation; docs/backend.md describes each.
-var undocumentedStatuses = []undocumentedStatus{
-	{"", regexp.MustCompile(`.`), http.StatusUnsupportedMediaType},                           // body is not JSON
-	{http.MethodPost, regexp.MustCompile(`/v3/portals$`), http.StatusConflict},               // name taken
-	{http.MethodDelete, regexp.MustCompile(`/v3/portals/[^/]+$`), http.StatusBadRequest},     // bad force value
-	{http.MethodDelete, regexp.MustCompile(`/v3/portals/[^/]+$`), http.StatusConflict},       // APIs still published
-	{http.MethodGet, regexp.MustCompile(`/authentication-settings$`), http.StatusNotFound},   // unknown portal
-	{http.MethodPatch, regexp.MustCompile(`/authentication-settings$`), http.StatusNotFound}, // unknown portal
-}
-
-// undocumentedStatus is a status answered on purpose for requests matching method ("" for any) and path.
-type undocumentedStatus struct {
-	method string
-	path   *regexp.Regexp
-	status int
-}
-
-// reportConformance fails t for every response that breaks the Konnect documents, except the
-// deliberate undocumented statuses.
-func reportConformance(t *testing.T, rec *conformance.Recorder) {
-	t.Helper()
-	for _, v := range rec.Violations() {
-		if !slices.ContainsFunc(undocumentedStatuses, func(u undocumentedStatus) bool {
-			return (u.method == "" || u.method == v.Method) && u.status == v.Status && u.path.MatchString(v.Path) &&
-				strings.Contains(v.Err.Error(), "status is not supported")
-		}) {
-			t.Errorf("response does not conform to the Konnect documents: %v", v)
-		}
-	}
 }
 
 // stop closes the HTTP server and the database; it is safe to call twice.

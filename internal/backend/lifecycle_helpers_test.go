@@ -3,17 +3,9 @@ package backend_test
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 )
-
-// Creating an API whose name and version, or slug, is taken answers 409, which the document does
-// not list for create-api; docs/backend.md describes it.
-func init() {
-	undocumentedStatuses = append(undocumentedStatuses,
-		undocumentedStatus{http.MethodPost, regexp.MustCompile(`/v3/apis$`), http.StatusConflict})
-}
 
 // kongProblem checks a 404 or 409 of a Kong entity endpoint: JSON with a message, as the
 // control-plane document has it, and the problem fields; it returns the message.

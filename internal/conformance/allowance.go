@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,6 +62,20 @@ var allowances = []allowance{
 	{"control-planes-config-v2.yaml", "", http.StatusForbidden, []string{"Forbidden", "KonnectCPLegacyForbidden"}, nil},
 	{"control-planes-config-v2.yaml", "", http.StatusNotFound, []string{"KonnectCPLegacyNotFound"}, nil},
 	{"control-planes-config-v2.yaml", "", http.StatusConflict, []string{"KonnectCPLegacyConflict"}, nil},
+
+	// API names are unique per version and slugs unique, and update-api answers a taken slug with
+	// 409, but create-api lists no conflict status: the same refusal gets the same answer.
+	{"api-builder-v3.yaml", "create-api", http.StatusConflict, []string{"Conflict"}, nil},
+
+	// Listing an application's credentials needs a developer session like every other
+	// application operation, yet list-credentials alone has no 401 for a request without one.
+	{"dev-portal-v3.yaml", "list-credentials", http.StatusUnauthorized, []string{"Unauthorized"}, nil},
+	// API keys exist only for key_auth applications; create-credential has no status to refuse
+	// an application whose strategy issues no keys, and 409 is the document's conflict answer.
+	{"dev-portal-v3.yaml", "create-credential", http.StatusConflict, []string{"Conflict"}, nil},
+	// Repeated failed logins lock an account for a while; authenticate lists no status for that,
+	// and the document defines TooManyRequests for exactly this kind of refusal.
+	{"dev-portal-v3.yaml", "authenticate", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
 }
 
 func invalidForce(req *http.Request) bool {
@@ -77,11 +92,12 @@ func mountedByPortalID(req *http.Request) bool {
 	return ok
 }
 
-// allow returns the allowances of file by operation. It fails when a named operation's allowance
-// no longer matches the document, so that one the document has made unnecessary gets noticed.
-func allow(doc *openapi3.T, file string) (map[*openapi3.Operation][]allowance, error) {
+// allow returns the allowances among list that belong to file, by operation. It fails when a
+// named operation's allowance no longer matches the document, so that one the document has made
+// unnecessary gets noticed.
+func allow(doc *openapi3.T, file string, list []allowance) (map[*openapi3.Operation][]allowance, error) {
 	out := map[*openapi3.Operation][]allowance{}
-	for _, a := range allowances {
+	for _, a := range list {
 		if a.file != file {
 			continue
 		}
@@ -157,12 +173,137 @@ func mergedResponse(doc *openapi3.T, names []string) *openapi3.ResponseRef {
 	return &openapi3.ResponseRef{Ref: strings.Join(refs, " or "), Value: merged}
 }
 
-// writeOnlyInResponses lists, per document, operations whose response schemas reuse a writeOnly
-// schema for data they return: applications take their labels from LabelsUpdate, which is
-// writeOnly, so every application with labels fails, the document's own examples of these
-// responses included. writeOnly is not enforced on their responses; everything else is.
-var writeOnlyInResponses = map[string][]string{
-	"portal-management-v3.yaml": {"create-application", "list-applications", "get-application", "update-application", "get-application-unscoped"},
+// writeOnlyReturned is a property that a document marks writeOnly although the listed operations
+// return it. In their responses only, that property is validated as an ordinary one; every other
+// writeOnly property, and the property itself elsewhere, is still enforced.
+type writeOnlyReturned struct {
+	file       string
+	operations []string
+	property   string
+}
+
+// writeOnlyReturns is kept as short as the documents allow; each entry says why it is unavoidable.
+var writeOnlyReturns = []writeOnlyReturned{
+	// Applications take their labels from LabelsUpdate, which is writeOnly, yet the document
+	// requires labels in every application it returns, its own examples included.
+	{"portal-management-v3.yaml", []string{"create-application", "list-applications", "get-application", "update-application", "get-application-unscoped"}, "labels"},
+}
+
+// returnWriteOnly applies the entries of list that belong to file to doc, which must be a loaded
+// copy: the affected operations get response schemas in which the property is readable. It fails
+// when an entry no longer matches the document, so that one made unnecessary gets noticed.
+func returnWriteOnly(doc *openapi3.T, file string, list []writeOnlyReturned) error {
+	ops := map[string]*openapi3.Operation{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ops[op.OperationID] = op
+		}
+	}
+	for _, w := range list {
+		if w.file != file {
+			continue
+		}
+		for _, id := range w.operations {
+			op := ops[id]
+			if op == nil {
+				return fmt.Errorf("%s: writeOnly exception for unknown operation %s", file, id)
+			}
+			if !readableResponses(op, w.property) {
+				return fmt.Errorf("%s: %s returns no writeOnly %q: remove its exception", file, id, w.property)
+			}
+		}
+	}
+	return nil
+}
+
+// readableResponses replaces the 2xx responses of op whose schemas reach a writeOnly property
+// prop by copies in which it is not writeOnly, and reports whether there was any. Shared
+// components are left as they are, so requests and other operations see the document as written.
+func readableResponses(op *openapi3.Operation, prop string) bool {
+	found := false
+	memo := map[*openapi3.Schema]*openapi3.SchemaRef{}
+	for code, ref := range op.Responses.Map() {
+		if !strings.HasPrefix(code, "2") || ref.Value == nil {
+			continue
+		}
+		var content openapi3.Content
+		for mt, media := range ref.Value.Content {
+			if media == nil || media.Schema == nil {
+				continue
+			}
+			s := readable(media.Schema, prop, memo)
+			if s == media.Schema {
+				continue
+			}
+			if content == nil {
+				content = maps.Clone(ref.Value.Content)
+			}
+			m := *media
+			m.Schema = s
+			content[mt] = &m
+		}
+		if content == nil {
+			continue
+		}
+		found = true
+		r := *ref.Value
+		r.Content = content
+		op.Responses.Set(code, &openapi3.ResponseRef{Ref: ref.Ref, Value: &r})
+	}
+	return found
+}
+
+// readable returns ref when no schema reachable from it has a writeOnly property prop, else a
+// copy of the path down to each such property with writeOnly cleared.
+func readable(ref *openapi3.SchemaRef, prop string, memo map[*openapi3.Schema]*openapi3.SchemaRef) *openapi3.SchemaRef {
+	if ref == nil || ref.Value == nil {
+		return ref
+	}
+	if r, seen := memo[ref.Value]; seen {
+		return r
+	}
+	memo[ref.Value] = ref // a schema that contains itself is left as it is below the first visit
+	orig := ref.Value
+	c := *orig
+	changed := false
+	for name, p := range orig.Properties {
+		var r *openapi3.SchemaRef
+		if name == prop && p.Value != nil && p.Value.WriteOnly {
+			v := *p.Value
+			v.WriteOnly = false
+			r = &openapi3.SchemaRef{Value: &v}
+		} else if r = readable(p, prop, memo); r == p {
+			continue
+		}
+		if !changed {
+			c.Properties = maps.Clone(orig.Properties)
+			changed = true
+		}
+		c.Properties[name] = r
+	}
+	if r := readable(orig.Items, prop, memo); r != orig.Items {
+		c.Items, changed = r, true
+	}
+	for _, list := range []*openapi3.SchemaRefs{&c.OneOf, &c.AnyOf, &c.AllOf} {
+		var copied openapi3.SchemaRefs
+		for i, s := range *list {
+			if r := readable(s, prop, memo); r != s {
+				if copied == nil {
+					copied = slices.Clone(*list)
+				}
+				copied[i] = r
+			}
+		}
+		if copied != nil {
+			*list, changed = copied, true
+		}
+	}
+	if !changed {
+		return ref
+	}
+	out := &openapi3.SchemaRef{Value: &c}
+	memo[orig] = out
+	return out
 }
 
 // ignoredRequestError reports a request error that the document makes unavoidable, given the

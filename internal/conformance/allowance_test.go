@@ -29,36 +29,41 @@ func docWith(statuses ...string) *openapi3.T {
 
 func TestAllowRefusesStaleAllowances(t *testing.T) {
 	const file = "portal-management-v3.yaml"
-	if _, err := allow(docWith("204", "404"), file); err == nil || !strings.Contains(err.Error(), "get-portal-authentication-settings") {
+	list := []allowance{
+		{file, "delete-portal", 409, []string{"Conflict"}, nil},
+		{file, "get-portal", 404, []string{"NotFound"}, nil},
+		{"other.yaml", "", 400, []string{"BadRequest"}, nil},
+	}
+	withGetPortal := func(doc *openapi3.T) *openapi3.T {
+		doc.Paths.Set("/portals", &openapi3.PathItem{Get: &openapi3.Operation{OperationID: "get-portal", Responses: openapi3.NewResponses()}})
+		return doc
+	}
+
+	if _, err := allow(docWith("204", "404"), file, list); err == nil || !strings.Contains(err.Error(), "get-portal") {
 		t.Errorf("missing operation: got %v, want an error naming it", err)
 	}
-
-	doc := docWith("204", "404", "409")
-	paths := doc.Paths
-	for _, id := range []string{"get-portal-authentication-settings", "update-portal-authentication-settings", "create-portal"} {
-		paths.Set("/"+id, &openapi3.PathItem{Get: &openapi3.Operation{OperationID: id, Responses: openapi3.NewResponses()}})
-	}
-	if _, err := allow(doc, file); err == nil || !strings.Contains(err.Error(), "now documents 409") {
+	if _, err := allow(withGetPortal(docWith("204", "404", "409")), file, list); err == nil || !strings.Contains(err.Error(), "now documents 409") {
 		t.Errorf("documented status: got %v, want an error asking to remove the allowance", err)
 	}
-
-	doc = docWith("204", "404")
-	for _, id := range []string{"get-portal-authentication-settings", "update-portal-authentication-settings", "create-portal"} {
-		doc.Paths.Set("/"+id, &openapi3.PathItem{Get: &openapi3.Operation{OperationID: id, Responses: openapi3.NewResponses()}})
+	unknown := []allowance{{file, "delete-portal", 409, []string{"Gone"}, nil}}
+	if _, err := allow(docWith("204"), file, unknown); err == nil || !strings.Contains(err.Error(), "Gone") {
+		t.Errorf("unknown response component: got %v, want an error naming it", err)
 	}
-	got, err := allow(doc, file)
+
+	doc := withGetPortal(docWith("204", "404"))
+	got, err := allow(doc, file, list)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(got); n != 4 {
-		t.Errorf("allowances for %d operations, want 4", n)
+	if n := len(got); n != 2 {
+		t.Errorf("allowances for %d operations, want 2", n)
 	}
-	if got, err := allow(doc, "api-builder-v3.yaml"); err != nil || len(got) != 0 {
+	if got, err := allow(doc, "api-builder-v3.yaml", list); err != nil || len(got) != 0 {
 		t.Errorf("document without allowances: got %v, %v; want none", got, err)
 	}
 
 	// An allowance for every operation skips those that document the status already.
-	got, err = allow(doc, "dev-portal-v3.yaml")
+	got, err = allow(doc, "other.yaml", []allowance{{"other.yaml", "", 404, []string{"NotFound"}, nil}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +72,65 @@ func TestAllowRefusesStaleAllowances(t *testing.T) {
 			t.Errorf("allowance %v for %s", as, op.OperationID)
 		}
 	}
-	if len(got) != 3 {
-		t.Errorf("allowances for %d operations, want the 3 without a 404", len(got))
+	if len(got) != 1 {
+		t.Errorf("allowances for %d operations, want the 1 without a 404", len(got))
+	}
+}
+
+// labelsDoc returns a document whose get-app response and put-app request share an object schema
+// with a writeOnly labels property and a writeOnly secret.
+func labelsDoc() *openapi3.T {
+	writeOnly := func() *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Ref: "#/components/schemas/LabelsUpdate", Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, WriteOnly: true}}
+	}
+	labels := writeOnly()
+	app := &openapi3.SchemaRef{Ref: "#/components/schemas/App", Value: &openapi3.Schema{
+		Type:       &openapi3.Types{"object"},
+		Properties: openapi3.Schemas{"labels": labels, "secret": writeOnly()},
+	}}
+	oneOf := &openapi3.SchemaRef{Value: &openapi3.Schema{OneOf: openapi3.SchemaRefs{app}}}
+	get := openapi3.NewResponses()
+	get.Set("200", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithJSONSchemaRef(oneOf)})
+	put := openapi3.NewResponses()
+	put.Set("200", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("no body")})
+	paths := openapi3.NewPaths()
+	paths.Set("/apps/{id}", &openapi3.PathItem{
+		Get: &openapi3.Operation{OperationID: "get-app", Responses: get},
+		Put: &openapi3.Operation{OperationID: "put-app", Responses: put, RequestBody: &openapi3.RequestBodyRef{
+			Value: openapi3.NewRequestBody().WithJSONSchemaRef(app)}},
+	})
+	return &openapi3.T{Paths: paths, Components: &openapi3.Components{Schemas: openapi3.Schemas{"App": app, "LabelsUpdate": labels}}}
+}
+
+func TestReturnWriteOnly(t *testing.T) {
+	const file = "portal-management-v3.yaml"
+	doc := labelsDoc()
+	if err := returnWriteOnly(doc, file, []writeOnlyReturned{{file, []string{"get-app"}, "labels"}, {"other.yaml", []string{"nope"}, "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	item := doc.Paths.Value("/apps/{id}")
+	app := item.Get.Responses.Status(200).Value.Content.Get("application/json").Schema.Value.OneOf[0].Value
+	if app.Properties["labels"].Value.WriteOnly {
+		t.Error("labels still writeOnly in the get-app response")
+	}
+	if !app.Properties["secret"].Value.WriteOnly {
+		t.Error("secret lost writeOnly in the get-app response: only labels may")
+	}
+	if !doc.Components.Schemas["LabelsUpdate"].Value.WriteOnly || !doc.Components.Schemas["App"].Value.Properties["labels"].Value.WriteOnly {
+		t.Error("the shared components changed")
+	}
+	if !item.Put.RequestBody.Value.Content.Get("application/json").Schema.Value.Properties["labels"].Value.WriteOnly {
+		t.Error("labels lost writeOnly in the put-app request")
+	}
+
+	if err := returnWriteOnly(labelsDoc(), file, []writeOnlyReturned{{file, []string{"get-app", "gone"}, "labels"}}); err == nil || !strings.Contains(err.Error(), "gone") {
+		t.Errorf("unknown operation: got %v, want an error naming it", err)
+	}
+	if err := returnWriteOnly(labelsDoc(), file, []writeOnlyReturned{{file, []string{"put-app"}, "labels"}}); err == nil || !strings.Contains(err.Error(), "remove") {
+		t.Errorf("operation returning no such property: got %v, want an error asking to remove the exception", err)
+	}
+	if err := returnWriteOnly(labelsDoc(), file, []writeOnlyReturned{{file, []string{"get-app"}, "owner"}}); err == nil {
+		t.Error("property that is not returned: got no error")
 	}
 }
 

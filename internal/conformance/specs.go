@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
-	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -47,7 +46,6 @@ var uuidFormat = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 type Specs struct {
 	templates  map[area][]template
 	allowances map[*openapi3.Operation][]allowance
-	writeOnly  map[*openapi3.Operation]bool // writeOnly not enforced on responses
 }
 
 // Load reads the five Konnect documents from dir. The documents are used as published: examples
@@ -56,7 +54,6 @@ func Load(dir string) (*Specs, error) {
 	s := &Specs{
 		templates:  map[area][]template{},
 		allowances: map[*openapi3.Operation][]allowance{},
-		writeOnly:  map[*openapi3.Operation]bool{},
 	}
 	for _, d := range documents {
 		path := filepath.Join(dir, d.file)
@@ -72,18 +69,16 @@ func Load(dir string) (*Specs, error) {
 		if d.schemas30 {
 			doc.OpenAPI = "3.0.3" // the loaded copy only; the file is left as published
 		}
-		as, err := allow(doc, d.file)
+		if err := returnWriteOnly(doc, d.file, writeOnlyReturns); err != nil {
+			return nil, err
+		}
+		as, err := allow(doc, d.file, allowances)
 		if err != nil {
 			return nil, err
 		}
 		maps.Copy(s.allowances, as)
 		for p, item := range doc.Paths.Map() {
 			s.templates[d.area] = append(s.templates[d.area], newTemplate(doc, p, item))
-			for _, op := range item.Operations() {
-				if slices.Contains(writeOnlyInResponses[d.file], op.OperationID) {
-					s.writeOnly[op] = true
-				}
-			}
 		}
 	}
 	return s, nil
@@ -101,7 +96,6 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 	if err != nil {
 		return err
 	}
-	excludeWriteOnly := s.writeOnly[route.Operation]
 	route.Operation = withAllowances(route.Spec, route.Operation, s.allowances[route.Operation], req)
 	op := fmt.Sprintf("%s %s (%s) returned %d", req.Method, route.Path, route.Operation.OperationID, status)
 	ref := route.Operation.Responses.Status(status)
@@ -120,12 +114,11 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 		schemaOpts = append(schemaOpts, openapi3.DisableSchemaErrorDetails())
 	}
 	opts := &openapi3filter.Options{
-		IncludeResponseStatus:       true,
-		ExcludeWriteOnlyValidations: excludeWriteOnly,
-		MultiError:                  true,
-		SkipSettingDefaults:         true,
-		AuthenticationFunc:          openapi3filter.NoopAuthenticationFunc,
-		SchemaValidationOptions:     schemaOpts,
+		IncludeResponseStatus:   true,
+		MultiError:              true,
+		SkipSettingDefaults:     true,
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: schemaOpts,
 	}
 	reqInput := func() *openapi3filter.RequestValidationInput {
 		r := req.Clone(req.Context())

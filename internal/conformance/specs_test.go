@@ -19,6 +19,8 @@ const (
 	problemCT  = "application/problem+json"
 	jsonCT     = "application/json"
 	portalPath = "/eu/v3/portals/" + portalID
+	appBody    = `{"id":"` + portalID + `","created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","name":"app","description":null,"auth_strategy":{"id":"` + portalID + `","name":"keys","credential_type":"key_auth","key_names":["apikey"]},"portal":{"id":"` + portalID + `"},"registration_count":0,"labels":{"env":"test"}}`
+	devAuth    = "/portals/" + portalID + "/api/v3/developer/authenticate"
 )
 
 func TestCheckExchange(t *testing.T) {
@@ -68,6 +70,22 @@ func TestCheckExchange(t *testing.T) {
 			strings.Replace(problemNF, `"status":404`, `"status":409`, 1), ""},
 		{"allowed 404 for an unknown portal id", "GET", "/eu/portals/" + portalID + "/api/v3/developer/me", 404, problemCT, problemNF, ""},
 		{"404 on a portal domain is not allowed", "GET", "/api/v3/developer/me", 404, problemCT, problemNF, "status is not supported"},
+		{"allowed 409 on api create", "POST", "/v3/apis", 409, problemCT,
+			strings.Replace(problemNF, `"status":404`, `"status":409`, 1), ""},
+		{"allowed 429 on authenticate", "POST", devAuth, 429, problemCT,
+			strings.Replace(problemNF, `"status":404`, `"status":429`, 1), ""},
+		{"allowed 429 still validated", "POST", devAuth, 429, problemCT,
+			strings.Replace(problemNF, `"status":404`, `"status":"429"`, 1), "#/components/responses/TooManyRequests"},
+		{"409 on authenticate is not allowed", "POST", devAuth, 409, problemCT,
+			strings.Replace(problemNF, `"status":404`, `"status":409`, 1), "status is not supported"},
+		{"429 on api create is not allowed", "POST", "/v3/apis", 429, problemCT,
+			strings.Replace(problemNF, `"status":404`, `"status":429`, 1), "status is not supported"},
+		// Applications return their writeOnly labels; nothing else about them is relaxed.
+		{"application returns its labels", "GET", portalPath + "/applications/" + portalID, 200, jsonCT, appBody, ""},
+		{"application with invalid labels", "GET", portalPath + "/applications/" + portalID, 200, jsonCT,
+			strings.Replace(appBody, `"env":"test"`, `"env":7`, 1), "labels"},
+		{"application without labels", "GET", portalPath + "/applications/" + portalID, 200, jsonCT,
+			strings.Replace(appBody, `,"labels":{"env":"test"}`, "", 1), "labels"},
 		{"409 on portal get is not allowed", "GET", "/v3/portals/" + portalID, 409, problemCT,
 			strings.Replace(problemNF, `"status":404`, `"status":409`, 1), "status is not supported"},
 	}
