@@ -130,8 +130,13 @@ func TestSecretsStayOutOfStorageAndLogs(t *testing.T) {
 	dev.do(http.MethodPost, "/developer/logout", "").must(t, http.StatusNoContent)
 	dev.login("s@example.com")
 
+	// A secret sent in a query string must not reach the access log either.
+	querySecret := "query-secret-0123456789"
+	dev.do(http.MethodGet, "/developer/me?access_token="+querySecret, "").must(t, http.StatusOK)
+
 	secrets := map[string]string{"password": testPassword, "session": session, "developer key": devKey,
-		"generated key": genKey, "supplied key": supplied, "verification token": verify, "reset token": reset}
+		"generated key": genKey, "supplied key": supplied, "verification token": verify, "reset token": reset,
+		"admin token": testToken, "query secret": querySecret}
 	for name, v := range secrets {
 		if v == "" {
 			t.Fatalf("%s is empty", name)
@@ -150,6 +155,10 @@ func TestSecretsStayOutOfStorageAndLogs(t *testing.T) {
 	logs := e.logs.String()
 	if !strings.Contains(logs, "level=DEBUG") {
 		t.Fatalf("no debug logs captured:\n%s", logs)
+	}
+	access := "level=INFO msg=request method=GET path=/portals/" + pid + "/api/v3/developer/me status=200 duration="
+	if !strings.Contains(logs, access) || !strings.Contains(logs, "region=us") {
+		t.Errorf("no access log entry like %q with the region:\n%s", access, logs)
 	}
 	e.stop()
 	for _, file := range []string{e.dbPath, e.dbPath + "-wal", e.dbPath + "-shm"} {

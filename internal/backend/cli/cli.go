@@ -31,6 +31,7 @@ const shutdownTimeout = 15 * time.Second
 // options are the parsed flags of `serve`.
 type options struct {
 	listen, db, region, tokenFile string
+	logLevel                      slog.Level
 }
 
 // Serve runs the backend until ctx is cancelled or the process gets SIGINT or SIGTERM, then
@@ -45,7 +46,7 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "serve:", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
 	if err := run(ctx, opts, stdout, log); err != nil {
 		fmt.Fprintln(stderr, "serve:", err)
 		return 1
@@ -61,6 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.db, "db", "./devportal.db", "SQLite database `file`, created if missing")
 	fs.StringVar(&o.region, "default-region", core.DefaultRegion, "`region` also served at / (one of "+strings.Join(core.Regions, ", ")+")")
 	fs.StringVar(&o.tokenFile, "token-file", "", "admin token `file`: read if it exists, else created with a new token (mode 0600); default devportal-admin-token next to the database")
+	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "`level` of the log on stderr: debug, info (one line per request), warn or error")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: terraform-provider-devportal serve [flags]")
 		fmt.Fprintln(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")

@@ -192,6 +192,17 @@ func TestServeTokenFromEnvironment(t *testing.T) {
 	if _, err := os.Stat(tokenFile); !os.IsNotExist(err) {
 		t.Errorf("token file written although the environment set the token (stat: %v)", err)
 	}
+	// Requests are logged at the default level, the token never.
+	line := r.stderr.waitFor(t, "time=")
+	for !strings.Contains(line, "msg=request") {
+		line = r.stderr.waitFor(t, "time=")
+	}
+	if !strings.Contains(line, "method=GET path=/v3/portals status=200") || !strings.Contains(line, "region=eu") {
+		t.Errorf("access log line %q", line)
+	}
+	if strings.Contains(r.stderr.String(), token) {
+		t.Errorf("the log shows the admin token:\n%s", r.stderr.String())
+	}
 }
 
 func TestServeSignalShutdownKeepsData(t *testing.T) {
@@ -251,6 +262,7 @@ func TestServeRejectsBadInput(t *testing.T) {
 		{"unknown region", "", []string{"--default-region", "mars"}, 2, "invalid --default-region"},
 		{"unknown flag", "", []string{"--port", "1"}, 2, "flag provided but not defined"},
 		{"extra argument", "", []string{"now"}, 2, "unexpected arguments"},
+		{"unknown log level", "", []string{"--log-level", "loud"}, 2, "-log-level"},
 		{"bad environment token", "secret", nil, 1, TokenEnv},
 		{"listen failure", "spat_listenfailure0123456789abcdefgh", []string{"--listen", "127.0.0.1:99999"}, 1, "listen on"},
 	}

@@ -95,12 +95,19 @@ func regionOf(r *http.Request) string {
 	return r.Context().Value(regionKey{}).(string)
 }
 
-// ServeHTTP picks the region from the first path segment ("/eu/v3/portals"), or the default
-// region when there is none, checks the admin token and dispatches.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	region := a.defaultRegion
-	if seg, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); core.IsRegion(seg) {
-		region = seg
+// regionOfPath returns the region a path addresses: its first segment when that names a region
+// ("/eu/v3/portals"), else the default region.
+func (a *API) regionOfPath(path string) (region, rest string, prefixed bool) {
+	if seg, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/"); core.IsRegion(seg) {
+		return seg, rest, true
+	}
+	return a.defaultRegion, "", false
+}
+
+// serve picks the region from the path, checks the admin token and dispatches.
+func (a *API) serve(w http.ResponseWriter, r *http.Request) {
+	region, rest, prefixed := a.regionOfPath(r.URL.Path)
+	if prefixed {
 		r2 := new(http.Request)
 		*r2 = *r
 		u := *r.URL

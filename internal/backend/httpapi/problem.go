@@ -69,6 +69,12 @@ func traceID() string {
 }
 
 func writeProblem(w http.ResponseWriter, status int, detail string, vs []core.Violation) {
+	writeProblemInstance(w, status, traceID(), detail, vs)
+}
+
+// writeProblemInstance is writeProblem with the instance id given, for answers that the log
+// must be able to point at.
+func writeProblemInstance(w http.ResponseWriter, status int, instance, detail string, vs []core.Violation) {
 	title, ok := titles[status]
 	if !ok {
 		title = http.StatusText(status)
@@ -77,7 +83,7 @@ func writeProblem(w http.ResponseWriter, status int, detail string, vs []core.Vi
 		Status:   status,
 		Title:    title,
 		Type:     fmt.Sprintf("https://httpstatuses.com/%d", status),
-		Instance: traceID(),
+		Instance: instance,
 		Detail:   detail,
 	}
 	for _, v := range vs {
@@ -107,10 +113,14 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, store.ErrNotFound):
 		writeProblem(w, http.StatusNotFound, "Not found", nil)
 	default:
-		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-		writeProblem(w, http.StatusInternalServerError, "The server could not complete the request; see its log for the cause.", nil)
+		instance := traceID()
+		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "instance", instance, "error", err)
+		writeProblemInstance(w, http.StatusInternalServerError, instance, internalErrorDetail, nil)
 	}
 }
+
+// internalErrorDetail is the detail of every 500: the cause is in the log, under the instance id.
+const internalErrorDetail = "The server could not complete the request; see its log for the cause under this instance id."
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -76,8 +76,10 @@ func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	// Rolls back on error and on panic alike, so that a failed request never holds the write
+	// lock; after a commit it is a no-op.
+	defer func() { _ = tx.Rollback() }()
 	if err := fn(&Tx{q: tx}); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -79,6 +79,44 @@ func TestWithTxRollsBack(t *testing.T) {
 	}
 }
 
+func TestWithTxRollsBackOnPanic(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "tx.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now()
+	p := core.NewPortal(core.PortalInput{Name: core.Val("panicked")}, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "us", now)
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("recovered %v, want the callback's panic", r)
+			}
+		}()
+		_ = s.WithTx(ctx, func(tx *Tx) error {
+			if err := tx.InsertPortal(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			panic("boom")
+		})
+	}()
+	err = s.View(ctx, func(tx *Tx) error {
+		_, err := tx.GetPortal(ctx, "us", p.ID)
+		return err
+	})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("portal of a panicked transaction is visible (err %v)", err)
+	}
+	// The panicked transaction must not keep the write lock: the next one commits.
+	p.ID = "1f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.WithTx(wctx, func(tx *Tx) error { return tx.InsertPortal(wctx, p) }); err != nil {
+		t.Fatalf("writing after a panicked transaction: %v", err)
+	}
+}
+
 func TestTimeRoundTrip(t *testing.T) {
 	in := time.Date(2026, 3, 4, 5, 6, 7, 891234567, time.FixedZone("x", 3600))
 	out, err := parseTime(formatTime(in))
