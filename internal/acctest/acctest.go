@@ -74,7 +74,13 @@ func start() (func(), error) {
 		AdminToken: token,
 	})
 	if err != nil {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	// discard undoes the start-up when a later step fails.
+	discard := func(err error) (func(), error) {
+		_ = srv.Close()
+		_ = os.RemoveAll(dir)
 		return nil, err
 	}
 	// Every exchange of the run is checked against the Konnect documents when they are at hand.
@@ -82,17 +88,13 @@ func start() (func(), error) {
 	if specsDir, err := conformance.SpecsDir(); err != nil {
 		fmt.Fprintln(os.Stderr, "acctest: responses are not checked against the Konnect documents:", err)
 	} else if specs, err := conformance.LoadCached(specsDir); err != nil {
-		srv.Close()
-		os.RemoveAll(dir)
-		return nil, err
+		return discard(err)
 	} else {
 		handler, started.conformance = conformance.Middleware(specs, handler)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		srv.Close()
-		os.RemoveAll(dir)
-		return nil, err
+		return discard(err)
 	}
 	hs := &httptest.Server{Listener: l, Config: &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}}
 	hs.Start()
