@@ -135,6 +135,9 @@ func PreCheck(t *testing.T) {
 // ServerURL is the backend URL with a {region} placeholder.
 func ServerURL() string { return started.baseURL + "/" + client.RegionPlaceholder }
 
+// BaseURL is the backend URL without a region; the server serves its default region (us) there.
+func BaseURL() string { return started.baseURL }
+
 // Token is the backend's admin token.
 func Token() string { return started.token }
 

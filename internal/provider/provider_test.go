@@ -1,6 +1,8 @@
 package provider_test
 
 import (
+	"context"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -36,4 +38,22 @@ func TestAccProvider_invalidConfig(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A server URL without {region} is used as is: here the backend's root, which serves us.
+func TestAccProvider_serverURLWithoutRegion(t *testing.T) {
+	name := acctest.RandomName("portal-root")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"devportal\" {\n  server_url = %q\n  region = \"eu\"\n}\n", acctest.BaseURL()) + portalConfig(name, ""),
+			Check: resource.TestCheckResourceAttrWith("devportal_portal.test", "id", func(id string) error {
+				if _, err := acctest.Client(t).GetPortal(context.Background(), id); err != nil {
+					return fmt.Errorf("portal %s not in the default region: %w", id, err)
+				}
+				return nil
+			}),
+		}},
+	})
 }
