@@ -180,3 +180,38 @@ func TestAuthStrategyListAndRegions(t *testing.T) {
 	ts.do(http.MethodDelete, "/v2/application-auth-strategies/"+str(eu["id"]), "").problem(t, http.StatusNotFound)
 	ts.do(http.MethodGet, "/eu/v2/application-auth-strategies/"+str(eu["id"]), "").must(t, http.StatusOK)
 }
+
+func TestAuthStrategyDeleteWhileApplicationsUseIt(t *testing.T) {
+	t.Parallel()
+	e := startPortalEnv(t)
+	pid := e.autoPortal("", "apps-portal")
+	sid := str(e.createKeyAuthStrategy("", "app-keys")["id"])
+	dev := e.approvedDeveloper("", pid, "owner@example.com")
+	app := dev.do(http.MethodPost, "/applications", `{"name":"billing-app","auth_strategy_id":"`+sid+`"}`).must(t, http.StatusCreated)
+
+	b := e.do(http.MethodDelete, "/v2/application-auth-strategies/"+sid, "").problem(t, http.StatusConflict)
+	want := fmt.Sprintf(`application "billing-app" (%s) of portal "apps-portal" (%s) uses it`, app["id"], pid)
+	if !strings.Contains(str(b["detail"]), want) {
+		t.Errorf("detail %q does not name the application (%s)", b["detail"], want)
+	}
+	e.do(http.MethodGet, "/v2/application-auth-strategies/"+sid, "").must(t, http.StatusOK)
+
+	// Another region's strategy of the same name is not held up by this application.
+	other := str(e.createKeyAuthStrategy("/eu", "app-keys")["id"])
+	e.do(http.MethodDelete, "/eu/v2/application-auth-strategies/"+other, "").must(t, http.StatusNoContent)
+
+	dev.do(http.MethodDelete, "/applications/"+str(app["id"]), "").must(t, http.StatusNoContent)
+	e.do(http.MethodDelete, "/v2/application-auth-strategies/"+sid, "").must(t, http.StatusNoContent)
+}
+
+func TestAuthStrategyInUseNamesABoundedList(t *testing.T) {
+	ts := startServer(t, "")
+	sid := str(ts.createKeyAuthStrategy("", "popular")["id"])
+	for i := range 12 {
+		ts.createPortal("", fmt.Sprintf(`{"name":"user-%02d","default_application_auth_strategy_id":%q}`, i, sid))
+	}
+	detail := str(ts.do(http.MethodDelete, "/v2/application-auth-strategies/"+sid, "").problem(t, http.StatusConflict)["detail"])
+	if n := strings.Count(detail, "uses it as its default"); n != 10 || !strings.Contains(detail, "and 2 more") {
+		t.Errorf("detail names %d users, want 10 and the count of the rest: %s", n, detail)
+	}
+}

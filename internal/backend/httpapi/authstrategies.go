@@ -220,8 +220,12 @@ func (a *API) updateAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// deleteAuthStrategy refuses (409) while a portal uses the strategy as its default or a
-// publication uses it, naming those users.
+// maxNamedUsers bounds how many users of a strategy a refusal lists, so that a strategy with
+// thousands of applications still gets a readable message.
+const maxNamedUsers = 10
+
+// deleteAuthStrategy refuses (409) while a portal uses the strategy as its default, a
+// publication uses it or applications hold credentials of it, naming those users.
 func (a *API) deleteAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 	ctx, region, id := r.Context(), regionOf(r), r.PathValue("authStrategyId")
 	err := a.store.WithTx(ctx, func(tx *store.Tx) error {
@@ -245,9 +249,20 @@ func (a *API) deleteAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 			users = append(users, fmt.Sprintf("API %s (%s) is published with it to portal %q (%s)",
 				core.APILabel(p.APIName, p.APIVersion), p.APIID, p.PortalName, p.PortalID))
 		}
+		apps, err := tx.ApplicationsUsingAuthStrategy(ctx, region, id)
+		if err != nil {
+			return err
+		}
+		for _, app := range apps {
+			users = append(users, fmt.Sprintf("application %q (%s) of portal %q (%s) uses it",
+				app.Name, app.ID, app.PortalName, app.PortalID))
+		}
+		if len(users) > maxNamedUsers {
+			users = append(users[:maxNamedUsers], fmt.Sprintf("and %d more", len(users)-maxNamedUsers))
+		}
 		if len(users) > 0 {
 			return errorf(http.StatusConflict,
-				"Application auth strategy %q (%s) is in use: %s. Change those portal defaults and publications to another strategy first.",
+				"Application auth strategy %q (%s) is in use: %s. Change those portal defaults and publications to another strategy and delete those applications first.",
 				s.Name, s.ID, strings.Join(users, "; "))
 		}
 		return tx.DeleteAuthStrategy(ctx, region, id)

@@ -250,3 +250,31 @@ func optionalTime(t time.Time) sql.NullString {
 	}
 	return sql.NullString{String: formatTime(t), Valid: true}
 }
+
+// ApplicationRef names an application and its portal, for messages about it.
+type ApplicationRef struct {
+	ID         string
+	Name       string
+	PortalID   string
+	PortalName string
+}
+
+// ApplicationsUsingAuthStrategy lists the applications of the region that use the strategy.
+func (t *Tx) ApplicationsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]ApplicationRef, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT a.id, a.name, p.id, p.name FROM applications a
+		JOIN portals p ON p.id = a.portal_id
+		WHERE a.region = $1 AND a.auth_strategy_id = $2 ORDER BY p.name, p.id, a.name, a.id`, region, strategyID)
+	if err != nil {
+		return nil, fmt.Errorf("store: applications using strategy: %w", err)
+	}
+	defer rows.Close()
+	var out []ApplicationRef
+	for rows.Next() {
+		var r ApplicationRef
+		if err := rows.Scan(&r.ID, &r.Name, &r.PortalID, &r.PortalName); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
