@@ -1,7 +1,8 @@
 // Package client is a typed client for the devportal API, a subset of the
 // Kong Konnect API: portals, portal authentication settings, application auth
-// strategies, APIs with their publications and service links, and gateway
-// control planes with their services, plugins and nodes.
+// strategies, APIs with their publications and service links, gateway
+// control planes with their services, plugins and nodes, and the portal's
+// developers, applications, registrations and API keys.
 package client
 
 import (

@@ -72,7 +72,8 @@ func (p *devportalProvider) Metadata(_ context.Context, _ provider.MetadataReque
 func (p *devportalProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Manages self-service developer portals through an API compatible with Kong Konnect " +
-			"(portals, portal security and application auth strategies), such as the bundled devportal server.",
+			"(portals, portal security, application auth strategies, and the developers, applications, registrations " +
+			"and API keys of self-service), such as the bundled devportal server.",
 		Attributes: map[string]schema.Attribute{
 			"server_url": schema.StringAttribute{
 				Description: "Base URL of the API, for example `https://{region}.api.konghq.com` or " +
