@@ -5,7 +5,8 @@
 # registration to be approved, and receive an API key, which the gateway data then honours.
 #
 # It starts its own backend and applies examples/quickstart first, then destroys everything and
-# stops the backend; KEEP=1 leaves them running. Needs curl, jq and sha256sum besides Go and Terraform.
+# stops the backend; KEEP=1 leaves them running. WALKTHROUGH_DIR chooses the working directory
+# (default .demo/walkthrough). Needs curl, jq and sha256sum besides Go and Terraform.
 set -euo pipefail
 . "$(dirname "$0")/lib/backend.sh"
 
@@ -13,7 +14,7 @@ for tool in curl jq sha256sum; do
 	command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
 done
 
-work="$devportal_root/.demo/walkthrough"
+work="${WALKTHROUGH_DIR:-$devportal_root/.demo/walkthrough}"
 devportal_setup "$work"
 quickstart_state="$work/quickstart.tfstate"
 admin_state="$work/walkthrough.tfstate"
