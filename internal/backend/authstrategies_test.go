@@ -3,6 +3,7 @@ package backend_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -213,5 +214,58 @@ func TestAuthStrategyInUseNamesABoundedList(t *testing.T) {
 	detail := str(ts.do(http.MethodDelete, "/v2/application-auth-strategies/"+sid, "").problem(t, http.StatusConflict)["detail"])
 	if n := strings.Count(detail, "uses it as its default"); n != 10 || !strings.Contains(detail, "and 2 more") {
 		t.Errorf("detail names %d users, want 10 and the count of the rest: %s", n, detail)
+	}
+}
+
+func TestAuthStrategyReplace(t *testing.T) {
+	ts := startServer(t, "")
+	created := ts.do(http.MethodPost, "/v2/application-auth-strategies",
+		`{"name":"replace-me","display_name":"Keys","strategy_type":"key_auth","labels":{"team":"a"},"principals":{"enabled":true},`+
+			`"configs":{"key-auth":{"key_names":["x-key"],"ttl":{"value":30,"unit":"days"}}}}`).must(t, http.StatusCreated)
+	sid := str(created["id"])
+	path := "/v2/application-auth-strategies/" + sid
+
+	// Published and linked, so that the managed plugin must follow the replacement.
+	portal := str(ts.createPortal("", `{"name":"replace-portal","authentication_enabled":true}`)["id"])
+	api := str(ts.createAPI("", "replaced", "v1")["id"])
+	cp := str(ts.createControlPlane("", "replace-cp")["id"])
+	svc := str(ts.createService("", cp, "replaced-svc")["id"])
+	ts.publish("", api, portal, `{"auth_strategy_ids":["`+sid+`"]}`).must(t, http.StatusOK)
+	ts.link("", api, cp, svc).must(t, http.StatusCreated)
+
+	got := ts.do(http.MethodPut, path,
+		`{"name":"replaced","display_name":"Replaced","strategy_type":"key_auth","configs":{"key-auth":{"key_names":["y-key","apikey"]}}}`).
+		must(t, http.StatusCreated)
+	if got["id"] != sid || got["name"] != "replaced" || got["display_name"] != "Replaced" || got["created_at"] != created["created_at"] {
+		t.Errorf("replaced strategy %v", got)
+	}
+	// Whatever the body leaves out is reset, not kept: labels, principals and the key TTL.
+	ka := got["configs"].(map[string]any)["key-auth"].(map[string]any)
+	if len(got["labels"].(map[string]any)) != 0 || got["principals"].(map[string]any)["enabled"] != false || ka["ttl"] != nil {
+		t.Errorf("omitted fields kept: labels %v, principals %v, key-auth %v", got["labels"], got["principals"], ka)
+	}
+	if got["active"] != true {
+		t.Errorf("active %v, want true: a publication uses the strategy", got["active"])
+	}
+	if read := ts.do(http.MethodGet, path, "").must(t, http.StatusOK); read["name"] != "replaced" || read["updated_at"] != got["updated_at"] {
+		t.Errorf("read after replace: %v", read)
+	}
+	plugin := onlyManagedPlugin(t, ts.plugins("", cp, svc))
+	if keys := keyAuthStrategies(t, plugin); !slices.Equal(keys[sid], []string{"y-key", "apikey"}) {
+		t.Errorf("managed plugin key names %v, want the replacement's", keys)
+	}
+
+	// The type is fixed, the body is a full create body, and unknown ids are not created.
+	ts.do(http.MethodPut, path, `{"name":"replaced","display_name":"R","strategy_type":"openid_connect",`+
+		`"configs":{"openid-connect":{"issuer":"https://idp.example.com","credential_claim":["sub"],"scopes":["openid"],"auth_methods":["bearer"]}}}`).
+		invalidParam(t, "strategy_type", "invalid")
+	ts.do(http.MethodPut, path, `{"name":"replaced"}`).invalidParam(t, "strategy_type", "required")
+	unknown := "/v2/application-auth-strategies/" + "5c2f0c4e-8d7b-4a4e-9a55-0c7b0d1f2e3a"
+	ts.do(http.MethodPut, unknown,
+		`{"name":"new","display_name":"New","strategy_type":"key_auth","configs":{"key-auth":{}}}`).problem(t, http.StatusNotFound)
+	ts.do(http.MethodPut, "/eu"+path,
+		`{"name":"new","display_name":"New","strategy_type":"key_auth","configs":{"key-auth":{}}}`).problem(t, http.StatusNotFound)
+	if keys := keyAuthStrategies(t, onlyManagedPlugin(t, ts.plugins("", cp, svc))); !slices.Equal(keys[sid], []string{"y-key", "apikey"}) {
+		t.Errorf("a refused replacement changed the plugin: %v", keys)
 	}
 }

@@ -43,6 +43,9 @@ var allowances = []allowance{
 	// documents' standard problem body (BaseError, which their Conflict response carries as is).
 	{"portal-management-v3.yaml", "", http.StatusUnsupportedMediaType, []string{"Conflict"}, nil},
 	{"application-auth-strategies-v2.yaml", "", http.StatusUnsupportedMediaType, []string{"Conflict"}, nil},
+	// replace-app-auth-strategy replaces a strategy and lists no 404, but does not say that PUT
+	// creates one: an unknown id is answered as getting, updating or deleting it is.
+	{"application-auth-strategies-v2.yaml", "replace-app-auth-strategy", http.StatusNotFound, []string{"NotFound"}, nil},
 	// force is documented as the enum "true"|"false", but delete-portal has no 400: another value
 	// can neither be ignored (the caller may mean either) nor answered by a documented status.
 	{"portal-management-v3.yaml", "delete-portal", http.StatusBadRequest, []string{"BadRequest"}, invalidForce},

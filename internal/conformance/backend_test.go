@@ -112,6 +112,15 @@ func TestBackendConforms(t *testing.T) {
 	c.do("GET", "/v2/application-auth-strategies/"+missing, 404, nil)
 	c.do("GET", "/eu/v2/application-auth-strategies/"+key, 404, nil)
 	c.do("PATCH", "/v2/application-auth-strategies/"+missing, 404, obj{"display_name": "x"})
+	c.do("PUT", "/v2/application-auth-strategies/"+oidc, 201, obj{
+		"name": "conformance-oidc", "display_name": "OIDC v2", "strategy_type": "openid_connect", "labels": obj{"team": "identity"},
+		"configs": obj{"openid-connect": obj{
+			"issuer": "https://idp.example.com/realms/dev", "credential_claim": []string{"sub"},
+			"scopes": []string{"openid"}, "auth_methods": []string{"bearer"},
+		}},
+	})
+	c.do("PUT", "/v2/application-auth-strategies/"+oidc, 400, obj{"name": "x", "display_name": "X", "strategy_type": "key_auth", "configs": obj{"key-auth": obj{}}})
+	c.do("PUT", "/v2/application-auth-strategies/"+missing, 404, obj{"name": "x", "display_name": "X", "strategy_type": "key_auth", "configs": obj{"key-auth": obj{}}})
 
 	// A strategy that a portal uses as its default cannot be deleted.
 	c.do("PATCH", "/v3/portals/"+a, 200, obj{"default_application_auth_strategy_id": key})

@@ -267,6 +267,20 @@ func ApplyAuthStrategyInput(s AuthStrategy, in AuthStrategyInput, now time.Time)
 	return applyAuthStrategyFields(s, in, now)
 }
 
+// ReplaceAuthStrategy returns current with every mutable field taken from a validated create
+// request, as a full replacement: fields the request leaves out get their creation defaults.
+// The id, region, owner portal and creation time stay; the type cannot change.
+func ReplaceAuthStrategy(current AuthStrategy, in AuthStrategyInput, now time.Time) (AuthStrategy, error) {
+	if in.StrategyType.Value != current.StrategyType {
+		return current, Invalid(InvalidViolation("strategy_type",
+			fmt.Sprintf("the strategy type cannot be changed from %s; create a new strategy instead", current.StrategyType)))
+	}
+	s := NewAuthStrategy(in, current.ID, current.Region, now)
+	s.OwnerPortalID = current.OwnerPortalID
+	s.CreatedAt = current.CreatedAt
+	return s, nil
+}
+
 func applyAuthStrategyFields(s AuthStrategy, in AuthStrategyInput, now time.Time) AuthStrategy {
 	setValue(&s.Name, in.Name)
 	setValue(&s.DisplayName, in.DisplayName)

@@ -2,7 +2,9 @@ package core
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +105,68 @@ func TestNewAndApplyAuthStrategy(t *testing.T) {
 	ms := NewAuthStrategy(m, "id3", "us", now)
 	if ms.Name != "Dev Portal-key-auth" || ms.DisplayName != "Key Auth" || fmt.Sprint(ms.KeyAuth.KeyNames) != "[apikey]" || len(ms.Labels) != 0 {
 		t.Errorf("managed strategy = %+v", ms)
+	}
+}
+
+func TestReplaceAuthStrategy(t *testing.T) {
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	now := created.Add(time.Hour)
+	owner := "portal-1"
+	ttl := &KeyAuthTTL{Value: 30, Unit: "days"}
+	keys := AuthStrategy{ID: "s1", Region: "eu", Name: "keys", DisplayName: "Keys", StrategyType: StrategyKeyAuth,
+		KeyAuth: KeyAuthConfig{KeyNames: []string{"x-key", "y-key"}, TTL: ttl}, Labels: map[string]string{"team": "a"},
+		PrincipalsEnabled: true, OwnerPortalID: &owner, CreatedAt: created, UpdatedAt: created}
+	oidc := AuthStrategy{ID: "s2", Region: "us", Name: "idp", StrategyType: StrategyOpenIDConnect,
+		OpenIDConnect: oidcConfig(`,"extra":true`), CreatedAt: created}
+
+	tests := []struct {
+		name    string
+		current AuthStrategy
+		in      AuthStrategyInput
+		want    func(AuthStrategy) AuthStrategy // from the current strategy; nil when refused
+	}{
+		{"omitted fields take creation defaults", keys,
+			AuthStrategyInput{Name: Val("renamed"), DisplayName: Val("Renamed"), StrategyType: Val(StrategyKeyAuth), KeyAuth: &KeyAuthInput{}, ConfigsSet: true},
+			func(s AuthStrategy) AuthStrategy {
+				s.Name, s.DisplayName, s.UpdatedAt = "renamed", "Renamed", now
+				s.KeyAuth, s.Labels, s.PrincipalsEnabled = KeyAuthConfig{KeyNames: []string{DefaultKeyName}}, map[string]string{}, false
+				return s
+			}},
+		{"given fields replace", keys,
+			AuthStrategyInput{Name: Val("keys"), DisplayName: Val("Keys"), StrategyType: Val(StrategyKeyAuth),
+				Labels:  Val(map[string]*string{"env": new("prod")}),
+				KeyAuth: &KeyAuthInput{KeyNames: Val([]string{"z-key"}), TTL: Val(KeyAuthTTL{Value: 1, Unit: "weeks"})}, ConfigsSet: true},
+			func(s AuthStrategy) AuthStrategy {
+				s.UpdatedAt, s.Labels, s.PrincipalsEnabled = now, map[string]string{"env": "prod"}, false
+				s.KeyAuth = KeyAuthConfig{KeyNames: []string{"z-key"}, TTL: &KeyAuthTTL{Value: 1, Unit: "weeks"}}
+				return s
+			}},
+		{"openid-connect config replaced whole", oidc,
+			AuthStrategyInput{Name: Val("idp"), DisplayName: Val(""), StrategyType: Val(StrategyOpenIDConnect), OpenIDConnect: oidcConfig(""), ConfigsSet: true},
+			func(s AuthStrategy) AuthStrategy {
+				s.OpenIDConnect, s.Labels, s.UpdatedAt = oidcConfig(""), map[string]string{}, now
+				return s
+			}},
+		{"type cannot change", keys,
+			AuthStrategyInput{Name: Val("keys"), DisplayName: Val("Keys"), StrategyType: Val(StrategyOpenIDConnect), OpenIDConnect: oidcConfig(""), ConfigsSet: true},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReplaceAuthStrategy(tt.current, tt.in, now)
+			if tt.want == nil {
+				var ve *ValidationError
+				if !errors.As(err, &ve) || len(ve.Violations) != 1 || ve.Violations[0].Field != "strategy_type" {
+					t.Fatalf("got %v, want a strategy_type violation", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := tt.want(tt.current); !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %#v\nwant %#v", got, want)
+			}
+		})
 	}
 }

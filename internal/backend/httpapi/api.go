@@ -56,6 +56,7 @@ func (a *API) routes() {
 	})
 	a.route("/v2/application-auth-strategies/{authStrategyId}", map[string]handlerFunc{
 		http.MethodGet:    a.getAuthStrategy,
+		http.MethodPut:    a.replaceAuthStrategy,
 		http.MethodPatch:  a.updateAuthStrategy,
 		http.MethodDelete: a.deleteAuthStrategy,
 	})

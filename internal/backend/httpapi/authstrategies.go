@@ -197,20 +197,7 @@ func (a *API) updateAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		s := core.ApplyAuthStrategyInput(current, in, a.now())
-		if err := tx.UpdateAuthStrategy(ctx, s); err != nil {
-			return err
-		}
-		// Key names and OIDC settings reach the gateway through the managed plugins.
-		apiIDs, err := tx.APIsUsingAuthStrategy(ctx, region, s.ID)
-		if err != nil {
-			return err
-		}
-		if err := a.reconcileKAA(ctx, tx, region, apiIDs...); err != nil {
-			return err
-		}
-		active, err := strategyActive(ctx, tx, s)
-		out = toAuthStrategyJSON(s, active)
+		out, err = a.saveAuthStrategy(ctx, tx, core.ApplyAuthStrategyInput(current, in, a.now()))
 		return err
 	})
 	if err != nil {
@@ -218,6 +205,57 @@ func (a *API) updateAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// replaceAuthStrategy replaces every mutable field of a strategy with the create body given:
+// what the body leaves out takes its creation default. The type cannot change, and an unknown
+// id is not created: the document describes replacing a strategy, not making one. It answers
+// 201, the only success status the document gives this operation.
+func (a *API) replaceAuthStrategy(w http.ResponseWriter, r *http.Request) error {
+	o, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	in, err := readAuthStrategyInput(o, nil)
+	if err != nil {
+		return err
+	}
+	ctx, region := r.Context(), regionOf(r)
+	var out authStrategyJSON
+	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		current, err := getAuthStrategy(ctx, tx, region, r.PathValue("authStrategyId"))
+		if err != nil {
+			return err
+		}
+		s, err := core.ReplaceAuthStrategy(current, in, a.now())
+		if err != nil {
+			return err
+		}
+		out, err = a.saveAuthStrategy(ctx, tx, s)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// saveAuthStrategy stores a changed strategy and brings the managed plugins of the APIs published
+// with it up to date, through which key names and OIDC settings reach the gateway.
+func (a *API) saveAuthStrategy(ctx context.Context, tx *store.Tx, s core.AuthStrategy) (authStrategyJSON, error) {
+	if err := tx.UpdateAuthStrategy(ctx, s); err != nil {
+		return authStrategyJSON{}, err
+	}
+	apiIDs, err := tx.APIsUsingAuthStrategy(ctx, s.Region, s.ID)
+	if err != nil {
+		return authStrategyJSON{}, err
+	}
+	if err := a.reconcileKAA(ctx, tx, s.Region, apiIDs...); err != nil {
+		return authStrategyJSON{}, err
+	}
+	active, err := strategyActive(ctx, tx, s)
+	return toAuthStrategyJSON(s, active), err
 }
 
 // maxNamedUsers bounds how many users of a strategy a refusal lists, so that a strategy with
