@@ -21,6 +21,10 @@ func addAPIError(diags *diag.Diagnostics, summary, object string, err error) {
 	switch apiErr.StatusCode {
 	case 401, 403:
 		detail += "\n\nCheck that the provider token is valid and allowed to manage this object."
+	case 404:
+		detail += "\n\nCheck the ID and that the provider's region is the object's region."
+	case 400:
+		detail += "\n\nCorrect the configuration as the server explains, then apply again."
 	case 409:
 		detail += "\n\nAnother object uses or conflicts with this one; change or remove that object first."
 	}
