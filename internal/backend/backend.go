@@ -1,7 +1,10 @@
-// Package backend is the bundled devportal server: a Konnect-compatible admin API for developer
-// portals, portal security and application auth strategies, stored in an embedded SQLite
-// database. Regions us, eu, au, me, in and sg are served under "/{region}/", the default region
-// also at "/". See docs/backend.md for the endpoints and their behaviour.
+// Package backend is the bundled devportal server, stored in an embedded SQLite database: a
+// Konnect-compatible admin API (portals, security, auth strategies, APIs, gateways, publications),
+// each portal's developer API under /portals/{portalId}/api/v3 (sign-up, applications,
+// registrations, keys), and the application auth data gateway nodes read from
+// /v2/control-planes/{controlPlaneId}/application-auth-data. Regions us, eu, au, me, in and sg are
+// served under "/{region}/", the default region also at "/". See docs/guides/bundled-backend.md
+// for the endpoints and their behaviour.
 package backend
 
 import (
