@@ -208,3 +208,50 @@ resource "devportal_application" "test" {
 		}},
 	})
 }
+
+// TestAccApplication_regions manages an application in eu: the eu API knows it, the us API does not.
+func TestAccApplication_regions(t *testing.T) {
+	name := acctest.RandomName("portal-eu")
+	config := acctest.ProviderConfig("eu") + fmt.Sprintf(`
+resource "devportal_portal" "eu" {
+  name          = %q
+  force_destroy = true
+}
+
+resource "devportal_developer" "eu" {
+  portal_id = devportal_portal.eu.id
+  email     = %q
+  full_name = "EU Developer"
+  status    = "approved"
+}
+
+resource "devportal_application" "test" {
+  portal_id    = devportal_portal.eu.id
+  name         = "eu-app"
+  developer_id = devportal_developer.eu.id
+}
+`, name, randomEmail("eu"))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(s *terraformState) error {
+				app := s.RootModule().Resources[applicationAddr].Primary
+				portalID, id := app.Attributes["portal_id"], app.ID
+				ctx := context.Background()
+				if _, err := acctest.RegionClient(t, "eu").GetApplication(ctx, portalID, id); err != nil {
+					return fmt.Errorf("application %s not found in eu: %w", id, err)
+				}
+				if _, err := acctest.RegionClient(t, "us").GetApplication(ctx, portalID, id); !client.IsNotFound(err) {
+					return fmt.Errorf("application %s of eu seen from us: err = %v", id, err)
+				}
+				return nil
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
+	})
+}
