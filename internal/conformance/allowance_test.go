@@ -165,3 +165,73 @@ func TestWithoutIgnored(t *testing.T) {
 		t.Errorf("no error: got %v", err)
 	}
 }
+
+func TestExtend(t *testing.T) {
+	const file = "portal-management-v3.yaml"
+	doc := func() *openapi3.T {
+		body := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{
+			"status": {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"approved", "pending"}}},
+		}}}
+		paths := openapi3.NewPaths()
+		paths.Set("/regs", &openapi3.PathItem{
+			Post: &openapi3.Operation{OperationID: "create-reg", Responses: openapi3.NewResponses(),
+				RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithJSONSchemaRef(body)}},
+			Get: &openapi3.Operation{OperationID: "list-regs", Responses: openapi3.NewResponses()},
+		})
+		return &openapi3.T{Paths: paths}
+	}
+	tests := []struct {
+		name    string
+		ext     requestExtension
+		wantErr string
+	}{
+		{"new property", requestExtension{file, "create-reg", "name", nil}, ""},
+		{"more enum values", requestExtension{file, "create-reg", "status", []string{"revoked"}}, ""},
+		{"other document", requestExtension{"other.yaml", "gone", "x", nil}, ""},
+		{"unknown operation", requestExtension{file, "gone", "x", nil}, "unknown operation gone"},
+		{"no request body", requestExtension{file, "list-regs", "x", nil}, "no JSON request body"},
+		{"property documented", requestExtension{file, "create-reg", "status", nil}, "now documents"},
+		{"value documented", requestExtension{file, "create-reg", "status", []string{"pending"}}, "now documents"},
+		{"no such enum", requestExtension{file, "create-reg", "kind", []string{"x"}}, "no property"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := extend(doc(), file, []requestExtension{tt.ext})
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := tt.ext.file == file; (len(got) == 1) != want {
+					t.Errorf("extensions %v", got)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("got %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestWithoutExtensions(t *testing.T) {
+	exts := []requestExtension{{"f", "op", "name", nil}, {"f", "op", "status", []string{"revoked"}}}
+	tests := []struct{ in, want string }{
+		{`{"name":"a","owner":{"id":"x"}}`, `{"owner":{"id":"x"}}`},
+		{`{"status":"revoked","api_id":"x"}`, `{"api_id":"x"}`},
+		{`{"status":"bogus","api_id":"x"}`, `{"status":"bogus","api_id":"x"}`},
+		{`{"status":7}`, `{"status":7}`},
+		{`{"api_id":"x"}`, `{"api_id":"x"}`},
+		{`[1,2]`, `[1,2]`},
+		{`not json`, `not json`},
+		{``, ``},
+	}
+	for _, tt := range tests {
+		got := string(withoutExtensions([]byte(tt.in), exts))
+		if strings.TrimSpace(got) != tt.want {
+			t.Errorf("withoutExtensions(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	if got := string(withoutExtensions([]byte(`{"name":"a"}`), nil)); got != `{"name":"a"}` {
+		t.Errorf("no extensions: %s", got)
+	}
+}

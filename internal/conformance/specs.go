@@ -46,6 +46,7 @@ var uuidFormat = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 type Specs struct {
 	templates  map[area][]template
 	allowances map[*openapi3.Operation][]allowance
+	extensions map[*openapi3.Operation][]requestExtension
 }
 
 // Load reads the five Konnect documents from dir. The documents are used as published: examples
@@ -54,6 +55,7 @@ func Load(dir string) (*Specs, error) {
 	s := &Specs{
 		templates:  map[area][]template{},
 		allowances: map[*openapi3.Operation][]allowance{},
+		extensions: map[*openapi3.Operation][]requestExtension{},
 	}
 	for _, d := range documents {
 		path := filepath.Join(dir, d.file)
@@ -77,6 +79,11 @@ func Load(dir string) (*Specs, error) {
 			return nil, err
 		}
 		maps.Copy(s.allowances, as)
+		es, err := extend(doc, d.file, requestExtensions)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(s.extensions, es)
 		for p, item := range doc.Paths.Map() {
 			s.templates[d.area] = append(s.templates[d.area], newTemplate(doc, p, item))
 		}
@@ -96,6 +103,7 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 	if err != nil {
 		return err
 	}
+	extensions := s.extensions[route.Operation]
 	route.Operation = withAllowances(route.Spec, route.Operation, s.allowances[route.Operation], req)
 	op := fmt.Sprintf("%s %s (%s) returned %d", req.Method, route.Path, route.Operation.OperationID, status)
 	ref := route.Operation.Responses.Status(status)
@@ -120,14 +128,14 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 		SchemaValidationOptions: schemaOpts,
 	}
-	reqInput := func() *openapi3filter.RequestValidationInput {
+	reqInput := func(body []byte) *openapi3filter.RequestValidationInput {
 		r := req.Clone(req.Context())
-		r.Body = io.NopCloser(bytes.NewReader(reqBody))
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		return &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: opts}
 	}
 
 	input := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: reqInput(),
+		RequestValidationInput: reqInput(reqBody),
 		Status:                 status,
 		Header:                 header,
 		Options:                opts,
@@ -141,7 +149,8 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 		return fmt.Errorf("%s: the document declares no body for this status, got %d bytes", op, len(body))
 	}
 	if status >= 200 && status < 300 {
-		err := withoutIgnored(openapi3filter.ValidateRequest(context.Background(), reqInput()), params)
+		checked := withoutExtensions(reqBody, extensions)
+		err := withoutIgnored(openapi3filter.ValidateRequest(context.Background(), reqInput(checked)), params)
 		if err != nil {
 			return fmt.Errorf("%s, accepting a request the document rejects: %w", op, err)
 		}

@@ -130,6 +130,12 @@ func TestCheckExchangeRequests(t *testing.T) {
 		{"non-integer page size accepted", "GET", "/v3/portals?page[size]=ten", ``, 200,
 			`{"data":[],"meta":{"page":{"number":1,"size":10,"total":0}}}`, "page[size]"},
 		{"path id not a uuid accepted", "GET", "/v3/portals/dev", ``, 200, validBody, "portalId"},
+		// Request extensions: the named properties are excused, nothing else is.
+		{"application renamed", "PATCH", portalPath + "/applications/" + portalID, `{"name":"app","labels":{"env":"test"}}`, 200, appBody, ""},
+		{"application extension beside an unknown property", "PATCH", portalPath + "/applications/" + portalID,
+			`{"name":"app","colour":"red"}`, 200, appBody, "colour"},
+		{"application owner still checked", "PATCH", portalPath + "/applications/" + portalID,
+			`{"name":"app","owner":{"id":"nope","type":"developer"}}`, 200, appBody, "owner"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
