@@ -25,7 +25,9 @@ func (c *Client) IssueAPIKey(ctx context.Context, portalID, applicationID string
 		return nil, err
 	}
 	if req.Key == "" && k.Secret == "" {
-		return nil, fmt.Errorf("the server issued API key %s without returning it", k.ID)
+		// Nobody could ever use the key: revoke it rather than leave it counting against the limit.
+		_ = c.DeleteCredential(ctx, portalID, applicationID, k.ID)
+		return nil, fmt.Errorf("the server issued API key %s without returning it; the key was revoked", k.ID)
 	}
 	if req.Key != "" {
 		// A server must not echo a supplied key; never hand it on if one does.

@@ -68,7 +68,7 @@ func (r *applicationAPIKeyEphemeralResource) Schema(_ context.Context, _ ephemer
 		Description: "A short-lived API key for an application whose auth strategy is key-auth, for example to " +
 			"smoke-test an API in the same run. The key is issued when Terraform needs it and revoked when the run " +
 			"ends; it never appears in the plan or the state. Each run, plan and apply included, issues its own " +
-			"key, counted in the limit of 20 keys per application while it lives.",
+			"key, counted in the limit of 20 keys per application while it lives. Needs Terraform 1.10 or later.",
 		Attributes: map[string]schema.Attribute{
 			"portal_id": schema.StringAttribute{
 				Description: "ID of the portal of the application.",
