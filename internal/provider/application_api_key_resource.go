@@ -137,21 +137,6 @@ func (r *applicationAPIKeyResource) Schema(_ context.Context, _ resource.SchemaR
 	}
 }
 
-// replaceKeyVersion replaces the key when key_wo_version changes, except when a
-// version is first given to an imported key, whose secret nobody knows yet.
-func replaceKeyVersion() planmodifier.Int64 {
-	return int64planmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-		if req.State.Raw.IsNull() || req.PlanValue.Equal(req.StateValue) {
-			return
-		}
-		var key types.String
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("key"), &key)...)
-		imported := req.StateValue.IsNull() && key.IsNull()
-		resp.RequiresReplace = !imported
-	}, "Changing the version replaces the key, except when a version is first set on an imported key.",
-		"Changing the version replaces the key, except when a version is first set on an imported key.")
-}
-
 func (r *applicationAPIKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
@@ -275,4 +260,19 @@ func expiryValue(prior types.String, expires *time.Time) types.String {
 		}
 	}
 	return types.StringValue(formatTimestamp(*expires))
+}
+
+// replaceKeyVersion replaces the key when key_wo_version changes, except when a
+// version is first given to an imported key, whose secret nobody knows yet.
+func replaceKeyVersion() planmodifier.Int64 {
+	return int64planmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+		if req.State.Raw.IsNull() || req.PlanValue.Equal(req.StateValue) {
+			return
+		}
+		var key types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("key"), &key)...)
+		imported := req.StateValue.IsNull() && key.IsNull()
+		resp.RequiresReplace = !imported
+	}, "Changing the version replaces the key, except when a version is first set on an imported key.",
+		"Changing the version replaces the key, except when a version is first set on an imported key.")
 }
