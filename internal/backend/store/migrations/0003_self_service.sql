@@ -46,8 +46,8 @@ CREATE TABLE login_failures (
 
 CREATE INDEX login_failures_account ON login_failures (portal_id, email, failed_at);
 
--- auth_strategy_id has no foreign key: a strategy in use by applications may be deleted, and
--- the applications then report it by id only.
+-- auth_strategy_id has no foreign key: the server refuses to delete a strategy that applications
+-- use, naming them, and applications of a database where one was deleted report it by id only.
 CREATE TABLE applications (
     id               TEXT PRIMARY KEY,
     region           TEXT NOT NULL,
