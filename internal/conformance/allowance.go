@@ -66,8 +66,8 @@ var allowances = []allowance{
 	{"control-planes-config-v2.yaml", "", http.StatusNotFound, []string{"KonnectCPLegacyNotFound"}, nil},
 	{"control-planes-config-v2.yaml", "", http.StatusConflict, []string{"KonnectCPLegacyConflict"}, nil},
 
-	// API names are unique per version and slugs unique, and update-api answers a taken slug with
-	// 409, but create-api lists no conflict status: the same refusal gets the same answer.
+	// Name and version together, and the slug, are unique per region; update-api answers a
+	// conflicting change with 409 but create-api lists no conflict status for the same refusal.
 	{"api-builder-v3.yaml", "create-api", http.StatusConflict, []string{"Conflict"}, nil},
 
 	// Listing an application's credentials needs a developer session like every other
