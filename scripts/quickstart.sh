@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Quickstart: build the provider, start the bundled backend on loopback with a fresh database, apply
 # examples/quickstart against it, print what was created, then destroy it and stop the backend.
-# KEEP=1 leaves the objects and the backend running and prints how to continue by hand.
+# KEEP=1 leaves the objects and the backend running and prints how to continue by hand; DEMO_DIR
+# chooses the working directory (default .demo).
 set -euo pipefail
 . "$(dirname "$0")/lib/backend.sh"
 
-work="$devportal_root/.demo"
+work="${DEMO_DIR:-$devportal_root/.demo}"
 devportal_setup "$work"
 if [ "${KEEP:-0}" != 1 ]; then
 	trap devportal_stop_backend EXIT

@@ -1,8 +1,12 @@
 package provider_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -413,4 +417,31 @@ resource "devportal_api_publication" "test" {
 			},
 		},
 	})
+}
+
+// TestAccLifecycle_quickstart runs the quickstart as `make demo` does and
+// checks that its outputs show the plugin applied on the linked service.
+func TestAccLifecycle_quickstart(t *testing.T) {
+	acctest.PreCheck(t)
+	t.Parallel()
+	root := moduleRoot(t)
+	cmd := exec.Command("bash", filepath.Join(root, "scripts", "quickstart.sh"))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "DEMO_DIR="+t.TempDir(), "KEEP=0", "TF_IN_AUTOMATION=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("quickstart: %v\n%s", err, out.String())
+	}
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`"status"\s*=\s*"applied"`),
+		regexp.MustCompile(`"service"\s*=\s*"orders"`),
+		regexp.MustCompile(`"plugin_id"\s*=\s*"[0-9a-f-]{36}"`),
+		regexp.MustCompile(`no changes`),
+		regexp.MustCompile(`destroyed`),
+	} {
+		if !want.Match(out.Bytes()) {
+			t.Errorf("quickstart output lacks %s:\n%s", want, out.String())
+		}
+	}
 }
