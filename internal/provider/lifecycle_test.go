@@ -237,13 +237,27 @@ func TestAccLifecycle_applicationAuthPlugin(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkLifecycleGone(t),
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			checkLifecycleGone(t),
+			// The default strategies the server created for the portals went with them.
+			checkNoStrategyNamed(t, name+"-one-key-auth", name+"-two-key-auth"),
+		),
 		Steps: []resource.TestStep{
 			{
 				// Published before it is linked: saved, applied nowhere.
 				Config:           step(func(l *lifecycle) { l.publications = 1 }),
 				ConfigPlanChecks: noChange,
-				Check:            checkEnforcement(t, wantEnforcement{status: "pending", strategies: []string{"one"}}),
+				Check: resource.ComposeTestCheckFunc(
+					checkEnforcement(t, wantEnforcement{status: "pending", strategies: []string{"one"}}),
+					func(*terraformState) error {
+						// The portal's default strategy, which destroying the portal must remove.
+						found, err := acctest.Client(t).FindAuthStrategiesByName(context.Background(), name+"-one-key-auth")
+						if err == nil && len(found) != 1 {
+							err = fmt.Errorf("found %d strategies named %s-one-key-auth, want 1", len(found), name)
+						}
+						return err
+					},
+				),
 			},
 			{
 				Config:           step(func(l *lifecycle) { l.link = "a" }),
@@ -332,6 +346,22 @@ func checkLifecycleGone(t *testing.T) func(*terraformState) error {
 			}
 			if !client.IsNotFound(err) {
 				return err
+			}
+		}
+		return nil
+	}
+}
+
+// checkNoStrategyNamed verifies that no application auth strategy has one of the names.
+func checkNoStrategyNamed(t *testing.T, names ...string) resource.TestCheckFunc {
+	return func(*terraformState) error {
+		for _, name := range names {
+			found, err := acctest.Client(t).FindAuthStrategiesByName(context.Background(), name)
+			if err != nil {
+				return err
+			}
+			if len(found) > 0 {
+				return fmt.Errorf("strategy %q (%s) still exists", name, found[0].ID)
 			}
 		}
 		return nil
