@@ -43,12 +43,12 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "serve:", err)
+		writeLine(stderr, "serve:", err)
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
 	if err := run(ctx, opts, stdout, log); err != nil {
-		fmt.Fprintln(stderr, "serve:", err)
+		writeLine(stderr, "serve:", err)
 		return 1
 	}
 	return 0
@@ -64,8 +64,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.tokenFile, "token-file", "", "admin token `file`: read if it exists, else created with a new token (mode 0600); default devportal-admin-token next to the database")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "`level` of the log on stderr: debug, info (one line per request), warn or error")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: terraform-provider-devportal serve [flags]")
-		fmt.Fprintln(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")
+		writeLine(stderr, "Usage: terraform-provider-devportal serve [flags]")
+		writeLine(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -107,7 +107,11 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "devportal backend listening on http://%s\n", ln.Addr())
+	// The address line is how callers learn the port when --listen asks for port 0: without it
+	// the server is unreachable, so a failed write stops it.
+	if _, err := fmt.Fprintf(stdout, "devportal backend listening on http://%s\n", ln.Addr()); err != nil {
+		return errors.Join(fmt.Errorf("announce address: %w", err), ln.Close(), srv.Close())
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -123,13 +127,16 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 		if err := hs.Shutdown(sctx); err != nil {
 			serveErr = fmt.Errorf("shutdown: %w", err)
 		}
-		<-served
+		if err := <-served; serveErr == nil {
+			serveErr = err
+		}
+	}
+	// Serve reports http.ErrServerClosed once Shutdown has begun: that is the clean way out.
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
 	}
 	if err := srv.Close(); err != nil {
 		return errors.Join(serveErr, fmt.Errorf("close database: %w", err))
-	}
-	if errors.Is(serveErr, http.ErrServerClosed) {
-		serveErr = nil
 	}
 	return serveErr
 }
@@ -166,6 +173,12 @@ func adminToken(path string, stdout io.Writer) (string, error) {
 	if err := errors.Join(werr, f.Close()); err != nil {
 		return "", fmt.Errorf("write token file: %w", err)
 	}
-	fmt.Fprintf(stdout, "admin token written to %s\n", path)
+	writeLine(stdout, "admin token written to", path)
 	return tok, nil
+}
+
+// writeLine prints a message for the operator. A failed write is ignored: the terminal is the
+// only place to report it, and the exit code still tells the outcome.
+func writeLine(w io.Writer, a ...any) {
+	_, _ = fmt.Fprintln(w, a...)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -119,14 +120,18 @@ func get(t *testing.T, url, token string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
+	_, err = io.Copy(io.Discard, res.Body)
+	if err := errors.Join(err, res.Body.Close()); err != nil {
+		t.Fatal(err)
+	}
 	return res.StatusCode
 }
 
 func TestServeGeneratesTokenFile(t *testing.T) {
-	t.Setenv(TokenEnv, "")
-	os.Unsetenv(TokenEnv)
+	t.Setenv(TokenEnv, "") // restores the variable after the test
+	if err := os.Unsetenv(TokenEnv); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dp.db")
 	r := start(t, "--db", db)
@@ -218,7 +223,9 @@ func TestServeSignalShutdownKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	if err := res.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("create: %d", res.StatusCode)
 	}
@@ -243,8 +250,10 @@ func TestServeSignalShutdownKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err := errors.Join(err, res.Body.Close()); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(string(body), `"total":1`) {
 		t.Errorf("portal lost across shutdown: %s", body)
 	}
