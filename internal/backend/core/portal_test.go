@@ -78,8 +78,8 @@ func TestNewPortalDefaults(t *testing.T) {
 func TestApplyPortalInput(t *testing.T) {
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	later := created.Add(time.Hour)
-	desc, strat := "d", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-	base := Portal{Name: "n", DisplayName: "D", Description: &desc, DefaultApplicationAuthStrategyID: &strat,
+	desc, strategyID := "d", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+	base := Portal{Name: "n", DisplayName: "D", Description: &desc, DefaultApplicationAuthStrategyID: &strategyID,
 		AuthenticationEnabled: true, Labels: map[string]string{"a": "1"}, DefaultDomain: "n-1.us.portal.localhost", CreatedAt: created}
 
 	kept := ApplyPortalInput(base, PortalInput{}, later)

@@ -157,12 +157,12 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanPortal(s scanner) (core.Portal, error) {
 	var (
-		p                  core.Portal
-		description, strat sql.NullString
-		labels, ca, ua     string
+		p                       core.Portal
+		description, strategyID sql.NullString
+		labels, ca, ua          string
 	)
 	err := s.Scan(&p.ID, &p.Region, &p.Name, &p.DisplayName, &description, &p.AuthenticationEnabled,
-		&p.RBACEnabled, &p.SIPREnabled, &p.DefaultAPIVisibility, &p.DefaultPageVisibility, &strat,
+		&p.RBACEnabled, &p.SIPREnabled, &p.DefaultAPIVisibility, &p.DefaultPageVisibility, &strategyID,
 		&p.AutoApproveDevelopers, &p.AutoApproveApplications, &p.NotificationsDeveloperPIIVisibilityEnabled,
 		&labels, &p.DefaultDomain, &ca, &ua)
 	if err != nil {
@@ -171,8 +171,8 @@ func scanPortal(s scanner) (core.Portal, error) {
 	if description.Valid {
 		p.Description = &description.String
 	}
-	if strat.Valid {
-		p.DefaultApplicationAuthStrategyID = &strat.String
+	if strategyID.Valid {
+		p.DefaultApplicationAuthStrategyID = &strategyID.String
 	}
 	if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
 		return core.Portal{}, fmt.Errorf("store: portal %s labels: %w", p.ID, err)

@@ -59,23 +59,10 @@ func (t *Tx) PortalAPIs(ctx context.Context, region, portalID string, includePri
 	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count portal apis: %w", err)
 	}
-	rows, err := t.q.QueryContext(ctx, `SELECT p.api_id`+from+
+	ids, err := t.queryIDs(ctx, `SELECT p.api_id`+from+
 		` ORDER BY p.created_at, p.api_id LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list portal apis: %w", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
 	}
 	out := make([]PortalAPI, len(ids))
 	for i, id := range ids {
@@ -87,4 +74,23 @@ func (t *Tx) PortalAPIs(ctx context.Context, region, portalID string, includePri
 		}
 	}
 	return out, total, nil
+}
+
+// queryIDs returns the values of a query of one text column. The rows are closed when it
+// returns, so that the caller can query again in the same transaction.
+func (t *Tx) queryIDs(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := t.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

@@ -31,6 +31,9 @@ func TestMigrationsApplyOnceAndReopen(t *testing.T) {
 			}
 			out = append(out, v)
 		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
 		return out
 	}
 	first := versions(s)
@@ -45,7 +48,7 @@ func TestMigrationsApplyOnceAndReopen(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reopening an up-to-date database: %v", err)
 	}
-	defer s.Close()
+	defer closeStore(t, s)
 	if again := versions(s); len(again) != len(first) {
 		t.Errorf("migrations recorded again: %v", again)
 	}
@@ -57,7 +60,7 @@ func TestWithTxRollsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer closeStore(t, s)
 	now := time.Now()
 	p := core.NewPortal(core.PortalInput{Name: core.Val("rolled-back")}, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "us", now)
 	boom := errors.New("boom")
@@ -85,7 +88,7 @@ func TestWithTxRollsBackOnPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer closeStore(t, s)
 	now := time.Now()
 	p := core.NewPortal(core.PortalInput{Name: core.Val("panicked")}, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "us", now)
 	func() {
@@ -126,7 +129,7 @@ func TestTimeRoundTrip(t *testing.T) {
 	if !out.Equal(in.Truncate(time.Microsecond)) || out.Location() != time.UTC {
 		t.Errorf("round trip %v -> %v", in, out)
 	}
-	if a, b := formatTime(in), formatTime(in.Add(time.Second)); !(a < b) || len(a) != len(b) {
+	if a, b := formatTime(in), formatTime(in.Add(time.Second)); a >= b || len(a) != len(b) {
 		t.Errorf("formatted times do not sort as text: %s %s", a, b)
 	}
 }
@@ -146,5 +149,13 @@ func TestTextFilterEscapesLike(t *testing.T) {
 	w.text("name", TextFilter{})
 	if w.String() != "" {
 		t.Errorf("zero filter adds %q", w.String())
+	}
+}
+
+// closeStore closes s and fails the test if the final checkpoint or the close fails.
+func closeStore(t *testing.T, s *Store) {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Errorf("close store: %v", err)
 	}
 }
