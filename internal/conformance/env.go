@@ -14,7 +14,7 @@ import (
 const EnvSpecsDir = "KONNECT_SPECS_DIR"
 
 // ErrNoSpecs reports that the Konnect documents are not available to this run.
-var ErrNoSpecs = errors.New("Konnect OpenAPI documents unavailable")
+var ErrNoSpecs = errors.New("Konnect OpenAPI documents unavailable") //nolint:staticcheck // ST1005: Konnect is a proper noun
 
 // SpecsDir returns the absolute directory named by KONNECT_SPECS_DIR, or an error wrapping
 // ErrNoSpecs that says why the documents cannot be used.
@@ -26,7 +26,7 @@ func SpecsDir() (string, error) {
 	if !filepath.IsAbs(dir) {
 		root, err := moduleRoot()
 		if err != nil {
-			return "", fmt.Errorf("%w: resolving %s=%q: %v", ErrNoSpecs, EnvSpecsDir, dir, err)
+			return "", fmt.Errorf("%w: resolving %s=%q: %w", ErrNoSpecs, EnvSpecsDir, dir, err)
 		}
 		dir = filepath.Join(root, dir)
 	}

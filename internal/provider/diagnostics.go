@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -19,13 +20,13 @@ func addAPIError(diags *diag.Diagnostics, summary, object string, err error) {
 	}
 	detail := fmt.Sprintf("%s: the server answered %d: %s", object, apiErr.StatusCode, apiErr.DetailText())
 	switch apiErr.StatusCode {
-	case 401, 403:
+	case http.StatusUnauthorized, http.StatusForbidden:
 		detail += "\n\nCheck that the provider token is valid and allowed to manage this object."
-	case 404:
+	case http.StatusNotFound:
 		detail += "\n\nCheck the ID and that the provider's region is the object's region."
-	case 400:
+	case http.StatusBadRequest:
 		detail += "\n\nCorrect the configuration as the server explains, then apply again."
-	case 409:
+	case http.StatusConflict:
 		detail += "\n\nAnother object uses or conflicts with this one; change or remove that object first."
 	}
 	diags.AddError(summary, detail)

@@ -17,7 +17,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	region, _, _ := a.regionOfPath(r.URL.Path)
 	defer func() {
 		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
+			if p == http.ErrAbortHandler { //nolint:errorlint // a panic value, matched by identity as net/http does
 				panic(p) // the handler asked net/http to drop the connection
 			}
 			instance := traceID()

@@ -265,10 +265,9 @@ func (a *API) putService(w http.ResponseWriter, r *http.Request, id string, stat
 			return err
 		}
 		created := now
-		switch {
-		case id == "":
+		if id == "" {
 			id = uuid.NewString()
-		default:
+		} else {
 			current, err := tx.GetService(ctx, region, cp.ID, id)
 			switch {
 			case err == nil:

@@ -48,11 +48,11 @@ func (o *Outbox) Send(_ context.Context, m Message) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	key := m.Region + "/" + m.PortalID
-	msgs := append(o.byPortal[key], m)
-	if len(msgs) > OutboxCapacity {
-		msgs = slices.Clone(msgs[len(msgs)-OutboxCapacity:])
+	o.byPortal[key] = append(o.byPortal[key], m)
+	if msgs := o.byPortal[key]; len(msgs) > OutboxCapacity {
+		// A copy lets the dropped messages' backing array be collected.
+		o.byPortal[key] = slices.Clone(msgs[len(msgs)-OutboxCapacity:])
 	}
-	o.byPortal[key] = msgs
 	return nil
 }
 
