@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -37,7 +38,7 @@ func startServer(t *testing.T, dbPath string) *testServer {
 	if err != nil {
 		t.Fatalf("backend.New: %v", err)
 	}
-	var h http.Handler = srv.Handler()
+	h := srv.Handler()
 	if dir, err := conformance.SpecsDir(); err == nil {
 		specs, err := conformance.LoadCached(dir)
 		if err != nil {
@@ -99,9 +100,8 @@ func (ts *testServer) doWith(method, path, body string, headers map[string]strin
 	if err != nil {
 		ts.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
-	if err != nil {
+	if err := errors.Join(err, res.Body.Close()); err != nil {
 		ts.t.Fatal(err)
 	}
 	r := response{status: res.StatusCode, header: res.Header, raw: raw}

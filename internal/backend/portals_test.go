@@ -367,6 +367,8 @@ func postStatus(url, body string) int {
 	if err != nil {
 		return 0
 	}
-	res.Body.Close()
+	if err := res.Body.Close(); err != nil {
+		return 0
+	}
 	return res.StatusCode
 }

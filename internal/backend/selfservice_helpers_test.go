@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,7 +57,7 @@ func startPortalEnv(t *testing.T) *portalEnv {
 	if err != nil {
 		t.Fatalf("backend.New: %v", err)
 	}
-	var h http.Handler = srv.Handler()
+	h := srv.Handler()
 	if dir, err := conformance.SpecsDir(); err == nil {
 		specs, err := conformance.LoadCached(dir)
 		if err != nil {
@@ -112,9 +113,8 @@ func (d *developerClient) doWith(method, path, body string, headers map[string]s
 	if err != nil {
 		d.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
-	if err != nil {
+	if err := errors.Join(err, res.Body.Close()); err != nil {
 		d.t.Fatal(err)
 	}
 	r := response{status: res.StatusCode, header: res.Header, raw: raw}

@@ -297,7 +297,9 @@ func TestPortalAPIOnPortalDomain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	if err := res.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("sign-up on the portal domain: %d", res.StatusCode)
 	}
@@ -409,7 +411,9 @@ func TestSessionCookieIsSecureOverTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	if err := res.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if res.StatusCode != http.StatusNoContent {
 		t.Fatalf("login over TLS: %d", res.StatusCode)
 	}

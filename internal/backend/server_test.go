@@ -99,7 +99,9 @@ func TestNewValidatesConfig(t *testing.T) {
 	for name, cfg := range cases {
 		t.Run(name, func(t *testing.T) {
 			if srv, err := backend.New(context.Background(), cfg); err == nil {
-				srv.Close()
+				if err := srv.Close(); err != nil {
+					t.Error(err)
+				}
 				t.Fatal("New accepted an invalid configuration")
 			}
 		})
@@ -132,8 +134,8 @@ func TestDefaultRegionAndTokenRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	hs2 := httptest.NewServer(srv2.Handler())
-	defer func() { hs2.Close(); srv2.Close() }()
-	ts2 := &testServer{t: t, url: hs2.URL}
+	ts2 := &testServer{t: t, url: hs2.URL, srv: srv2, http: hs2}
+	defer ts2.stop()
 	ts2.do(http.MethodGet, "/v3/portals", "").problem(t, http.StatusUnauthorized)
 	ts2.doWith(http.MethodGet, "/eu/v3/portals", "", map[string]string{"Authorization": "Bearer " + next}).must(t, http.StatusOK)
 }

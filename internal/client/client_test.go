@@ -134,29 +134,26 @@ func TestRetryConnectionRefused(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	resp := func(retryAfter string) *http.Response {
-		h := http.Header{}
-		if retryAfter != "" {
-			h.Set("Retry-After", retryAfter)
-		}
-		return &http.Response{StatusCode: 429, Header: h}
-	}
 	tests := []struct {
-		name    string
-		attempt int
-		resp    *http.Response
-		want    time.Duration
+		name       string
+		attempt    int
+		retryAfter string // of a 429 response; "" for no response at all
+		want       time.Duration
 	}{
-		{"Retry-After seconds", 0, resp("3"), 3 * time.Second},
-		{"Retry-After is capped", 0, resp("3600"), 30 * time.Second},
-		{"Retry-After in the past", 0, resp("Mon, 02 Jan 2006 15:04:05 GMT"), 0},
-		{"invalid Retry-After falls back", 0, resp("soon"), 500 * time.Millisecond},
-		{"exponential", 2, nil, 2 * time.Second},
-		{"exponential is capped", 10, nil, 30 * time.Second},
+		{"Retry-After seconds", 0, "3", 3 * time.Second},
+		{"Retry-After is capped", 0, "3600", 30 * time.Second},
+		{"Retry-After in the past", 0, "Mon, 02 Jan 2006 15:04:05 GMT", 0},
+		{"invalid Retry-After falls back", 0, "soon", 500 * time.Millisecond},
+		{"exponential", 2, "", 2 * time.Second},
+		{"exponential is capped", 10, "", 30 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := backoff(retryWaitMin, retryWaitMax, tt.attempt, tt.resp); got != tt.want {
+			var resp *http.Response
+			if tt.retryAfter != "" {
+				resp = &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {tt.retryAfter}}}
+			}
+			if got := backoff(retryWaitMin, retryWaitMax, tt.attempt, resp); got != tt.want {
 				t.Errorf("backoff = %v, want %v", got, tt.want)
 			}
 		})

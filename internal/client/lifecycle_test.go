@@ -27,7 +27,9 @@ func newBackendClient(t *testing.T) *client.Client {
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		hs.Close()
-		srv.Close()
+		if err := srv.Close(); err != nil {
+			t.Errorf("closing backend: %v", err)
+		}
 	})
 	c, err := client.New(client.Config{ServerURL: hs.URL, Token: token, MaxRetries: -1})
 	if err != nil {

@@ -39,7 +39,9 @@ func newSelfServiceBackend(t *testing.T) *selfServiceBackend {
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		hs.Close()
-		srv.Close()
+		if err := srv.Close(); err != nil {
+			t.Errorf("closing backend: %v", err)
+		}
 	})
 	b := &selfServiceBackend{url: hs.URL, token: token, logs: &bytes.Buffer{}}
 	b.c = b.client(t, "us")

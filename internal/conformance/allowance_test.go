@@ -155,7 +155,8 @@ func TestWithoutIgnored(t *testing.T) {
 		t.Error("other parameter: ignored, want reported")
 	}
 	err := withoutIgnored(openapi3.MultiError{param("apiIdOrSlug"), body}, uuidParams)
-	if me, ok := err.(openapi3.MultiError); !ok || len(me) != 1 || me[0] != error(body) {
+	var me openapi3.MultiError
+	if !errors.As(err, &me) || len(me) != 1 || !errors.Is(me[0], body) {
 		t.Errorf("mixed errors: got %v, want only the body error", err)
 	}
 	if err := withoutIgnored(openapi3.MultiError{param("apiIdOrSlug")}, uuidParams); err != nil {

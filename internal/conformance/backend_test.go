@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"io"
 	"math/big"
 	"net/http"
@@ -204,10 +205,9 @@ func (c *client) doRawType(method, path string, want int, raw []byte, token, con
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
 	c.sent++
 	data, err := io.ReadAll(resp.Body)
-	if err != nil {
+	if err := errors.Join(err, resp.Body.Close()); err != nil {
 		c.t.Fatalf("%s %s: reading body: %v", method, path, err)
 	}
 	if resp.StatusCode != want && (want != anyClientError || resp.StatusCode/100 != 4) {

@@ -163,7 +163,7 @@ func TestCheckExchangeRequests(t *testing.T) {
 func TestCheckExchangeNotInSpec(t *testing.T) {
 	specs := SpecsFromEnv(t)
 	for _, path := range []string{"/healthz", "/us/v2/portals/" + portalID + "/api-keys", "/v3/no-such-thing"} {
-		req := httptest.NewRequest("GET", path, nil)
+		req := httptest.NewRequest(http.MethodGet, path, nil)
 		err := specs.CheckExchange(req, nil, 200, http.Header{"Content-Type": {jsonCT}}, []byte(`{}`))
 		if !errors.Is(err, ErrNotInSpec) {
 			t.Errorf("GET %s: got %v, want ErrNotInSpec", path, err)
@@ -191,8 +191,8 @@ func TestMiddlewareRecordsViolations(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
-	if resp, body := get(t, srv.URL+"/v3/portals/"+portalID); resp.StatusCode != 200 || body != validBody {
-		t.Fatalf("response not passed through: %d %s", resp.StatusCode, body)
+	if status, body := get(t, srv.URL+"/v3/portals/"+portalID); status != 200 || body != validBody {
+		t.Fatalf("response not passed through: %d %s", status, body)
 	}
 	get(t, srv.URL+"/healthz")
 	if got := rec.Checked(); got != 1 || len(rec.Violations()) != 0 {
@@ -200,11 +200,11 @@ func TestMiddlewareRecordsViolations(t *testing.T) {
 	}
 
 	missing := "3fa85f64-5717-4562-b3fc-000000000000"
-	if resp, _ := get(t, srv.URL+"/eu/v3/portals/"+missing); resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("status = %d, want 404 from the mux", resp.StatusCode)
+	if status, _ := get(t, srv.URL+"/eu/v3/portals/"+missing); status != http.StatusNotFound {
+		t.Fatalf("status = %d, want 404 from the mux", status)
 	}
-	if resp, _ := get(t, srv.URL+"/v3/portals/"+missing); resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("status = %d, want 404 passed through", resp.StatusCode)
+	if status, _ := get(t, srv.URL+"/v3/portals/"+missing); status != http.StatusNotFound {
+		t.Fatalf("status = %d, want 404 passed through", status)
 	}
 	vs := rec.Violations()
 	if rec.Checked() != 3 || len(vs) != 2 {
@@ -214,7 +214,7 @@ func TestMiddlewareRecordsViolations(t *testing.T) {
 	if v := vs[0]; v.Path != "/eu/v3/portals/"+missing || v.Status != 404 || !strings.Contains(v.Err.Error(), "Content-Type") {
 		t.Errorf("first violation = %s", v)
 	}
-	if v := vs[1]; v.Method != "GET" || v.Path != "/v3/portals/"+missing || v.Status != 404 ||
+	if v := vs[1]; v.Method != http.MethodGet || v.Path != "/v3/portals/"+missing || v.Status != 404 ||
 		!strings.Contains(v.Err.Error(), `"status" is missing`) || !strings.Contains(v.Err.Error(), "get-portal") {
 		t.Errorf("second violation = %s", v)
 	}
@@ -240,18 +240,17 @@ func (r *recordingTB) Error(args ...any) {
 	r.msg = fmt.Sprint(args...)
 }
 
-func get(t *testing.T, url string) (*http.Response, string) {
+func get(t *testing.T, url string) (status int, body string) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
+	raw, err := io.ReadAll(resp.Body)
+	if err := errors.Join(err, resp.Body.Close()); err != nil {
 		t.Fatal(err)
 	}
-	return resp, string(body)
+	return resp.StatusCode, string(raw)
 }
 
 // TestCheckExchangeConcurrent lets the race detector see parallel checks, as parallel
@@ -263,7 +262,7 @@ func TestCheckExchangeConcurrent(t *testing.T) {
 	errs := make(chan error, 16)
 	for range 16 {
 		wg.Go(func() {
-			req := httptest.NewRequest("PATCH", portalPath, strings.NewReader(`{"labels":{"env":"test"}}`))
+			req := httptest.NewRequest(http.MethodPatch, portalPath, strings.NewReader(`{"labels":{"env":"test"}}`))
 			req.Header.Set("Content-Type", jsonCT)
 			errs <- specs.CheckExchange(req, []byte(`{"labels":{"env":"test"}}`), 200, http.Header{"Content-Type": {jsonCT}}, []byte(body))
 		})

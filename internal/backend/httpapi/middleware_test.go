@@ -76,9 +76,8 @@ func call(t *testing.T, hs *httptest.Server, method, path, body string) (int, ht
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
-	if err != nil {
+	if err := errors.Join(err, res.Body.Close()); err != nil {
 		t.Fatal(err)
 	}
 	return res.StatusCode, res.Header, raw
@@ -143,7 +142,9 @@ func TestAbortHandlerStillAborts(t *testing.T) {
 	}
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	if res, err := hs.Client().Do(req); err == nil {
-		res.Body.Close()
 		t.Errorf("aborted request answered %d, want the connection dropped", res.StatusCode)
+		if err := res.Body.Close(); err != nil {
+			t.Error(err)
+		}
 	}
 }
