@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -218,16 +219,17 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	return nil
 }
 
-// retryPolicy retries 429 and 503 for every method, and 502, 504 and
-// connection errors only for idempotent methods, where repeating a request
-// that may have reached the server is harmless.
+// retryPolicy retries 429 and 503 for every method, a connection that could
+// not be opened for every method too (the request never left), and 502, 504
+// and other connection errors only for idempotent methods, where repeating a
+// request that may have reached the server is harmless.
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
 	method, _ := ctx.Value(methodKey{}).(string)
 	if err != nil {
-		if !idempotent(method) {
+		if !idempotent(method) && !IsConnectionRefused(err) {
 			return false, err
 		}
 		// The base policy declines errors that cannot heal, such as TLS failures.
@@ -240,6 +242,18 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 		return idempotent(method), nil
 	}
 	return false, nil
+}
+
+// IsConnectionRefused reports whether err is a failure to open a connection
+// to the server, such as a refused connection or an unknown host: nothing
+// was sent, so the request may be repeated whatever its method.
+func IsConnectionRefused(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
 }
 
 func idempotent(method string) bool {

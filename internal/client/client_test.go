@@ -124,12 +124,46 @@ func TestRetryConnectionRefused(t *testing.T) {
 		t.Errorf("GET attempts = %d, want 4 (1 + 3 retries)", got)
 	}
 
+	// A refused connection means nothing was sent, so even a POST is repeated.
 	attempts.Store(0)
-	if err := createPortal(c); err == nil {
-		t.Fatal("POST succeeded against a closed port")
+	if err := createPortal(c); err == nil || !IsConnectionRefused(err) {
+		t.Fatalf("POST error = %v, want connection refused", err)
 	}
-	if got := attempts.Load(); got != 1 {
-		t.Errorf("POST attempts = %d, want 1 (no retry of non-idempotent requests)", got)
+	if got := attempts.Load(); got != 4 {
+		t.Errorf("POST attempts = %d, want 4 (1 + 3 retries)", got)
+	}
+}
+
+func TestNoRetryOfPOSTOnceSent(t *testing.T) {
+	// The server reads the request and drops the connection: the POST may have
+	// taken effect, so it must not be repeated, while a GET is.
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n.Add(1)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if err := conn.Close(); err != nil {
+			t.Error(err)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c := newTestClient(t, srv.URL, 3)
+
+	if err := createPortal(c); err == nil || IsConnectionRefused(err) {
+		t.Fatalf("POST error = %v, want a dropped connection", err)
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("POST attempts = %d, want 1", got)
+	}
+	n.Store(0)
+	if err := getPortal(c); err == nil {
+		t.Fatal("GET succeeded against a server that drops every connection")
+	}
+	if got := n.Load(); got != 4 {
+		t.Errorf("GET attempts = %d, want 4 (1 + 3 retries)", got)
 	}
 }
 

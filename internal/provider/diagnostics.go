@@ -15,7 +15,11 @@ import (
 func addAPIError(diags *diag.Diagnostics, summary, object string, err error) {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
-		diags.AddError(summary, fmt.Sprintf("%s: %s", object, err))
+		detail := fmt.Sprintf("%s: %s", object, err)
+		if client.IsConnectionRefused(err) {
+			detail += "\n\nNo server answered. Check server_url (or DEVPORTAL_SERVER_URL) and that the server is running."
+		}
+		diags.AddError(summary, detail)
 		return
 	}
 	detail := fmt.Sprintf("%s: the server answered %d: %s", object, apiErr.StatusCode, apiErr.DetailText())

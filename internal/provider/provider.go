@@ -72,7 +72,8 @@ func (p *devportalProvider) Metadata(_ context.Context, _ provider.MetadataReque
 func (p *devportalProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Manages self-service developer portals through an API compatible with Kong Konnect " +
-			"(portals, portal security, application auth strategies, and the developers, applications, registrations " +
+			"(portals, portal security, application auth strategies, APIs, gateway services and the links and " +
+			"publications that put application auth on them, and the developers, applications, registrations " +
 			"and API keys of self-service), such as the bundled devportal server.",
 		Attributes: map[string]schema.Attribute{
 			"server_url": schema.StringAttribute{
@@ -97,8 +98,9 @@ func (p *devportalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Sensitive: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				Description: "How many times a request is retried after a 429 or 503 answer, or, for idempotent " +
-					"requests, after a 502, a 504 or a connection error. `Retry-After` is honoured up to 30 seconds. " +
+				Description: "How many times a request is retried after a 429 or 503 answer or a connection that could " +
+					"not be opened, or, for idempotent requests, after a 502, a 504 or a dropped connection. " +
+					"`Retry-After` is honoured up to 30 seconds. " +
 					"Defaults to 4; 0 disables retries. Can also be set with `" + EnvMaxRetries + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
