@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
@@ -28,14 +27,10 @@ func (t *Tx) InsertAPI(ctx context.Context, a core.API) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO apis (`+apiColumns+`, version_key)
+	return t.exec(ctx, "insert api", `INSERT INTO apis (`+apiColumns+`, version_key)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		a.ID, a.Region, a.Name, a.Version, a.Description, a.Slug, labels, attrs,
 		formatTime(a.CreatedAt), formatTime(a.UpdatedAt), core.APIVersionKey(a.Version))
-	if err != nil {
-		return fmt.Errorf("store: insert api: %w", err)
-	}
-	return nil
 }
 
 // UpdateAPI overwrites the mutable fields of a stored API.
@@ -44,45 +39,29 @@ func (t *Tx) UpdateAPI(ctx context.Context, a core.API) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.q.ExecContext(ctx, `UPDATE apis SET name = $1, version = $2, version_key = $3, description = $4,
+	return t.execOne(ctx, "update api", `UPDATE apis SET name = $1, version = $2, version_key = $3, description = $4,
 		slug = $5, labels = $6, attributes = $7, updated_at = $8 WHERE region = $9 AND id = $10`,
 		a.Name, a.Version, core.APIVersionKey(a.Version), a.Description, a.Slug, labels, attrs,
 		formatTime(a.UpdatedAt), a.Region, a.ID)
-	if err != nil {
-		return fmt.Errorf("store: update api: %w", err)
-	}
-	return expectOne(res)
 }
 
 // GetAPI returns the API with id in region, or ErrNotFound.
 func (t *Tx) GetAPI(ctx context.Context, region, id string) (core.API, error) {
-	a, err := scanAPI(t.q.QueryRowContext(ctx, `SELECT `+apiColumns+` FROM apis WHERE region = $1 AND id = $2`, region, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return core.API{}, ErrNotFound
-	}
-	return a, err
+	return queryOne(ctx, t, scanAPI, `SELECT `+apiColumns+` FROM apis WHERE region = $1 AND id = $2`, region, id)
 }
 
 // APINameTaken reports whether another API of the region (not exceptID) has this name and version.
 func (t *Tx) APINameTaken(ctx context.Context, region, name string, version *string, exceptID string) (bool, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM apis WHERE region = $1 AND name = $2 AND version_key = $3 AND id <> $4`,
-		region, name, core.APIVersionKey(version), exceptID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: check api name: %w", err)
-	}
-	return n > 0, nil
+	n, err := t.count(ctx, "check api name", `SELECT COUNT(*) FROM apis WHERE region = $1 AND name = $2 AND version_key = $3 AND id <> $4`,
+		region, name, core.APIVersionKey(version), exceptID)
+	return n > 0, err
 }
 
 // APISlugTaken reports whether another API of the region (not exceptID) has this slug.
 func (t *Tx) APISlugTaken(ctx context.Context, region, slug, exceptID string) (bool, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM apis WHERE region = $1 AND slug = $2 AND id <> $3`,
-		region, slug, exceptID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: check api slug: %w", err)
-	}
-	return n > 0, nil
+	n, err := t.count(ctx, "check api slug", `SELECT COUNT(*) FROM apis WHERE region = $1 AND slug = $2 AND id <> $3`,
+		region, slug, exceptID)
+	return n > 0, err
 }
 
 // ListAPIs returns one page of the region's APIs, sorted by page.Sort and then in creation order,
@@ -93,54 +72,23 @@ func (t *Tx) ListAPIs(ctx context.Context, region string, f APIFilter, page Page
 	w.text("id", f.ID)
 	w.text("name", f.Name)
 	w.text("version", f.Version)
-	var total int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM apis WHERE `+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count apis: %w", err)
-	}
-	rows, err := t.q.QueryContext(ctx, `SELECT `+apiColumns+` FROM apis WHERE `+w.String()+
-		page.orderBy(APISortFields)+` LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list apis: %w", err)
-	}
-	defer rows.Close()
-	var out []core.API
-	for rows.Next() {
-		a, err := scanAPI(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	return listPage(ctx, t, "apis", apiColumns, "apis", w, page.orderBy(APISortFields), page, scanAPI)
 }
 
 // DeleteAPI removes an API and, through the schema, its publications and its service link.
 func (t *Tx) DeleteAPI(ctx context.Context, region, id string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM apis WHERE region = $1 AND id = $2`, region, id)
-	if err != nil {
-		return fmt.Errorf("store: delete api: %w", err)
-	}
-	return expectOne(res)
+	return t.execOne(ctx, "delete api", `DELETE FROM apis WHERE region = $1 AND id = $2`, region, id)
 }
 
 // APIPortals lists the portals an API is published to, in publication order.
 func (t *Tx) APIPortals(ctx context.Context, region, apiID string) ([]core.Portal, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT p.id, p.name, p.display_name FROM api_publications ap
+	return queryAll(ctx, t, "api portals", func(s scanner) (core.Portal, error) {
+		var p core.Portal
+		err := s.Scan(&p.ID, &p.Name, &p.DisplayName)
+		return p, err
+	}, `SELECT p.id, p.name, p.display_name FROM api_publications ap
 		JOIN portals p ON p.id = ap.portal_id
 		WHERE ap.region = $1 AND ap.api_id = $2 ORDER BY ap.created_at, p.id`, region, apiID)
-	if err != nil {
-		return nil, fmt.Errorf("store: api portals: %w", err)
-	}
-	defer rows.Close()
-	var out []core.Portal
-	for rows.Next() {
-		var p core.Portal
-		if err := rows.Scan(&p.ID, &p.Name, &p.DisplayName); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 func apiJSON(a core.API) (labels, attrs string, err error) {

@@ -20,20 +20,16 @@ func (t *Tx) PutPortalAuthSettings(ctx context.Context, region, portalID string,
 	if err != nil {
 		return err
 	}
-	if _, err := t.q.ExecContext(ctx, `DELETE FROM portal_auth_settings WHERE region = $1 AND portal_id = $2`, region, portalID); err != nil {
-		return fmt.Errorf("store: replace portal auth settings: %w", err)
+	if err := t.exec(ctx, "replace portal auth settings", `DELETE FROM portal_auth_settings WHERE region = $1 AND portal_id = $2`, region, portalID); err != nil {
+		return err
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO portal_auth_settings (portal_id, region, basic_auth_enabled,
+	return t.exec(ctx, "insert portal auth settings", `INSERT INTO portal_auth_settings (portal_id, region, basic_auth_enabled,
 		oidc_auth_enabled, saml_auth_enabled, oidc_team_mapping_enabled, konnect_mapping_enabled, idp_mapping_enabled,
 		oidc_issuer, oidc_client_id, oidc_client_secret_hash, oidc_scopes, oidc_claim_mappings)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		portalID, region, s.BasicAuthEnabled, s.OIDCAuthEnabled, s.SAMLAuthEnabled, s.OIDCTeamMappingEnabled,
 		s.KonnectMappingEnabled, s.IDPMappingEnabled, s.OIDCIssuer, s.OIDCClientID, s.OIDCClientSecretHash,
 		string(scopes), string(claims))
-	if err != nil {
-		return fmt.Errorf("store: insert portal auth settings: %w", err)
-	}
-	return nil
 }
 
 // GetPortalAuthSettings returns the settings of a portal of the region, or ErrNotFound.

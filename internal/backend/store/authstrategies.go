@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
@@ -27,14 +26,10 @@ func (t *Tx) InsertAuthStrategy(ctx context.Context, s core.AuthStrategy) error 
 	if err != nil {
 		return err
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO auth_strategies (`+strategyColumns+`)
+	return t.exec(ctx, "insert auth strategy", `INSERT INTO auth_strategies (`+strategyColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		s.ID, s.Region, s.Name, s.DisplayName, s.StrategyType, config, labels, s.PrincipalsEnabled,
 		s.OwnerPortalID, formatTime(s.CreatedAt), formatTime(s.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("store: insert auth strategy: %w", err)
-	}
-	return nil
 }
 
 // UpdateAuthStrategy overwrites the mutable fields of a stored strategy.
@@ -43,23 +38,14 @@ func (t *Tx) UpdateAuthStrategy(ctx context.Context, s core.AuthStrategy) error 
 	if err != nil {
 		return err
 	}
-	res, err := t.q.ExecContext(ctx, `UPDATE auth_strategies SET name = $1, display_name = $2, config = $3,
+	return t.execOne(ctx, "update auth strategy", `UPDATE auth_strategies SET name = $1, display_name = $2, config = $3,
 		labels = $4, principals_enabled = $5, updated_at = $6 WHERE region = $7 AND id = $8`,
 		s.Name, s.DisplayName, config, labels, s.PrincipalsEnabled, formatTime(s.UpdatedAt), s.Region, s.ID)
-	if err != nil {
-		return fmt.Errorf("store: update auth strategy: %w", err)
-	}
-	return expectOne(res)
 }
 
 // GetAuthStrategy returns the strategy with id in region, or ErrNotFound.
 func (t *Tx) GetAuthStrategy(ctx context.Context, region, id string) (core.AuthStrategy, error) {
-	row := t.q.QueryRowContext(ctx, `SELECT `+strategyColumns+` FROM auth_strategies WHERE region = $1 AND id = $2`, region, id)
-	s, err := scanStrategy(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return core.AuthStrategy{}, ErrNotFound
-	}
-	return s, err
+	return queryOne(ctx, t, scanStrategy, `SELECT `+strategyColumns+` FROM auth_strategies WHERE region = $1 AND id = $2`, region, id)
 }
 
 // ListAuthStrategies returns one page of the region's strategies, sorted by page.Sort and then in
@@ -70,64 +56,24 @@ func (t *Tx) ListAuthStrategies(ctx context.Context, region string, f AuthStrate
 	w.text("name", f.Name)
 	w.text("display_name", f.DisplayName)
 	w.text("strategy_type", f.StrategyType)
-	var total int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM auth_strategies WHERE `+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count auth strategies: %w", err)
-	}
-	q := `SELECT ` + strategyColumns + ` FROM auth_strategies WHERE ` + w.String() +
-		page.orderBy(AuthStrategySortFields) + ` LIMIT ` + w.arg(page.Size) + ` OFFSET ` + w.arg(page.offset())
-	rows, err := t.q.QueryContext(ctx, q, w.args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list auth strategies: %w", err)
-	}
-	defer rows.Close()
-	var out []core.AuthStrategy
-	for rows.Next() {
-		s, err := scanStrategy(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, s)
-	}
-	return out, total, rows.Err()
+	return listPage(ctx, t, "auth strategies", strategyColumns, "auth_strategies", w, page.orderBy(AuthStrategySortFields), page, scanStrategy)
 }
 
 // DeleteAuthStrategy removes a strategy of the region.
 func (t *Tx) DeleteAuthStrategy(ctx context.Context, region, id string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM auth_strategies WHERE region = $1 AND id = $2`, region, id)
-	if err != nil {
-		return fmt.Errorf("store: delete auth strategy: %w", err)
-	}
-	return expectOne(res)
+	return t.execOne(ctx, "delete auth strategy", `DELETE FROM auth_strategies WHERE region = $1 AND id = $2`, region, id)
 }
 
 // AuthStrategiesOwnedByPortal lists the ids of the strategies the portal created as its default.
 func (t *Tx) AuthStrategiesOwnedByPortal(ctx context.Context, region, portalID string) ([]string, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT id FROM auth_strategies WHERE region = $1 AND owner_portal_id = $2`, region, portalID)
-	if err != nil {
-		return nil, fmt.Errorf("store: strategies owned by portal: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryAll(ctx, t, "strategies owned by portal", scanString,
+		`SELECT id FROM auth_strategies WHERE region = $1 AND owner_portal_id = $2`, region, portalID)
 }
 
 // CountAuthStrategyPublications returns how many API publications use the strategy.
 func (t *Tx) CountAuthStrategyPublications(ctx context.Context, region, strategyID string) (int, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_publications WHERE region = $1 AND auth_strategy_id = $2`,
-		region, strategyID).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: count strategy publications: %w", err)
-	}
-	return n, nil
+	return t.count(ctx, "count strategy publications", `SELECT COUNT(*) FROM api_publications WHERE region = $1 AND auth_strategy_id = $2`,
+		region, strategyID)
 }
 
 func strategyJSON(s core.AuthStrategy) (config, labels string, err error) {

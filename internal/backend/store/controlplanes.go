@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
@@ -23,14 +22,10 @@ func (t *Tx) InsertControlPlane(ctx context.Context, cp core.ControlPlane) error
 	if err != nil {
 		return err
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO control_planes (`+controlPlaneColumns+`)
+	return t.exec(ctx, "insert control plane", `INSERT INTO control_planes (`+controlPlaneColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		cp.ID, cp.Region, cp.Name, cp.Description, labels, cp.AuthType, proxies,
 		formatTime(cp.CreatedAt), formatTime(cp.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("store: insert control plane: %w", err)
-	}
-	return nil
 }
 
 // UpdateControlPlane overwrites the mutable fields of a stored control plane.
@@ -39,34 +34,22 @@ func (t *Tx) UpdateControlPlane(ctx context.Context, cp core.ControlPlane) error
 	if err != nil {
 		return err
 	}
-	res, err := t.q.ExecContext(ctx, `UPDATE control_planes SET name = $1, description = $2, labels = $3,
+	return t.execOne(ctx, "update control plane", `UPDATE control_planes SET name = $1, description = $2, labels = $3,
 		auth_type = $4, proxy_urls = $5, updated_at = $6 WHERE region = $7 AND id = $8`,
 		cp.Name, cp.Description, labels, cp.AuthType, proxies, formatTime(cp.UpdatedAt), cp.Region, cp.ID)
-	if err != nil {
-		return fmt.Errorf("store: update control plane: %w", err)
-	}
-	return expectOne(res)
 }
 
 // GetControlPlane returns the control plane with id in region, or ErrNotFound.
 func (t *Tx) GetControlPlane(ctx context.Context, region, id string) (core.ControlPlane, error) {
-	cp, err := scanControlPlane(t.q.QueryRowContext(ctx,
-		`SELECT `+controlPlaneColumns+` FROM control_planes WHERE region = $1 AND id = $2`, region, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return core.ControlPlane{}, ErrNotFound
-	}
-	return cp, err
+	return queryOne(ctx, t, scanControlPlane,
+		`SELECT `+controlPlaneColumns+` FROM control_planes WHERE region = $1 AND id = $2`, region, id)
 }
 
 // ControlPlaneNameTaken reports whether another control plane of the region has this name.
 func (t *Tx) ControlPlaneNameTaken(ctx context.Context, region, name, exceptID string) (bool, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM control_planes WHERE region = $1 AND name = $2 AND id <> $3`,
-		region, name, exceptID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: check control plane name: %w", err)
-	}
-	return n > 0, nil
+	n, err := t.count(ctx, "check control plane name", `SELECT COUNT(*) FROM control_planes WHERE region = $1 AND name = $2 AND id <> $3`,
+		region, name, exceptID)
+	return n > 0, err
 }
 
 // ListControlPlanes returns one page of the region's control planes in creation order, and the total.
@@ -74,34 +57,12 @@ func (t *Tx) ListControlPlanes(ctx context.Context, region string, f ControlPlan
 	w := &where{}
 	w.add("region = " + w.arg(region))
 	w.text("name", f.Name)
-	var total int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM control_planes WHERE `+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count control planes: %w", err)
-	}
-	rows, err := t.q.QueryContext(ctx, `SELECT `+controlPlaneColumns+` FROM control_planes WHERE `+w.String()+
-		` ORDER BY created_at, id LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list control planes: %w", err)
-	}
-	defer rows.Close()
-	var out []core.ControlPlane
-	for rows.Next() {
-		cp, err := scanControlPlane(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, cp)
-	}
-	return out, total, rows.Err()
+	return listPage(ctx, t, "control planes", controlPlaneColumns, "control_planes", w, creationOrder, page, scanControlPlane)
 }
 
 // DeleteControlPlane removes a control plane and, through the schema, its services, plugins and nodes.
 func (t *Tx) DeleteControlPlane(ctx context.Context, region, id string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM control_planes WHERE region = $1 AND id = $2`, region, id)
-	if err != nil {
-		return fmt.Errorf("store: delete control plane: %w", err)
-	}
-	return expectOne(res)
+	return t.execOne(ctx, "delete control plane", `DELETE FROM control_planes WHERE region = $1 AND id = $2`, region, id)
 }
 
 func controlPlaneJSON(cp core.ControlPlane) (labels, proxies string, err error) {

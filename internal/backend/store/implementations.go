@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"time"
 )
 
@@ -35,13 +32,9 @@ const implementationColumns = `id, region, api_id, control_plane_id, service_id,
 
 // InsertImplementation stores a service link.
 func (t *Tx) InsertImplementation(ctx context.Context, im Implementation) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO api_implementations (`+implementationColumns+`)
+	return t.exec(ctx, "insert implementation", `INSERT INTO api_implementations (`+implementationColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		im.ID, im.Region, im.APIID, im.ControlPlaneID, im.ServiceID, formatTime(im.CreatedAt), formatTime(im.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("store: insert implementation: %w", err)
-	}
-	return nil
 }
 
 // GetImplementation returns a link of the API by id, or ErrNotFound.
@@ -60,16 +53,12 @@ func (t *Tx) ImplementationOfService(ctx context.Context, serviceID string) (Imp
 }
 
 func (t *Tx) oneImplementation(ctx context.Context, cond string, args ...any) (Implementation, error) {
-	im, err := scanImplementation(t.q.QueryRowContext(ctx, `SELECT `+implementationColumns+` FROM api_implementations `+cond, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return im, ErrNotFound
-	}
-	return im, err
+	return queryOne(ctx, t, scanImplementation, `SELECT `+implementationColumns+` FROM api_implementations `+cond, args...)
 }
 
 // ImplementationsOfControlPlane returns the links to services of the control plane.
 func (t *Tx) ImplementationsOfControlPlane(ctx context.Context, region, controlPlaneID string) ([]Implementation, error) {
-	return t.queryImplementations(ctx, `SELECT `+implementationColumns+` FROM api_implementations
+	return queryAll(ctx, t, "list implementations", scanImplementation, `SELECT `+implementationColumns+` FROM api_implementations
 		WHERE region = $1 AND control_plane_id = $2 ORDER BY created_at, id`, region, controlPlaneID)
 }
 
@@ -82,40 +71,14 @@ func (t *Tx) ListImplementations(ctx context.Context, region string, f Implement
 	w.text("api_id", f.APIID)
 	w.text("service_id", f.ServiceID)
 	w.text("control_plane_id", f.ControlPlaneID)
-	var total int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_implementations WHERE `+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count implementations: %w", err)
-	}
-	out, err := t.queryImplementations(ctx, `SELECT `+implementationColumns+` FROM api_implementations WHERE `+w.String()+
-		page.orderBy(ImplementationSortFields)+` LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
-	return out, total, err
+	return listPage(ctx, t, "implementations", implementationColumns, "api_implementations", w,
+		page.orderBy(ImplementationSortFields), page, scanImplementation)
 }
 
 // DeleteImplementation removes a link of the API.
 func (t *Tx) DeleteImplementation(ctx context.Context, region, apiID, id string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM api_implementations WHERE region = $1 AND api_id = $2 AND id = $3`,
+	return t.execOne(ctx, "delete implementation", `DELETE FROM api_implementations WHERE region = $1 AND api_id = $2 AND id = $3`,
 		region, apiID, id)
-	if err != nil {
-		return fmt.Errorf("store: delete implementation: %w", err)
-	}
-	return expectOne(res)
-}
-
-func (t *Tx) queryImplementations(ctx context.Context, q string, args ...any) ([]Implementation, error) {
-	rows, err := t.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list implementations: %w", err)
-	}
-	defer rows.Close()
-	var out []Implementation
-	for rows.Next() {
-		im, err := scanImplementation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, im)
-	}
-	return out, rows.Err()
 }
 
 func scanImplementation(s scanner) (Implementation, error) {

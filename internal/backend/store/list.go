@@ -34,8 +34,14 @@ var (
 )
 
 // orderBy renders page.Sort over columns, ending with creation order and id so that equal keys
-// keep a stable order across pages. Fields without a column are skipped: callers validate them.
+// keep a stable order across pages.
 func (p Page) orderBy(columns map[string]string) string {
+	return p.orderThen(columns, "created_at", "id")
+}
+
+// orderThen renders page.Sort over columns, ending with the tie-breaking columns last. Fields
+// without a column are skipped: callers validate them.
+func (p Page) orderThen(columns map[string]string, last ...string) string {
 	var keys []string
 	for _, s := range p.Sort {
 		col, ok := columns[s.Field]
@@ -47,8 +53,11 @@ func (p Page) orderBy(columns map[string]string) string {
 		}
 		keys = append(keys, col)
 	}
-	return " ORDER BY " + strings.Join(append(keys, "created_at", "id"), ", ")
+	return " ORDER BY " + strings.Join(append(keys, last...), ", ")
 }
+
+// creationOrder orders lists that take no sort parameter; id keeps equal times in a stable order.
+const creationOrder = " ORDER BY created_at, id"
 
 func (p Page) offset() int { return (p.Number - 1) * p.Size }
 

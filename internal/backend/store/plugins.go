@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
@@ -28,36 +27,25 @@ func (t *Tx) PutPlugin(ctx context.Context, p core.GatewayPlugin) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO gateway_plugins (`+pluginColumns+`)
+	return t.exec(ctx, "put plugin", `INSERT INTO gateway_plugins (`+pluginColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO UPDATE SET service_id = excluded.service_id, name = excluded.name,
 			enabled = excluded.enabled, protocols = excluded.protocols, tags = excluded.tags,
 			config = excluded.config, managed_api_id = excluded.managed_api_id, updated_at = excluded.updated_at`,
 		p.ID, p.Region, p.ControlPlaneID, p.ServiceID, p.Name, p.Enabled, string(protocols), string(tags),
 		string(config), p.ManagedAPIID, p.CreatedAt, p.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("store: put plugin: %w", err)
-	}
-	return nil
 }
 
 // GetPlugin returns a plugin of the control plane, or ErrNotFound.
 func (t *Tx) GetPlugin(ctx context.Context, region, controlPlaneID, id string) (core.GatewayPlugin, error) {
-	p, err := scanPlugin(t.q.QueryRowContext(ctx, `SELECT `+pluginColumns+` FROM gateway_plugins
-		WHERE region = $1 AND control_plane_id = $2 AND id = $3`, region, controlPlaneID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, ErrNotFound
-	}
-	return p, err
+	return queryOne(ctx, t, scanPlugin, `SELECT `+pluginColumns+` FROM gateway_plugins
+		WHERE region = $1 AND control_plane_id = $2 AND id = $3`, region, controlPlaneID, id)
 }
 
 // PluginIDTaken reports whether a plugin with this id exists anywhere.
 func (t *Tx) PluginIDTaken(ctx context.Context, id string) (bool, error) {
-	var n int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM gateway_plugins WHERE id = $1`, id).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: check plugin id: %w", err)
-	}
-	return n > 0, nil
+	n, err := t.count(ctx, "check plugin id", `SELECT COUNT(*) FROM gateway_plugins WHERE id = $1`, id)
+	return n > 0, err
 }
 
 // PluginNameTaken reports whether the service (or, for nil, the control plane globally) already has
@@ -66,16 +54,13 @@ func (t *Tx) PluginNameTaken(ctx context.Context, controlPlaneID string, service
 	var n int
 	var err error
 	if serviceID == nil {
-		err = t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM gateway_plugins WHERE control_plane_id = $1
-			AND service_id IS NULL AND name = $2 AND id <> $3`, controlPlaneID, name, exceptID).Scan(&n)
+		n, err = t.count(ctx, "check plugin name", `SELECT COUNT(*) FROM gateway_plugins WHERE control_plane_id = $1
+			AND service_id IS NULL AND name = $2 AND id <> $3`, controlPlaneID, name, exceptID)
 	} else {
-		err = t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM gateway_plugins WHERE control_plane_id = $1
-			AND service_id = $2 AND name = $3 AND id <> $4`, controlPlaneID, *serviceID, name, exceptID).Scan(&n)
+		n, err = t.count(ctx, "check plugin name", `SELECT COUNT(*) FROM gateway_plugins WHERE control_plane_id = $1
+			AND service_id = $2 AND name = $3 AND id <> $4`, controlPlaneID, *serviceID, name, exceptID)
 	}
-	if err != nil {
-		return false, fmt.Errorf("store: check plugin name: %w", err)
-	}
-	return n > 0, nil
+	return n > 0, err
 }
 
 // ListPlugins returns a page of the control plane's plugins (only the service's when serviceID is
@@ -89,48 +74,19 @@ func (t *Tx) ListPlugins(ctx context.Context, region, controlPlaneID string, ser
 	}
 	w.text("name", f.Name)
 	w.tags("tags", f)
-	plugins, err := t.queryPlugins(ctx, `SELECT `+pluginColumns+` FROM gateway_plugins WHERE `+w.String()+
-		` ORDER BY created_at, id LIMIT `+w.arg(page.Size+1)+` OFFSET `+w.arg(page.Offset), w.args...)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(plugins) > page.Size {
-		return plugins[:page.Size], true, nil
-	}
-	return plugins, false, nil
+	return listKongPage(ctx, t, "plugins", pluginColumns, "gateway_plugins", w, page, scanPlugin)
 }
 
 // ManagedPluginsOfAPI returns every plugin the backend manages for the API, wherever it is.
 func (t *Tx) ManagedPluginsOfAPI(ctx context.Context, region, apiID string) ([]core.GatewayPlugin, error) {
-	return t.queryPlugins(ctx, `SELECT `+pluginColumns+` FROM gateway_plugins WHERE region = $1 AND managed_api_id = $2
+	return queryAll(ctx, t, "list plugins", scanPlugin, `SELECT `+pluginColumns+` FROM gateway_plugins WHERE region = $1 AND managed_api_id = $2
 		ORDER BY created_at, id`, region, apiID)
 }
 
 // DeletePlugin removes a plugin of the control plane.
 func (t *Tx) DeletePlugin(ctx context.Context, region, controlPlaneID, id string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM gateway_plugins WHERE region = $1 AND control_plane_id = $2 AND id = $3`,
+	return t.execOne(ctx, "delete plugin", `DELETE FROM gateway_plugins WHERE region = $1 AND control_plane_id = $2 AND id = $3`,
 		region, controlPlaneID, id)
-	if err != nil {
-		return fmt.Errorf("store: delete plugin: %w", err)
-	}
-	return expectOne(res)
-}
-
-func (t *Tx) queryPlugins(ctx context.Context, q string, args ...any) ([]core.GatewayPlugin, error) {
-	rows, err := t.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list plugins: %w", err)
-	}
-	defer rows.Close()
-	var out []core.GatewayPlugin
-	for rows.Next() {
-		p, err := scanPlugin(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 func scanPlugin(s scanner) (core.GatewayPlugin, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
@@ -26,16 +25,12 @@ func (t *Tx) InsertPortal(ctx context.Context, p core.Portal) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO portals (`+portalColumns+`)
+	return t.exec(ctx, "insert portal", `INSERT INTO portals (`+portalColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		p.ID, p.Region, p.Name, p.DisplayName, p.Description, p.AuthenticationEnabled, p.RBACEnabled,
 		p.SIPREnabled, p.DefaultAPIVisibility, p.DefaultPageVisibility, p.DefaultApplicationAuthStrategyID,
 		p.AutoApproveDevelopers, p.AutoApproveApplications, p.NotificationsDeveloperPIIVisibilityEnabled,
 		string(labels), p.DefaultDomain, formatTime(p.CreatedAt), formatTime(p.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("store: insert portal: %w", err)
-	}
-	return nil
 }
 
 // UpdatePortal overwrites the mutable fields of a stored portal.
@@ -44,7 +39,7 @@ func (t *Tx) UpdatePortal(ctx context.Context, p core.Portal) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.q.ExecContext(ctx, `UPDATE portals SET name = $1, display_name = $2, description = $3,
+	return t.execOne(ctx, "update portal", `UPDATE portals SET name = $1, display_name = $2, description = $3,
 		authentication_enabled = $4, rbac_enabled = $5, sipr_enabled = $6, default_api_visibility = $7,
 		default_page_visibility = $8, default_application_auth_strategy_id = $9, auto_approve_developers = $10,
 		auto_approve_applications = $11, notifications_pii_enabled = $12, labels = $13, updated_at = $14
@@ -53,31 +48,18 @@ func (t *Tx) UpdatePortal(ctx context.Context, p core.Portal) error {
 		p.DefaultAPIVisibility, p.DefaultPageVisibility, p.DefaultApplicationAuthStrategyID,
 		p.AutoApproveDevelopers, p.AutoApproveApplications, p.NotificationsDeveloperPIIVisibilityEnabled,
 		string(labels), formatTime(p.UpdatedAt), p.Region, p.ID)
-	if err != nil {
-		return fmt.Errorf("store: update portal: %w", err)
-	}
-	return expectOne(res)
 }
 
 // GetPortal returns the portal with id in region, or ErrNotFound.
 func (t *Tx) GetPortal(ctx context.Context, region, id string) (core.Portal, error) {
-	row := t.q.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE region = $1 AND id = $2`, region, id)
-	p, err := scanPortal(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return core.Portal{}, ErrNotFound
-	}
-	return p, err
+	return queryOne(ctx, t, scanPortal, `SELECT `+portalColumns+` FROM portals WHERE region = $1 AND id = $2`, region, id)
 }
 
 // PortalNameTaken reports whether another portal of the region (not exceptID) has this name.
 func (t *Tx) PortalNameTaken(ctx context.Context, region, name, exceptID string) (bool, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM portals WHERE region = $1 AND name = $2 AND id <> $3`,
-		region, name, exceptID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: check portal name: %w", err)
-	}
-	return n > 0, nil
+	n, err := t.count(ctx, "check portal name", `SELECT COUNT(*) FROM portals WHERE region = $1 AND name = $2 AND id <> $3`,
+		region, name, exceptID)
+	return n > 0, err
 }
 
 // ListPortals returns one page of the region's portals, sorted by page.Sort and then in creation
@@ -86,46 +68,18 @@ func (t *Tx) ListPortals(ctx context.Context, region string, f PortalFilter, pag
 	w := &where{}
 	w.add("region = " + w.arg(region))
 	w.text("name", f.Name)
-	var total int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM portals WHERE `+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count portals: %w", err)
-	}
-	q := `SELECT ` + portalColumns + ` FROM portals WHERE ` + w.String() +
-		page.orderBy(PortalSortFields) + ` LIMIT ` + w.arg(page.Size) + ` OFFSET ` + w.arg(page.offset())
-	rows, err := t.q.QueryContext(ctx, q, w.args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list portals: %w", err)
-	}
-	defer rows.Close()
-	var out []core.Portal
-	for rows.Next() {
-		p, err := scanPortal(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, p)
-	}
-	return out, total, rows.Err()
+	return listPage(ctx, t, "portals", portalColumns, "portals", w, page.orderBy(PortalSortFields), page, scanPortal)
 }
 
 // DeletePortal removes a portal and, through the schema, its authentication settings.
 func (t *Tx) DeletePortal(ctx context.Context, region, id string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM portals WHERE region = $1 AND id = $2`, region, id)
-	if err != nil {
-		return fmt.Errorf("store: delete portal: %w", err)
-	}
-	return expectOne(res)
+	return t.execOne(ctx, "delete portal", `DELETE FROM portals WHERE region = $1 AND id = $2`, region, id)
 }
 
 // CountPortalPublications returns how many APIs are published to the portal.
 func (t *Tx) CountPortalPublications(ctx context.Context, region, portalID string) (int, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_publications WHERE region = $1 AND portal_id = $2`,
-		region, portalID).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: count portal publications: %w", err)
-	}
-	return n, nil
+	return t.count(ctx, "count portal publications", `SELECT COUNT(*) FROM api_publications WHERE region = $1 AND portal_id = $2`,
+		region, portalID)
 }
 
 // PortalRef names a portal in messages about its relations.
@@ -136,24 +90,13 @@ type PortalRef struct {
 
 // PortalsUsingAuthStrategy lists the portals of the region whose default strategy is strategyID.
 func (t *Tx) PortalsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]PortalRef, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT id, name FROM portals
-		WHERE region = $1 AND default_application_auth_strategy_id = $2 ORDER BY created_at, id`, region, strategyID)
-	if err != nil {
-		return nil, fmt.Errorf("store: portals using strategy: %w", err)
-	}
-	defer rows.Close()
-	var out []PortalRef
-	for rows.Next() {
+	return queryAll(ctx, t, "portals using strategy", func(s scanner) (PortalRef, error) {
 		var r PortalRef
-		if err := rows.Scan(&r.ID, &r.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := s.Scan(&r.ID, &r.Name)
+		return r, err
+	}, `SELECT id, name FROM portals
+		WHERE region = $1 AND default_application_auth_strategy_id = $2 ORDER BY created_at, id`, region, strategyID)
 }
-
-type scanner interface{ Scan(dest ...any) error }
 
 func scanPortal(s scanner) (core.Portal, error) {
 	var (
@@ -184,15 +127,4 @@ func scanPortal(s scanner) (core.Portal, error) {
 		return core.Portal{}, err
 	}
 	return p, nil
-}
-
-func expectOne(res sql.Result) error {
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return ErrNotFound
-	}
-	return nil
 }

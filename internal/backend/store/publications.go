@@ -3,9 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 )
@@ -34,32 +31,24 @@ type PublicationFilter struct {
 
 // PutPublication inserts or replaces the publication of an API in a portal.
 func (t *Tx) PutPublication(ctx context.Context, p core.Publication) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO api_publications (`+publicationColumns+`)
+	return t.exec(ctx, "put publication", `INSERT INTO api_publications (`+publicationColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (api_id, portal_id) DO UPDATE SET auth_strategy_id = excluded.auth_strategy_id,
 			visibility = excluded.visibility, auto_approve_registrations = excluded.auto_approve_registrations,
 			updated_at = excluded.updated_at`,
 		p.APIID, p.PortalID, p.Region, p.AuthStrategyID, p.Visibility, p.AutoApproveRegistrations,
 		formatTime(p.CreatedAt), formatTime(p.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("store: put publication: %w", err)
-	}
-	return nil
 }
 
 // GetPublication returns the publication of the API in the portal, or ErrNotFound.
 func (t *Tx) GetPublication(ctx context.Context, region, apiID, portalID string) (core.Publication, error) {
-	p, err := scanPublication(t.q.QueryRowContext(ctx, `SELECT `+publicationColumns+` FROM api_publications
-		WHERE region = $1 AND api_id = $2 AND portal_id = $3`, region, apiID, portalID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, ErrNotFound
-	}
-	return p, err
+	return queryOne(ctx, t, scanPublication, `SELECT `+publicationColumns+` FROM api_publications
+		WHERE region = $1 AND api_id = $2 AND portal_id = $3`, region, apiID, portalID)
 }
 
 // PublicationsOfAPI returns every publication of the API.
 func (t *Tx) PublicationsOfAPI(ctx context.Context, region, apiID string) ([]core.Publication, error) {
-	return t.queryPublications(ctx, `SELECT `+publicationColumns+` FROM api_publications
+	return queryAll(ctx, t, "list publications", scanPublication, `SELECT `+publicationColumns+` FROM api_publications
 		WHERE region = $1 AND api_id = $2 ORDER BY created_at, portal_id`, region, apiID)
 }
 
@@ -73,45 +62,26 @@ func (t *Tx) ListPublications(ctx context.Context, region string, f PublicationF
 	w.text("auth_strategy_id", f.AuthStrategyID)
 	w.text(publicationAPIName, f.APIName)
 	w.text(publicationPortalName, f.PortalName)
-	var total int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_publications WHERE `+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count publications: %w", err)
-	}
-	var keys []string
-	for _, s := range page.Sort {
-		if col, ok := PublicationSortFields[s.Field]; ok {
-			if s.Desc {
-				col += " DESC"
-			}
-			keys = append(keys, col)
-		}
-	}
 	// Publications have no id of their own: the API and portal ids break ties.
-	order := strings.Join(append(keys, "created_at", "api_id", "portal_id"), ", ")
-	out, err := t.queryPublications(ctx, `SELECT `+publicationColumns+` FROM api_publications WHERE `+w.String()+
-		` ORDER BY `+order+` LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
-	return out, total, err
+	order := page.orderThen(PublicationSortFields, "created_at", "api_id", "portal_id")
+	return listPage(ctx, t, "publications", publicationColumns, "api_publications", w, order, page, scanPublication)
 }
 
 // DeletePublication unpublishes the API from the portal.
 func (t *Tx) DeletePublication(ctx context.Context, region, apiID, portalID string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM api_publications WHERE region = $1 AND api_id = $2 AND portal_id = $3`,
+	return t.execOne(ctx, "delete publication", `DELETE FROM api_publications WHERE region = $1 AND api_id = $2 AND portal_id = $3`,
 		region, apiID, portalID)
-	if err != nil {
-		return fmt.Errorf("store: delete publication: %w", err)
-	}
-	return expectOne(res)
 }
 
 // DeletePortalPublications unpublishes every API from the portal and returns the ids of those APIs.
 func (t *Tx) DeletePortalPublications(ctx context.Context, region, portalID string) ([]string, error) {
-	pubs, err := t.queryPublications(ctx, `SELECT `+publicationColumns+` FROM api_publications
+	pubs, err := queryAll(ctx, t, "list publications", scanPublication, `SELECT `+publicationColumns+` FROM api_publications
 		WHERE region = $1 AND portal_id = $2 ORDER BY created_at, api_id`, region, portalID)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.q.ExecContext(ctx, `DELETE FROM api_publications WHERE region = $1 AND portal_id = $2`, region, portalID); err != nil {
-		return nil, fmt.Errorf("store: delete portal publications: %w", err)
+	if err := t.exec(ctx, "delete portal publications", `DELETE FROM api_publications WHERE region = $1 AND portal_id = $2`, region, portalID); err != nil {
+		return nil, err
 	}
 	ids := make([]string, len(pubs))
 	for i, p := range pubs {
@@ -131,64 +101,27 @@ type PublicationRef struct {
 
 // PublicationsUsingAuthStrategy lists the publications of the region that use the strategy.
 func (t *Tx) PublicationsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]PublicationRef, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT a.id, a.name, a.version, p.id, p.name FROM api_publications ap
-		JOIN apis a ON a.id = ap.api_id JOIN portals p ON p.id = ap.portal_id
-		WHERE ap.region = $1 AND ap.auth_strategy_id = $2 ORDER BY a.name, a.id, p.name, p.id`, region, strategyID)
-	if err != nil {
-		return nil, fmt.Errorf("store: publications using strategy: %w", err)
-	}
-	defer rows.Close()
-	var out []PublicationRef
-	for rows.Next() {
+	return queryAll(ctx, t, "publications using strategy", func(s scanner) (PublicationRef, error) {
 		var (
 			r       PublicationRef
 			version sql.NullString
 		)
-		if err := rows.Scan(&r.APIID, &r.APIName, &version, &r.PortalID, &r.PortalName); err != nil {
-			return nil, err
+		if err := s.Scan(&r.APIID, &r.APIName, &version, &r.PortalID, &r.PortalName); err != nil {
+			return r, err
 		}
 		if version.Valid {
 			r.APIVersion = &version.String
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	}, `SELECT a.id, a.name, a.version, p.id, p.name FROM api_publications ap
+		JOIN apis a ON a.id = ap.api_id JOIN portals p ON p.id = ap.portal_id
+		WHERE ap.region = $1 AND ap.auth_strategy_id = $2 ORDER BY a.name, a.id, p.name, p.id`, region, strategyID)
 }
 
 // APIsUsingAuthStrategy returns the ids of the APIs published with the strategy.
 func (t *Tx) APIsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]string, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT DISTINCT api_id FROM api_publications
+	return queryAll(ctx, t, "apis using strategy", scanString, `SELECT DISTINCT api_id FROM api_publications
 		WHERE region = $1 AND auth_strategy_id = $2 ORDER BY api_id`, region, strategyID)
-	if err != nil {
-		return nil, fmt.Errorf("store: apis using strategy: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
-func (t *Tx) queryPublications(ctx context.Context, q string, args ...any) ([]core.Publication, error) {
-	rows, err := t.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list publications: %w", err)
-	}
-	defer rows.Close()
-	var out []core.Publication
-	for rows.Next() {
-		p, err := scanPublication(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 func scanPublication(s scanner) (core.Publication, error) {

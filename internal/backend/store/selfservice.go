@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
@@ -26,12 +25,7 @@ func prefixed(prefix, columns string) string {
 
 // GetPortalByDomain returns the portal, of any region, whose default domain is domain, or ErrNotFound.
 func (t *Tx) GetPortalByDomain(ctx context.Context, domain string) (core.Portal, error) {
-	row := t.q.QueryRowContext(ctx, `SELECT `+portalColumns+` FROM portals WHERE default_domain = $1`, domain)
-	p, err := scanPortal(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return core.Portal{}, ErrNotFound
-	}
-	return p, err
+	return queryOne(ctx, t, scanPortal, `SELECT `+portalColumns+` FROM portals WHERE default_domain = $1`, domain)
 }
 
 // PortalAPI is an API as a portal publishes it.
@@ -54,15 +48,11 @@ func (t *Tx) PortalAPIs(ctx context.Context, region, portalID string, includePri
 		arg := w.arg(idOrSlug)
 		w.add("(a.id = " + arg + " OR a.slug = " + arg + ")")
 	}
-	from := ` FROM api_publications p JOIN apis a ON a.id = p.api_id WHERE ` + w.String()
-	var total int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count portal apis: %w", err)
-	}
-	ids, err := t.queryIDs(ctx, `SELECT p.api_id`+from+
-		` ORDER BY p.created_at, p.api_id LIMIT `+w.arg(page.Size)+` OFFSET `+w.arg(page.offset()), w.args...)
+	// The ids are read in full before the lookups below, which query again in the transaction.
+	ids, total, err := listPage(ctx, t, "portal apis", "p.api_id", `api_publications p JOIN apis a ON a.id = p.api_id`, w,
+		` ORDER BY p.created_at, p.api_id`, page, scanString)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list portal apis: %w", err)
+		return nil, 0, err
 	}
 	out := make([]PortalAPI, len(ids))
 	for i, id := range ids {
@@ -74,23 +64,4 @@ func (t *Tx) PortalAPIs(ctx context.Context, region, portalID string, includePri
 		}
 	}
 	return out, total, nil
-}
-
-// queryIDs returns the values of a query of one text column. The rows are closed when it
-// returns, so that the caller can query again in the same transaction.
-func (t *Tx) queryIDs(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := t.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }

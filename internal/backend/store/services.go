@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -55,55 +54,36 @@ func (t *Tx) PutService(ctx context.Context, s core.GatewayService) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO gateway_services (`+serviceColumns+`)
+	return t.exec(ctx, "put service", `INSERT INTO gateway_services (`+serviceColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, entity = excluded.entity, updated_at = excluded.updated_at`,
 		s.ID, s.Region, s.ControlPlaneID, s.Name, string(entity), s.CreatedAt, s.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("store: put service: %w", err)
-	}
-	return nil
 }
 
 // GetService returns the service of the control plane with this id, or ErrNotFound.
 func (t *Tx) GetService(ctx context.Context, region, controlPlaneID, id string) (core.GatewayService, error) {
-	s, err := scanService(t.q.QueryRowContext(ctx, `SELECT `+serviceColumns+` FROM gateway_services
-		WHERE region = $1 AND control_plane_id = $2 AND id = $3`, region, controlPlaneID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, ErrNotFound
-	}
-	return s, err
+	return queryOne(ctx, t, scanService, `SELECT `+serviceColumns+` FROM gateway_services
+		WHERE region = $1 AND control_plane_id = $2 AND id = $3`, region, controlPlaneID, id)
 }
 
 // GetServiceByName returns the service of the control plane with this name, or ErrNotFound.
 func (t *Tx) GetServiceByName(ctx context.Context, region, controlPlaneID, name string) (core.GatewayService, error) {
-	s, err := scanService(t.q.QueryRowContext(ctx, `SELECT `+serviceColumns+` FROM gateway_services
-		WHERE region = $1 AND control_plane_id = $2 AND name = $3`, region, controlPlaneID, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, ErrNotFound
-	}
-	return s, err
+	return queryOne(ctx, t, scanService, `SELECT `+serviceColumns+` FROM gateway_services
+		WHERE region = $1 AND control_plane_id = $2 AND name = $3`, region, controlPlaneID, name)
 }
 
 // ServiceNameTaken reports whether another service of the control plane has this name.
 func (t *Tx) ServiceNameTaken(ctx context.Context, controlPlaneID, name, exceptID string) (bool, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM gateway_services WHERE control_plane_id = $1 AND name = $2 AND id <> $3`,
-		controlPlaneID, name, exceptID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: check service name: %w", err)
-	}
-	return n > 0, nil
+	n, err := t.count(ctx, "check service name", `SELECT COUNT(*) FROM gateway_services WHERE control_plane_id = $1 AND name = $2 AND id <> $3`,
+		controlPlaneID, name, exceptID)
+	return n > 0, err
 }
 
 // ServiceIDTaken reports whether a service with this id exists anywhere, so that an upsert with a
 // chosen id cannot take over another control plane's service.
 func (t *Tx) ServiceIDTaken(ctx context.Context, id string) (bool, error) {
-	var n int
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM gateway_services WHERE id = $1`, id).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: check service id: %w", err)
-	}
-	return n > 0, nil
+	n, err := t.count(ctx, "check service id", `SELECT COUNT(*) FROM gateway_services WHERE id = $1`, id)
+	return n > 0, err
 }
 
 // ListServices returns a page of the control plane's services in creation order and whether more follow.
@@ -113,37 +93,13 @@ func (t *Tx) ListServices(ctx context.Context, region, controlPlaneID string, f 
 	w.add("control_plane_id = " + w.arg(controlPlaneID))
 	w.text("name", f.Name)
 	w.tags("json_extract(entity, '$.tags')", f)
-	rows, err := t.q.QueryContext(ctx, `SELECT `+serviceColumns+` FROM gateway_services WHERE `+w.String()+
-		` ORDER BY created_at, id LIMIT `+w.arg(page.Size+1)+` OFFSET `+w.arg(page.Offset), w.args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("store: list services: %w", err)
-	}
-	defer rows.Close()
-	var out []core.GatewayService
-	for rows.Next() {
-		s, err := scanService(rows)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	if len(out) > page.Size {
-		return out[:page.Size], true, nil
-	}
-	return out, false, nil
+	return listKongPage(ctx, t, "services", serviceColumns, "gateway_services", w, page, scanService)
 }
 
 // DeleteService removes a service and, through the schema, its plugins.
 func (t *Tx) DeleteService(ctx context.Context, region, controlPlaneID, id string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM gateway_services WHERE region = $1 AND control_plane_id = $2 AND id = $3`,
+	return t.execOne(ctx, "delete service", `DELETE FROM gateway_services WHERE region = $1 AND control_plane_id = $2 AND id = $3`,
 		region, controlPlaneID, id)
-	if err != nil {
-		return fmt.Errorf("store: delete service: %w", err)
-	}
-	return expectOne(res)
 }
 
 func scanService(sc scanner) (core.GatewayService, error) {

@@ -14,14 +14,11 @@ const bootstrapTokenID = "bootstrap"
 
 // PutBootstrapAdminToken stores the hash of the token configured at start, replacing the previous one.
 func (t *Tx) PutBootstrapAdminToken(ctx context.Context, hash string) error {
-	if _, err := t.q.ExecContext(ctx, `DELETE FROM admin_tokens WHERE id = $1 OR token_hash = $2`, bootstrapTokenID, hash); err != nil {
-		return fmt.Errorf("store: replace bootstrap token: %w", err)
+	if err := t.exec(ctx, "replace bootstrap token", `DELETE FROM admin_tokens WHERE id = $1 OR token_hash = $2`, bootstrapTokenID, hash); err != nil {
+		return err
 	}
-	if _, err := t.q.ExecContext(ctx, `INSERT INTO admin_tokens (id, token_hash, created_at) VALUES ($1, $2, $3)`,
-		bootstrapTokenID, hash, formatTime(time.Now())); err != nil {
-		return fmt.Errorf("store: insert bootstrap token: %w", err)
-	}
-	return nil
+	return t.exec(ctx, "insert bootstrap token", `INSERT INTO admin_tokens (id, token_hash, created_at) VALUES ($1, $2, $3)`,
+		bootstrapTokenID, hash, formatTime(time.Now()))
 }
 
 // AdminTokenValid reports whether a token with this hash exists. The final comparison is in
