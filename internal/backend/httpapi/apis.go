@@ -142,11 +142,7 @@ func (a *API) listAPIs(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newListResponse(data, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(data, page, total))
 }
 
 func (a *API) createAPI(w http.ResponseWriter, r *http.Request) error {
@@ -171,11 +167,7 @@ func (a *API) createAPI(w http.ResponseWriter, r *http.Request) error {
 		out, err = apiView(ctx, tx, api)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, out)
-	return nil
+	return respond(w, err, http.StatusCreated, out)
 }
 
 func (a *API) getAPI(w http.ResponseWriter, r *http.Request) error {
@@ -189,11 +181,7 @@ func (a *API) getAPI(w http.ResponseWriter, r *http.Request) error {
 		out, err = apiView(ctx, tx, api)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return respond(w, err, http.StatusOK, out)
 }
 
 func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {
@@ -222,11 +210,7 @@ func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {
 		out, err = apiView(ctx, tx, api)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return respond(w, err, http.StatusOK, out)
 }
 
 // deleteAPI deletes an API with its publications and its service link, and so removes the managed
@@ -242,19 +226,12 @@ func (a *API) deleteAPI(w http.ResponseWriter, r *http.Request) error {
 		}
 		return a.reconcileKAA(ctx, tx, region, id)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 func getAPI(ctx context.Context, tx *store.Tx, region, id string) (core.API, error) {
 	api, err := tx.GetAPI(ctx, region, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return api, notFound("API", id)
-	}
-	return api, err
+	return api, orNotFound(err, "API", id)
 }
 
 // checkAPIUnique enforces the unique name + version and the unique slug of the region's APIs.

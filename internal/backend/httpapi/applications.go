@@ -354,20 +354,12 @@ func (a *API) devCreateApplication(w http.ResponseWriter, r *http.Request, c dev
 		v, err = viewApplication(ctx, tx, app)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, v.devJSON())
-	return nil
+	return respond(w, err, http.StatusCreated, v.devJSON())
 }
 
 func (a *API) devGetApplication(w http.ResponseWriter, r *http.Request, c devContext) error {
 	v, err := a.viewOne(r, c.portal.ID, c.developer)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v.devJSON())
-	return nil
+	return respond(w, err, http.StatusOK, v.devJSON())
 }
 
 func (a *API) viewOne(r *http.Request, portalID string, developer *core.Developer) (appView, error) {
@@ -394,11 +386,7 @@ func (a *API) devUpdateApplication(w http.ResponseWriter, r *http.Request, c dev
 		return err
 	}
 	v, err := a.updateApplication(r, c.portal.ID, c.developer, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v.devJSON())
-	return nil
+	return respond(w, err, http.StatusOK, v.devJSON())
 }
 
 func (a *API) updateApplication(r *http.Request, portalID string, developer *core.Developer, in applicationInput) (appView, error) {
@@ -448,11 +436,7 @@ func (a *API) deleteApplication(w http.ResponseWriter, r *http.Request, portalID
 		}
 		return tx.DeleteApplication(ctx, region, portalID, app.ID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 // Admin endpoints.
@@ -524,11 +508,7 @@ func (a *API) adminCreateApplication(w http.ResponseWriter, r *http.Request) err
 		v, err = viewApplication(ctx, tx, app)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, v.adminJSON())
-	return nil
+	return respond(w, err, http.StatusCreated, v.adminJSON())
 }
 
 func (a *API) adminGetApplication(w http.ResponseWriter, r *http.Request) error {
@@ -537,11 +517,7 @@ func (a *API) adminGetApplication(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	v, err := a.viewOne(r, portalID, nil)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v.adminJSON())
-	return nil
+	return respond(w, err, http.StatusOK, v.adminJSON())
 }
 
 func (a *API) adminUpdateApplication(w http.ResponseWriter, r *http.Request) error {
@@ -558,11 +534,7 @@ func (a *API) adminUpdateApplication(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	v, err := a.updateApplication(r, portalID, nil, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v.adminJSON())
-	return nil
+	return respond(w, err, http.StatusOK, v.adminJSON())
 }
 
 func (a *API) adminDeleteApplication(w http.ResponseWriter, r *http.Request) error {

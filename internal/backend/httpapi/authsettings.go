@@ -73,11 +73,7 @@ func (a *API) getPortalAuthSettings(w http.ResponseWriter, r *http.Request) erro
 		s, err = portalAuthSettings(r.Context(), tx, regionOf(r), r.PathValue("portalId"))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toAuthSettingsJSON(s))
-	return nil
+	return respond(w, err, http.StatusOK, toAuthSettingsJSON(s))
 }
 
 func (a *API) updatePortalAuthSettings(w http.ResponseWriter, r *http.Request) error {
@@ -99,11 +95,7 @@ func (a *API) updatePortalAuthSettings(w http.ResponseWriter, r *http.Request) e
 		s = core.ApplyPortalAuthSettingsInput(current, in)
 		return tx.PutPortalAuthSettings(ctx, region, id, s)
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toAuthSettingsJSON(s))
-	return nil
+	return respond(w, err, http.StatusOK, toAuthSettingsJSON(s))
 }
 
 // portalAuthSettings returns the settings of a portal of the region, 404 when the portal is unknown.

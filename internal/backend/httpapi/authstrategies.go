@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -138,11 +137,7 @@ func (a *API) listAuthStrategies(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newListResponse(data, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(data, page, total))
 }
 
 func (a *API) createAuthStrategy(w http.ResponseWriter, r *http.Request) error {
@@ -174,11 +169,7 @@ func (a *API) getAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 		out = toAuthStrategyJSON(s, active)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return respond(w, err, http.StatusOK, out)
 }
 
 func (a *API) updateAuthStrategy(w http.ResponseWriter, r *http.Request) error {
@@ -200,11 +191,7 @@ func (a *API) updateAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 		out, err = a.saveAuthStrategy(ctx, tx, core.ApplyAuthStrategyInput(current, in, a.now()))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return respond(w, err, http.StatusOK, out)
 }
 
 // replaceAuthStrategy replaces every mutable field of a strategy with the create body given:
@@ -234,11 +221,7 @@ func (a *API) replaceAuthStrategy(w http.ResponseWriter, r *http.Request) error 
 		out, err = a.saveAuthStrategy(ctx, tx, s)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, out)
-	return nil
+	return respond(w, err, http.StatusCreated, out)
 }
 
 // saveAuthStrategy stores a changed strategy and brings the managed plugins of the APIs published
@@ -305,19 +288,12 @@ func (a *API) deleteAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.DeleteAuthStrategy(ctx, region, id)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 func getAuthStrategy(ctx context.Context, tx *store.Tx, region, id string) (core.AuthStrategy, error) {
 	s, err := tx.GetAuthStrategy(ctx, region, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return s, notFound("Application auth strategy", id)
-	}
-	return s, err
+	return s, orNotFound(err, "Application auth strategy", id)
 }
 
 // strategyActive reports whether a publication uses the strategy, as Konnect's "active" field does.

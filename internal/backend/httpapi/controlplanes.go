@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -116,11 +115,7 @@ func (a *API) createControlPlane(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.InsertControlPlane(ctx, cp)
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, toControlPlaneJSON(cp))
-	return nil
+	return respond(w, err, http.StatusCreated, toControlPlaneJSON(cp))
 }
 
 func (a *API) getControlPlane(w http.ResponseWriter, r *http.Request) error {
@@ -130,11 +125,7 @@ func (a *API) getControlPlane(w http.ResponseWriter, r *http.Request) error {
 		cp, err = getControlPlane(r.Context(), tx, regionOf(r), r.PathValue("controlPlaneId"))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toControlPlaneJSON(cp))
-	return nil
+	return respond(w, err, http.StatusOK, toControlPlaneJSON(cp))
 }
 
 func (a *API) updateControlPlane(w http.ResponseWriter, r *http.Request) error {
@@ -159,11 +150,7 @@ func (a *API) updateControlPlane(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.UpdateControlPlane(ctx, cp)
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toControlPlaneJSON(cp))
-	return nil
+	return respond(w, err, http.StatusOK, toControlPlaneJSON(cp))
 }
 
 // deleteControlPlane deletes a control plane with its services, plugins and nodes. It is refused
@@ -193,19 +180,12 @@ func (a *API) deleteControlPlane(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.DeleteControlPlane(ctx, region, id)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 func getControlPlane(ctx context.Context, tx *store.Tx, region, id string) (core.ControlPlane, error) {
 	cp, err := tx.GetControlPlane(ctx, region, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return cp, notFound("Control plane", id)
-	}
-	return cp, err
+	return cp, orNotFound(err, "Control plane", id)
 }
 
 func checkControlPlaneName(ctx context.Context, tx *store.Tx, cp core.ControlPlane) error {

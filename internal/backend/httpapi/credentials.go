@@ -204,10 +204,7 @@ func (a *API) devRenameCredential(w http.ResponseWriter, r *http.Request, c devC
 
 func getKey(ctx context.Context, tx *store.Tx, app core.Application, id string) (core.APIKey, error) {
 	k, err := tx.GetAPIKey(ctx, app.Region, app.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return k, notFound("Credential", id)
-	}
-	return k, err
+	return k, orNotFound(err, "Credential", id)
 }
 
 func (a *API) devDeleteCredential(w http.ResponseWriter, r *http.Request, c devContext) error {
@@ -232,11 +229,7 @@ func (a *API) deleteCredential(w http.ResponseWriter, r *http.Request, portalID 
 		}
 		return tx.DeleteAPIKey(ctx, region, app.ID, k.ID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 // Admin endpoints.
@@ -320,11 +313,7 @@ func (a *API) adminGetCredential(w http.ResponseWriter, r *http.Request) error {
 		k, err = getKey(ctx, tx, app, r.PathValue("credentialId"))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toCredentialJSON(k, a.now()))
-	return nil
+	return respond(w, err, http.StatusOK, toCredentialJSON(k, a.now()))
 }
 
 func (a *API) adminDeleteCredential(w http.ResponseWriter, r *http.Request) error {

@@ -115,11 +115,7 @@ func (a *API) verifyEmail(w http.ResponseWriter, r *http.Request, c devContext) 
 		email = d.Email
 		return tx.InsertDeveloperToken(ctx, core.HashToken(reset), d.ID, store.TokenResetPassword, now.Add(core.ResetTokenLifetime))
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"email": email, "token": reset})
-	return nil
+	return respond(w, err, http.StatusAccepted, map[string]string{"email": email, "token": reset})
 }
 
 // forgotPassword mails a password-reset token when the address has an account, and answers 200
@@ -191,11 +187,7 @@ func (a *API) resetPassword(w http.ResponseWriter, r *http.Request, c devContext
 		}
 		return tx.DeleteDeveloperSessions(ctx, d.ID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 // readToken reads a body holding a one-time token and, through more, other fields.

@@ -115,11 +115,7 @@ func (a *API) createDeveloper(w http.ResponseWriter, r *http.Request) error {
 			"You are invited to "+p.DisplayName,
 			"An administrator created a developer account for you. Choose your password by sending this token with it to POST /api/v3/developer/reset-password.")
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, toDeveloperJSON(d))
-	return nil
+	return respond(w, err, http.StatusCreated, toDeveloperJSON(d))
 }
 
 func (a *API) getDeveloper(w http.ResponseWriter, r *http.Request) error {
@@ -130,11 +126,7 @@ func (a *API) getDeveloper(w http.ResponseWriter, r *http.Request) error {
 		d, err = developerOf(r, tx, region, portalID, id)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toDeveloperJSON(d))
-	return nil
+	return respond(w, err, http.StatusOK, toDeveloperJSON(d))
 }
 
 func developerOf(r *http.Request, tx *store.Tx, region, portalID, id string) (core.Developer, error) {
@@ -142,10 +134,7 @@ func developerOf(r *http.Request, tx *store.Tx, region, portalID, id string) (co
 		return core.Developer{}, err
 	}
 	d, err := tx.GetDeveloper(r.Context(), region, portalID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return d, notFound("Developer", id)
-	}
-	return d, err
+	return d, orNotFound(err, "Developer", id)
 }
 
 // updateDeveloper changes a developer's status. A developer who is no longer approved loses
@@ -178,11 +167,7 @@ func (a *API) updateDeveloper(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toDeveloperJSON(d))
-	return nil
+	return respond(w, err, http.StatusOK, toDeveloperJSON(d))
 }
 
 // deleteDeveloper deletes a developer with their applications, registrations, keys and sessions.
@@ -194,11 +179,7 @@ func (a *API) deleteDeveloper(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.DeleteDeveloper(ctx, region, portalID, id)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 // outboxJSON is one message of the outbox extension.

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
@@ -31,9 +30,7 @@ func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
 	out := gatewayDataJSON{ControlPlaneID: cpID, HashAlgorithm: "sha256", GeneratedAt: formatTime(now),
 		Applications: []gatewayAppDataJSON{}}
 	err := a.store.View(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetControlPlane(ctx, region, cpID); errors.Is(err, store.ErrNotFound) {
-			return notFound("Control plane", cpID)
-		} else if err != nil {
+		if _, err := getControlPlane(ctx, tx, region, cpID); err != nil {
 			return err
 		}
 		grants, err := tx.ApprovedGrants(ctx, region, cpID)
@@ -55,9 +52,5 @@ func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return respond(w, err, http.StatusOK, out)
 }

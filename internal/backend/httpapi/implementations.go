@@ -154,11 +154,7 @@ func (a *API) createImplementation(w http.ResponseWriter, r *http.Request) error
 		out, err = implementationView(ctx, tx, im, false)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, out)
-	return nil
+	return respond(w, err, http.StatusCreated, out)
 }
 
 func (a *API) getImplementation(w http.ResponseWriter, r *http.Request) error {
@@ -172,11 +168,7 @@ func (a *API) getImplementation(w http.ResponseWriter, r *http.Request) error {
 		out, err = implementationView(ctx, tx, im, false)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return respond(w, err, http.StatusOK, out)
 }
 
 // deleteImplementation unlinks the API; the managed plugin leaves the service with it.
@@ -192,11 +184,7 @@ func (a *API) deleteImplementation(w http.ResponseWriter, r *http.Request) error
 		}
 		return a.reconcileKAA(ctx, tx, region, im.APIID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 func (a *API) listImplementations(w http.ResponseWriter, r *http.Request) error {
@@ -226,11 +214,7 @@ func (a *API) listImplementations(w http.ResponseWriter, r *http.Request) error 
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newListResponse(data, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(data, page, total))
 }
 
 func getImplementation(ctx context.Context, tx *store.Tx, region, apiID, id string) (store.Implementation, error) {
@@ -238,8 +222,5 @@ func getImplementation(ctx context.Context, tx *store.Tx, region, apiID, id stri
 		return store.Implementation{}, err
 	}
 	im, err := tx.GetImplementation(ctx, region, apiID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return im, notFound("API implementation", id)
-	}
-	return im, err
+	return im, orNotFound(err, "API implementation", id)
 }

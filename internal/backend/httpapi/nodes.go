@@ -130,11 +130,7 @@ func (a *API) registerNode(w http.ResponseWriter, r *http.Request) error {
 			Version: version.Value, CreatedAt: now, UpdatedAt: now}
 		return tx.InsertNode(ctx, n)
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, toNodeJSON(n))
-	return nil
+	return respond(w, err, http.StatusCreated, toNodeJSON(n))
 }
 
 func (a *API) getNode(w http.ResponseWriter, r *http.Request) error {
@@ -145,11 +141,7 @@ func (a *API) getNode(w http.ResponseWriter, r *http.Request) error {
 		n, err = getNode(ctx, tx, regionOf(r), r.PathValue("controlPlaneId"), r.PathValue("nodeId"))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]nodeJSON{"item": toNodeJSON(n)})
-	return nil
+	return respond(w, err, http.StatusOK, map[string]nodeJSON{"item": toNodeJSON(n)})
 }
 
 func (a *API) deleteNode(w http.ResponseWriter, r *http.Request) error {
@@ -161,11 +153,7 @@ func (a *API) deleteNode(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.DeleteNode(ctx, region, n.ControlPlaneID, n.ID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 func getNode(ctx context.Context, tx *store.Tx, region, controlPlaneID, id string) (store.Node, error) {

@@ -156,11 +156,7 @@ func (a *API) getPlugin(w http.ResponseWriter, r *http.Request) error {
 		p, err = sc.getPlugin(ctx, tx, r.PathValue("pluginId"))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toPluginJSON(p))
-	return nil
+	return respond(w, err, http.StatusOK, toPluginJSON(p))
 }
 
 func (a *API) createPlugin(w http.ResponseWriter, r *http.Request) error {
@@ -278,11 +274,7 @@ func (a *API) deletePlugin(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.DeletePlugin(ctx, p.Region, p.ControlPlaneID, p.ID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 // managedPluginError refuses a change to a managed plugin, naming the API whose publications own it.

@@ -30,11 +30,7 @@ func (a *API) devListAPIs(w http.ResponseWriter, r *http.Request, c devContext) 
 		return err
 	}
 	out, total, err := a.portalAPIs(r, c, "", page)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newListResponse(out, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(out, page, total))
 }
 
 func (a *API) devGetAPI(w http.ResponseWriter, r *http.Request, c devContext) error {

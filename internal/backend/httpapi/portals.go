@@ -151,11 +151,7 @@ func (a *API) createPortal(w http.ResponseWriter, r *http.Request) error {
 		p.DefaultApplicationAuthStrategyID = &s.ID
 		return tx.UpdatePortal(ctx, p)
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, toPortalJSON(p))
-	return nil
+	return respond(w, err, http.StatusCreated, toPortalJSON(p))
 }
 
 func (a *API) getPortal(w http.ResponseWriter, r *http.Request) error {
@@ -166,11 +162,7 @@ func (a *API) getPortal(w http.ResponseWriter, r *http.Request) error {
 		p, err = getPortal(r.Context(), tx, regionOf(r), id)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toPortalJSON(p))
-	return nil
+	return respond(w, err, http.StatusOK, toPortalJSON(p))
 }
 
 func (a *API) updatePortal(w http.ResponseWriter, r *http.Request) error {
@@ -206,11 +198,7 @@ func (a *API) updatePortal(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.UpdatePortal(ctx, p)
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toPortalJSON(p))
-	return nil
+	return respond(w, err, http.StatusOK, toPortalJSON(p))
 }
 
 // deletePortal deletes a portal with its authentication settings. While APIs are published to
@@ -275,19 +263,12 @@ func (a *API) deletePortal(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 func getPortal(ctx context.Context, tx *store.Tx, region, id string) (core.Portal, error) {
 	p, err := tx.GetPortal(ctx, region, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return p, notFound("Portal", id)
-	}
-	return p, err
+	return p, orNotFound(err, "Portal", id)
 }
 
 func checkPortalName(ctx context.Context, tx *store.Tx, p core.Portal) error {

@@ -49,6 +49,15 @@ func notFound(kind, id string) error {
 	return errorf(http.StatusNotFound, "%s %s not found in this region", kind, id)
 }
 
+// orNotFound turns the store's ErrNotFound into the 404 that names the object; other errors,
+// and nil, pass unchanged.
+func orNotFound(err error, kind, id string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(kind, id)
+	}
+	return err
+}
+
 // titles are the problem titles Konnect uses; validation failures are "Invalid Request".
 var titles = map[int]string{
 	http.StatusBadRequest:            "Invalid Request",
@@ -126,4 +135,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// respond ends a handler: it writes body as JSON with status, or, when the work that produced
+// body failed, discards it and returns err for route to answer with a problem.
+func respond(w http.ResponseWriter, err error, status int, body any) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, body)
+	return nil
+}
+
+// noContent ends a handler that answers 204 on success, as respond does for bodies.
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -95,11 +95,7 @@ func (a *API) putPublication(w http.ResponseWriter, r *http.Request) error {
 		}
 		return a.reconcileKAA(ctx, tx, region, api.ID)
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toPublicationJSON(pub, false))
-	return nil
+	return respond(w, err, http.StatusOK, toPublicationJSON(pub, false))
 }
 
 func (a *API) getPublication(w http.ResponseWriter, r *http.Request) error {
@@ -110,11 +106,7 @@ func (a *API) getPublication(w http.ResponseWriter, r *http.Request) error {
 		pub, err = getPublication(ctx, tx, regionOf(r), r.PathValue("apiId"), r.PathValue("portalId"))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toPublicationJSON(pub, false))
-	return nil
+	return respond(w, err, http.StatusOK, toPublicationJSON(pub, false))
 }
 
 // deletePublication unpublishes the API from the portal; the managed plugin loses that portal's
@@ -131,11 +123,7 @@ func (a *API) deletePublication(w http.ResponseWriter, r *http.Request) error {
 		}
 		return a.reconcileKAA(ctx, tx, region, pub.APIID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 func (a *API) listPublications(w http.ResponseWriter, r *http.Request) error {

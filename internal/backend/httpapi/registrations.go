@@ -143,10 +143,7 @@ func checkGatewayEnforces(ctx context.Context, tx *store.Tx, region, apiID strin
 
 func getRegistration(ctx context.Context, tx *store.Tx, region, applicationID, id string) (store.Registration, error) {
 	reg, err := tx.GetRegistration(ctx, region, applicationID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return reg, notFound("Registration", id)
-	}
-	return reg, err
+	return reg, orNotFound(err, "Registration", id)
 }
 
 // listRegistrations lists the registrations of the request's application (or of the whole
@@ -208,11 +205,7 @@ func (a *API) devCreateRegistration(w http.ResponseWriter, r *http.Request, c de
 		return err
 	}
 	reg, err := a.createRegistration(r, c.portal.ID, c.developer, apiID, "")
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, toDevRegistrationJSON(reg))
-	return nil
+	return respond(w, err, http.StatusCreated, toDevRegistrationJSON(reg))
 }
 
 func (a *API) createRegistration(r *http.Request, portalID string, developer *core.Developer, apiID string,
@@ -239,11 +232,7 @@ func (a *API) createRegistration(r *http.Request, portalID string, developer *co
 
 func (a *API) devGetRegistration(w http.ResponseWriter, r *http.Request, c devContext) error {
 	reg, err := a.oneRegistration(r, c.portal.ID, c.developer)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toDevRegistrationJSON(reg))
-	return nil
+	return respond(w, err, http.StatusOK, toDevRegistrationJSON(reg))
 }
 
 func (a *API) oneRegistration(r *http.Request, portalID string, developer *core.Developer) (store.Registration, error) {
@@ -287,11 +276,7 @@ func (a *API) deleteRegistration(w http.ResponseWriter, r *http.Request, portalI
 		}
 		return tx.DeleteRegistration(ctx, region, app.ID, reg.ID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 // Admin endpoints.
@@ -347,20 +332,12 @@ func (a *API) adminCreateRegistration(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	reg, err := a.createRegistration(r, r.PathValue("portalId"), nil, apiID, status)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, toRegistrationJSON(reg))
-	return nil
+	return respond(w, err, http.StatusCreated, toRegistrationJSON(reg))
 }
 
 func (a *API) adminGetRegistration(w http.ResponseWriter, r *http.Request) error {
 	reg, err := a.oneRegistration(r, r.PathValue("portalId"), nil)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toRegistrationJSON(reg))
-	return nil
+	return respond(w, err, http.StatusOK, toRegistrationJSON(reg))
 }
 
 // adminUpdateRegistration approves, rejects, revokes or resets a registration.
@@ -404,11 +381,7 @@ func (a *API) adminUpdateRegistration(w http.ResponseWriter, r *http.Request) er
 		reg, err = tx.GetRegistration(ctx, region, app.ID, reg.ID)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toRegistrationJSON(reg))
-	return nil
+	return respond(w, err, http.StatusOK, toRegistrationJSON(reg))
 }
 
 func (a *API) adminDeleteRegistration(w http.ResponseWriter, r *http.Request) error {

@@ -318,11 +318,7 @@ func (a *API) getService(w http.ResponseWriter, r *http.Request) error {
 		s, err = getService(ctx, tx, cp, r.PathValue("serviceId"))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toServiceJSON(s))
-	return nil
+	return respond(w, err, http.StatusOK, toServiceJSON(s))
 }
 
 // deleteService deletes a service with its plugins; as in Kong, deleting a missing service succeeds.
@@ -357,11 +353,7 @@ func (a *API) deleteService(w http.ResponseWriter, r *http.Request) error {
 		}
 		return tx.DeleteService(ctx, region, cp.ID, s.ID)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, err)
 }
 
 // getService finds a service of the control plane by id or, as Kong allows, by name.
