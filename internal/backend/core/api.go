@@ -154,13 +154,7 @@ func NewAPI(in APIInput, id, region string, now time.Time) API {
 // ApplyAPIInput applies an update request. Labels and attributes merge key by key; a null slug
 // goes back to the default derived from the resulting name and version.
 func ApplyAPIInput(a API, in APIInput, now time.Time) API {
-	if in.Labels.Set {
-		if in.Labels.Null {
-			a.Labels = map[string]string{}
-		} else {
-			a.Labels = MergeLabels(a.Labels, in.Labels.Value)
-		}
-	}
+	a.Labels = applyLabels(a.Labels, in.Labels)
 	if in.Attributes.Set {
 		if in.Attributes.Null {
 			a.Attributes = map[string][]string{}

@@ -256,13 +256,7 @@ func NewAuthStrategy(in AuthStrategyInput, id, region string, now time.Time) Aut
 // replace stored ones; a null ttl removes the key-auth TTL and a null openid-connect key removes
 // that key.
 func ApplyAuthStrategyInput(s AuthStrategy, in AuthStrategyInput, now time.Time) AuthStrategy {
-	if in.Labels.Set {
-		if in.Labels.Null {
-			s.Labels = map[string]string{}
-		} else {
-			s.Labels = MergeLabels(s.Labels, in.Labels.Value)
-		}
-	}
+	s.Labels = applyLabels(s.Labels, in.Labels)
 	s.OpenIDConnect = maps.Clone(s.OpenIDConnect)
 	return applyAuthStrategyFields(s, in, now)
 }

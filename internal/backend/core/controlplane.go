@@ -101,13 +101,7 @@ func NewControlPlane(in ControlPlaneInput, id, region string, now time.Time) Con
 
 // ApplyControlPlaneInput applies an update request; labels merge key by key.
 func ApplyControlPlaneInput(cp ControlPlane, in ControlPlaneInput, now time.Time) ControlPlane {
-	if in.Labels.Set {
-		if in.Labels.Null {
-			cp.Labels = map[string]string{}
-		} else {
-			cp.Labels = MergeLabels(cp.Labels, in.Labels.Value)
-		}
-	}
+	cp.Labels = applyLabels(cp.Labels, in.Labels)
 	setValue(&cp.Name, in.Name)
 	setNullable(&cp.Description, in.Description)
 	setValue(&cp.AuthType, in.AuthType)

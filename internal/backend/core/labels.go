@@ -69,6 +69,19 @@ func CreateLabels(in map[string]*string) map[string]string {
 	return out
 }
 
+// applyLabels applies the labels of an update request: absent keeps current, null clears them
+// and a value merges into them.
+func applyLabels(current map[string]string, in Field[map[string]*string]) map[string]string {
+	switch {
+	case !in.Set:
+		return current
+	case in.Null:
+		return map[string]string{}
+	default:
+		return MergeLabels(current, in.Value)
+	}
+}
+
 // MergeLabels applies an update request's labels with JSON merge-patch semantics: keys with a
 // value are set, keys with null are removed, keys not mentioned are kept.
 func MergeLabels(current map[string]string, patch map[string]*string) map[string]string {

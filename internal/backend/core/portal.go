@@ -120,13 +120,7 @@ func NewPortal(in PortalInput, id, region string, now time.Time) Portal {
 // null clears the nullable ones (description, default_application_auth_strategy_id, labels).
 // The default domain is fixed at creation, so renaming a portal does not move it.
 func ApplyPortalInput(p Portal, in PortalInput, now time.Time) Portal {
-	if in.Labels.Set {
-		if in.Labels.Null {
-			p.Labels = map[string]string{}
-		} else {
-			p.Labels = MergeLabels(p.Labels, in.Labels.Value)
-		}
-	}
+	p.Labels = applyLabels(p.Labels, in.Labels)
 	return applyPortalFields(p, in, now)
 }
 
