@@ -291,6 +291,18 @@ func getApplication(ctx context.Context, tx *store.Tx, region, portalID, id stri
 	return app, err
 }
 
+// pathApplication returns the application that the request path names. An admin request
+// (developer nil) names the portal in its path too, so an unknown portal is reported as such
+// rather than as a missing application; a developer's portal comes from the session.
+func pathApplication(ctx context.Context, tx *store.Tx, r *http.Request, portalID string, developer *core.Developer) (core.Application, error) {
+	if developer == nil {
+		if _, err := getPortal(ctx, tx, regionOf(r), portalID); err != nil {
+			return core.Application{}, err
+		}
+	}
+	return getApplication(ctx, tx, regionOf(r), portalID, r.PathValue("applicationId"), developer)
+}
+
 // Developer portal endpoints.
 
 func (a *API) devListApplications(w http.ResponseWriter, r *http.Request, c devContext) error {
@@ -300,15 +312,7 @@ func (a *API) devListApplications(w http.ResponseWriter, r *http.Request, c devC
 	}
 	data, total, err := a.listApplications(r, c.portal.ID, store.ApplicationFilter{
 		DeveloperID: c.developer.ID, Name: filters["name"], AuthStrategyID: filters["auth_strategy_id"]}, page)
-	if err != nil {
-		return err
-	}
-	out := make([]devApplicationJSON, len(data))
-	for i, v := range data {
-		out[i] = v.devJSON()
-	}
-	writeJSON(w, http.StatusOK, newListResponse(out, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(mapEach(data, appView.devJSON), page, total))
 }
 
 func (a *API) listApplications(r *http.Request, portalID string, f store.ApplicationFilter, page store.Page) ([]appView, int, error) {
@@ -458,15 +462,7 @@ func (a *API) adminListApplications(w http.ResponseWriter, r *http.Request) erro
 		f.DeveloperID = d.Value
 	}
 	data, total, err := a.listApplications(r, portalID, f, page)
-	if err != nil {
-		return err
-	}
-	out := make([]applicationJSON, len(data))
-	for i, v := range data {
-		out[i] = v.adminJSON()
-	}
-	writeJSON(w, http.StatusOK, newListResponse(out, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(mapEach(data, appView.adminJSON), page, total))
 }
 
 func (a *API) portalExists(r *http.Request, portalID string) error {

@@ -87,15 +87,7 @@ func (a *API) listControlPlanes(w http.ResponseWriter, r *http.Request) error {
 		list, total, err = tx.ListControlPlanes(r.Context(), regionOf(r), store.ControlPlaneFilter{Name: filters["name"]}, page)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	data := make([]controlPlaneJSON, len(list))
-	for i, cp := range list {
-		data[i] = toControlPlaneJSON(cp)
-	}
-	writeJSON(w, http.StatusOK, newListResponse(data, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(mapEach(list, toControlPlaneJSON), page, total))
 }
 
 func (a *API) createControlPlane(w http.ResponseWriter, r *http.Request) error {

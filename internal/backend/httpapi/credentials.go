@@ -108,10 +108,10 @@ func readDisplayName(w http.ResponseWriter, r *http.Request, required bool) (str
 // Developer portal endpoints.
 
 func (a *API) devListCredentials(w http.ResponseWriter, r *http.Request, c devContext) error {
-	return a.listCredentials(w, r, c.portal.ID, c.developer, false)
+	return a.listCredentials(w, r, c.portal.ID, c.developer)
 }
 
-func (a *API) listCredentials(w http.ResponseWriter, r *http.Request, portalID string, developer *core.Developer, admin bool) error {
+func (a *API) listCredentials(w http.ResponseWriter, r *http.Request, portalID string, developer *core.Developer) error {
 	page, _, err := listParams(r)
 	if err != nil {
 		return err
@@ -122,12 +122,7 @@ func (a *API) listCredentials(w http.ResponseWriter, r *http.Request, portalID s
 		total int
 	)
 	err = a.store.View(ctx, func(tx *store.Tx) error {
-		if admin {
-			if _, err := getPortal(ctx, tx, region, portalID); err != nil {
-				return err
-			}
-		}
-		app, err := getApplication(ctx, tx, region, portalID, r.PathValue("applicationId"), developer)
+		app, err := pathApplication(ctx, tx, r, portalID, developer)
 		if err != nil {
 			return err
 		}
@@ -214,12 +209,7 @@ func (a *API) devDeleteCredential(w http.ResponseWriter, r *http.Request, c devC
 func (a *API) deleteCredential(w http.ResponseWriter, r *http.Request, portalID string, developer *core.Developer) error {
 	ctx, region := r.Context(), regionOf(r)
 	err := a.store.WithTx(ctx, func(tx *store.Tx) error {
-		if developer == nil {
-			if _, err := getPortal(ctx, tx, region, portalID); err != nil {
-				return err
-			}
-		}
-		app, err := getApplication(ctx, tx, region, portalID, r.PathValue("applicationId"), developer)
+		app, err := pathApplication(ctx, tx, r, portalID, developer)
 		if err != nil {
 			return err
 		}
@@ -235,7 +225,7 @@ func (a *API) deleteCredential(w http.ResponseWriter, r *http.Request, portalID 
 // Admin endpoints.
 
 func (a *API) adminListCredentials(w http.ResponseWriter, r *http.Request) error {
-	return a.listCredentials(w, r, r.PathValue("portalId"), nil, true)
+	return a.listCredentials(w, r, r.PathValue("portalId"), nil)
 }
 
 // adminIssueCredential issues a key for an application: generated, with the secret in this
@@ -274,14 +264,11 @@ func (a *API) adminIssueCredential(w http.ResponseWriter, r *http.Request) error
 	if err := core.Invalid(vs...); err != nil {
 		return err
 	}
-	ctx, region, portalID := r.Context(), regionOf(r), r.PathValue("portalId")
+	ctx, portalID := r.Context(), r.PathValue("portalId")
 	var k core.APIKey
 	var generated string
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
-			return err
-		}
-		app, err := getApplication(ctx, tx, region, portalID, r.PathValue("applicationId"), nil)
+		app, err := pathApplication(ctx, tx, r, portalID, nil)
 		if err != nil {
 			return err
 		}
@@ -300,13 +287,10 @@ func (a *API) adminIssueCredential(w http.ResponseWriter, r *http.Request) error
 }
 
 func (a *API) adminGetCredential(w http.ResponseWriter, r *http.Request) error {
-	ctx, region, portalID := r.Context(), regionOf(r), r.PathValue("portalId")
+	ctx, portalID := r.Context(), r.PathValue("portalId")
 	var k core.APIKey
 	err := a.store.View(ctx, func(tx *store.Tx) error {
-		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
-			return err
-		}
-		app, err := getApplication(ctx, tx, region, portalID, r.PathValue("applicationId"), nil)
+		app, err := pathApplication(ctx, tx, r, portalID, nil)
 		if err != nil {
 			return err
 		}

@@ -57,15 +57,7 @@ func (a *API) listDevelopers(w http.ResponseWriter, r *http.Request) error {
 			store.DeveloperFilter{Name: filters["name"], Status: filters["status"], Email: filters["email"]}, page)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	out := make([]developerJSON, len(devs))
-	for i, d := range devs {
-		out[i] = toDeveloperJSON(d)
-	}
-	writeJSON(w, http.StatusOK, newListResponse(out, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(mapEach(devs, toDeveloperJSON), page, total))
 }
 
 // createDeveloper creates an account with a verified address and no password. Its status is the

@@ -43,6 +43,15 @@ func newListResponse[T any](data []T, page store.Page, total int) listResponse[T
 	return listResponse[T]{Data: data, Meta: metaPage{Page: pageMeta{Number: page.Number, Size: page.Size, Total: total}}}
 }
 
+// mapEach converts each item of a list, as list endpoints do from stored objects to wire types.
+func mapEach[S, T any](items []S, conv func(S) T) []T {
+	out := make([]T, len(items))
+	for i, v := range items {
+		out[i] = conv(v)
+	}
+	return out
+}
+
 func queryViolation(field, rule, reason string) core.Violation {
 	return core.Violation{Field: field, Rule: rule, Reason: reason, Source: "query"}
 }

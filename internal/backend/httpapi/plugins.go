@@ -134,15 +134,7 @@ func (a *API) listPlugins(w http.ResponseWriter, r *http.Request) error {
 		list, more, err = tx.ListPlugins(ctx, sc.cp.Region, sc.cp.ID, sid, filter, page)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	data := make([]pluginJSON, len(list))
-	for i, p := range list {
-		data[i] = toPluginJSON(p)
-	}
-	writeJSON(w, http.StatusOK, newKongList(data, page, more))
-	return nil
+	return respond(w, err, http.StatusOK, newKongList(mapEach(list, toPluginJSON), page, more))
 }
 
 func (a *API) getPlugin(w http.ResponseWriter, r *http.Request) error {

@@ -99,15 +99,7 @@ func (a *API) listPortals(w http.ResponseWriter, r *http.Request) error {
 		portals, total, err = tx.ListPortals(r.Context(), regionOf(r), store.PortalFilter{Name: filters["name"]}, page)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	data := make([]portalJSON, len(portals))
-	for i, p := range portals {
-		data[i] = toPortalJSON(p)
-	}
-	writeJSON(w, http.StatusOK, newListResponse(data, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(mapEach(portals, toPortalJSON), page, total))
 }
 
 // createPortal creates a portal. When authentication is on and the request does not mention

@@ -184,15 +184,7 @@ func (a *API) devListRegistrations(w http.ResponseWriter, r *http.Request, c dev
 	}
 	regs, total, err := a.listRegistrations(r, c.portal.ID, c.developer,
 		store.RegistrationFilter{ID: filters["id"], Status: filters["status"], APIName: filters["api_name"]}, page)
-	if err != nil {
-		return err
-	}
-	out := make([]devRegistrationJSON, len(regs))
-	for i, reg := range regs {
-		out[i] = toDevRegistrationJSON(reg)
-	}
-	writeJSON(w, http.StatusOK, newListResponse(out, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(mapEach(regs, toDevRegistrationJSON), page, total))
 }
 
 func (a *API) devCreateRegistration(w http.ResponseWriter, r *http.Request, c devContext) error {
@@ -239,12 +231,7 @@ func (a *API) oneRegistration(r *http.Request, portalID string, developer *core.
 	ctx, region := r.Context(), regionOf(r)
 	var reg store.Registration
 	err := a.store.View(ctx, func(tx *store.Tx) error {
-		if developer == nil {
-			if _, err := getPortal(ctx, tx, region, portalID); err != nil {
-				return err
-			}
-		}
-		app, err := getApplication(ctx, tx, region, portalID, r.PathValue("applicationId"), developer)
+		app, err := pathApplication(ctx, tx, r, portalID, developer)
 		if err != nil {
 			return err
 		}
@@ -261,12 +248,7 @@ func (a *API) devDeleteRegistration(w http.ResponseWriter, r *http.Request, c de
 func (a *API) deleteRegistration(w http.ResponseWriter, r *http.Request, portalID string, developer *core.Developer) error {
 	ctx, region := r.Context(), regionOf(r)
 	err := a.store.WithTx(ctx, func(tx *store.Tx) error {
-		if developer == nil {
-			if _, err := getPortal(ctx, tx, region, portalID); err != nil {
-				return err
-			}
-		}
-		app, err := getApplication(ctx, tx, region, portalID, r.PathValue("applicationId"), developer)
+		app, err := pathApplication(ctx, tx, r, portalID, developer)
 		if err != nil {
 			return err
 		}
@@ -309,15 +291,7 @@ func (a *API) adminListPortalRegistrations(w http.ResponseWriter, r *http.Reques
 
 func (a *API) writeRegistrationList(w http.ResponseWriter, r *http.Request, f store.RegistrationFilter, page store.Page) error {
 	regs, total, err := a.listRegistrations(r, r.PathValue("portalId"), nil, f, page)
-	if err != nil {
-		return err
-	}
-	out := make([]registrationJSON, len(regs))
-	for i, reg := range regs {
-		out[i] = toRegistrationJSON(reg)
-	}
-	writeJSON(w, http.StatusOK, newListResponse(out, page, total))
-	return nil
+	return respond(w, err, http.StatusOK, newListResponse(mapEach(regs, toRegistrationJSON), page, total))
 }
 
 // adminCreateRegistration registers an application; an explicit status overrides the
@@ -362,10 +336,7 @@ func (a *API) adminUpdateRegistration(w http.ResponseWriter, r *http.Request) er
 	ctx, region, portalID := r.Context(), regionOf(r), r.PathValue("portalId")
 	var reg store.Registration
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
-			return err
-		}
-		app, err := getApplication(ctx, tx, region, portalID, r.PathValue("applicationId"), nil)
+		app, err := pathApplication(ctx, tx, r, portalID, nil)
 		if err != nil {
 			return err
 		}

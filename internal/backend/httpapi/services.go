@@ -222,15 +222,7 @@ func (a *API) listServices(w http.ResponseWriter, r *http.Request) error {
 		list, more, err = tx.ListServices(ctx, region, cp.ID, filter, page)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	data := make([]serviceJSON, len(list))
-	for i, s := range list {
-		data[i] = toServiceJSON(s)
-	}
-	writeJSON(w, http.StatusOK, newKongList(data, page, more))
-	return nil
+	return respond(w, err, http.StatusOK, newKongList(mapEach(list, toServiceJSON), page, more))
 }
 
 func (a *API) createService(w http.ResponseWriter, r *http.Request) error {
