@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -105,31 +104,19 @@ func apiJSON(a core.API) (labels, attrs string, err error) {
 
 func scanAPI(s scanner) (core.API, error) {
 	var (
-		a                     core.API
-		version, description  sql.NullString
-		labels, attrs, ca, ua string
+		a             core.API
+		labels, attrs string
 	)
-	if err := s.Scan(&a.ID, &a.Region, &a.Name, &version, &description, &a.Slug, &labels, &attrs, &ca, &ua); err != nil {
+	err := s.Scan(&a.ID, &a.Region, &a.Name, &a.Version, &a.Description, &a.Slug, &labels, &attrs,
+		textTime{&a.CreatedAt}, textTime{&a.UpdatedAt})
+	if err != nil {
 		return core.API{}, err
-	}
-	if version.Valid {
-		a.Version = &version.String
-	}
-	if description.Valid {
-		a.Description = &description.String
 	}
 	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s labels: %w", a.ID, err)
 	}
 	if err := json.Unmarshal([]byte(attrs), &a.Attributes); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s attributes: %w", a.ID, err)
-	}
-	var err error
-	if a.CreatedAt, err = parseTime(ca); err != nil {
-		return core.API{}, err
-	}
-	if a.UpdatedAt, err = parseTime(ua); err != nil {
-		return core.API{}, err
 	}
 	return a, nil
 }

@@ -71,27 +71,16 @@ func (t *Tx) DeleteApplication(ctx context.Context, region, portalID, id string)
 
 func scanApplication(s scanner) (core.Application, error) {
 	var (
-		a           core.Application
-		description sql.NullString
-		labels      string
-		ca, ua      string
+		a      core.Application
+		labels string
 	)
-	err := s.Scan(&a.ID, &a.Region, &a.PortalID, &a.DeveloperID, &a.Name, &description, &a.AuthStrategyID,
-		&a.ClientID, &labels, &ca, &ua)
+	err := s.Scan(&a.ID, &a.Region, &a.PortalID, &a.DeveloperID, &a.Name, &a.Description, &a.AuthStrategyID,
+		&a.ClientID, &labels, textTime{&a.CreatedAt}, textTime{&a.UpdatedAt})
 	if err != nil {
 		return core.Application{}, err
 	}
-	if description.Valid {
-		a.Description = &description.String
-	}
 	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
 		return core.Application{}, fmt.Errorf("store: application %s labels: %w", a.ID, err)
-	}
-	if a.CreatedAt, err = parseTime(ca); err != nil {
-		return core.Application{}, err
-	}
-	if a.UpdatedAt, err = parseTime(ua); err != nil {
-		return core.Application{}, err
 	}
 	return a, nil
 }
@@ -151,24 +140,10 @@ func (t *Tx) DeleteAPIKey(ctx context.Context, region, applicationID, id string)
 }
 
 func scanAPIKey(s scanner) (core.APIKey, error) {
-	var (
-		k   core.APIKey
-		exp sql.NullString
-		ca  string
-	)
-	if err := s.Scan(&k.ID, &k.Region, &k.ApplicationID, &k.DisplayName, &k.Hash, &k.Hint, &k.Origin, &exp, &ca); err != nil {
-		return core.APIKey{}, err
-	}
-	var err error
-	if exp.Valid {
-		if k.ExpiresAt, err = parseTime(exp.String); err != nil {
-			return core.APIKey{}, err
-		}
-	}
-	if k.CreatedAt, err = parseTime(ca); err != nil {
-		return core.APIKey{}, err
-	}
-	return k, nil
+	var k core.APIKey
+	err := s.Scan(&k.ID, &k.Region, &k.ApplicationID, &k.DisplayName, &k.Hash, &k.Hint, &k.Origin,
+		textTime{&k.ExpiresAt}, textTime{&k.CreatedAt})
+	return k, err
 }
 
 func optionalTime(t time.Time) sql.NullString {

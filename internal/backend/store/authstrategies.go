@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -94,17 +93,13 @@ func strategyJSON(s core.AuthStrategy) (config, labels string, err error) {
 
 func scanStrategy(sc scanner) (core.AuthStrategy, error) {
 	var (
-		s                      core.AuthStrategy
-		config, labels, ca, ua string
-		owner                  sql.NullString
+		s              core.AuthStrategy
+		config, labels string
 	)
 	err := sc.Scan(&s.ID, &s.Region, &s.Name, &s.DisplayName, &s.StrategyType, &config, &labels,
-		&s.PrincipalsEnabled, &owner, &ca, &ua)
+		&s.PrincipalsEnabled, &s.OwnerPortalID, textTime{&s.CreatedAt}, textTime{&s.UpdatedAt})
 	if err != nil {
 		return s, err
-	}
-	if owner.Valid {
-		s.OwnerPortalID = &owner.String
 	}
 	switch s.StrategyType {
 	case core.StrategyOpenIDConnect:
@@ -120,12 +115,6 @@ func scanStrategy(sc scanner) (core.AuthStrategy, error) {
 	}
 	if err := json.Unmarshal([]byte(labels), &s.Labels); err != nil {
 		return s, fmt.Errorf("store: auth strategy %s labels: %w", s.ID, err)
-	}
-	if s.CreatedAt, err = parseTime(ca); err != nil {
-		return s, err
-	}
-	if s.UpdatedAt, err = parseTime(ua); err != nil {
-		return s, err
 	}
 	return s, nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -79,28 +78,19 @@ func controlPlaneJSON(cp core.ControlPlane) (labels, proxies string, err error) 
 
 func scanControlPlane(s scanner) (core.ControlPlane, error) {
 	var (
-		cp                      core.ControlPlane
-		description             sql.NullString
-		labels, proxies, ca, ua string
+		cp              core.ControlPlane
+		labels, proxies string
 	)
-	if err := s.Scan(&cp.ID, &cp.Region, &cp.Name, &description, &labels, &cp.AuthType, &proxies, &ca, &ua); err != nil {
+	err := s.Scan(&cp.ID, &cp.Region, &cp.Name, &cp.Description, &labels, &cp.AuthType, &proxies,
+		textTime{&cp.CreatedAt}, textTime{&cp.UpdatedAt})
+	if err != nil {
 		return core.ControlPlane{}, err
-	}
-	if description.Valid {
-		cp.Description = &description.String
 	}
 	if err := json.Unmarshal([]byte(labels), &cp.Labels); err != nil {
 		return core.ControlPlane{}, fmt.Errorf("store: control plane %s labels: %w", cp.ID, err)
 	}
 	if err := json.Unmarshal([]byte(proxies), &cp.ProxyURLs); err != nil {
 		return core.ControlPlane{}, fmt.Errorf("store: control plane %s proxy urls: %w", cp.ID, err)
-	}
-	var err error
-	if cp.CreatedAt, err = parseTime(ca); err != nil {
-		return core.ControlPlane{}, err
-	}
-	if cp.UpdatedAt, err = parseTime(ua); err != nil {
-		return core.ControlPlane{}, err
 	}
 	return cp, nil
 }

@@ -179,21 +179,11 @@ func (t *Tx) ClearLoginFailures(ctx context.Context, portalID, email string) err
 
 func scanDeveloper(s scanner) (core.Developer, error) {
 	var (
-		d              core.Developer
-		status, ca, ua string
-		hash           sql.NullString
+		d    core.Developer
+		hash sql.NullString
 	)
-	err := s.Scan(&d.ID, &d.Region, &d.PortalID, &d.Email, &d.FullName, &status, &hash, &d.EmailVerified, &ca, &ua)
-	if err != nil {
-		return core.Developer{}, err
-	}
-	d.Status = core.DeveloperStatus(status)
+	err := s.Scan(&d.ID, &d.Region, &d.PortalID, &d.Email, &d.FullName, &d.Status, &hash, &d.EmailVerified,
+		textTime{&d.CreatedAt}, textTime{&d.UpdatedAt})
 	d.PasswordHash = hash.String
-	if d.CreatedAt, err = parseTime(ca); err != nil {
-		return core.Developer{}, err
-	}
-	if d.UpdatedAt, err = parseTime(ua); err != nil {
-		return core.Developer{}, err
-	}
-	return d, nil
+	return d, err
 }

@@ -82,17 +82,8 @@ func (t *Tx) DeleteImplementation(ctx context.Context, region, apiID, id string)
 }
 
 func scanImplementation(s scanner) (Implementation, error) {
-	var (
-		im     Implementation
-		ca, ua string
-	)
-	if err := s.Scan(&im.ID, &im.Region, &im.APIID, &im.ControlPlaneID, &im.ServiceID, &ca, &ua); err != nil {
-		return im, err
-	}
-	var err error
-	if im.CreatedAt, err = parseTime(ca); err != nil {
-		return im, err
-	}
-	im.UpdatedAt, err = parseTime(ua)
+	var im Implementation
+	err := s.Scan(&im.ID, &im.Region, &im.APIID, &im.ControlPlaneID, &im.ServiceID,
+		textTime{&im.CreatedAt}, textTime{&im.UpdatedAt})
 	return im, err
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -92,19 +91,12 @@ func (t *Tx) DeletePlugin(ctx context.Context, region, controlPlaneID, id string
 func scanPlugin(s scanner) (core.GatewayPlugin, error) {
 	var (
 		p                       core.GatewayPlugin
-		serviceID, managed      sql.NullString
 		protocols, tags, config string
 	)
-	err := s.Scan(&p.ID, &p.Region, &p.ControlPlaneID, &serviceID, &p.Name, &p.Enabled, &protocols, &tags, &config,
-		&managed, &p.CreatedAt, &p.UpdatedAt)
+	err := s.Scan(&p.ID, &p.Region, &p.ControlPlaneID, &p.ServiceID, &p.Name, &p.Enabled, &protocols, &tags, &config,
+		&p.ManagedAPIID, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return p, err
-	}
-	if serviceID.Valid {
-		p.ServiceID = &serviceID.String
-	}
-	if managed.Valid {
-		p.ManagedAPIID = &managed.String
 	}
 	if err := json.Unmarshal([]byte(protocols), &p.Protocols); err != nil {
 		return p, fmt.Errorf("store: plugin %s protocols: %w", p.ID, err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -100,31 +99,18 @@ func (t *Tx) PortalsUsingAuthStrategy(ctx context.Context, region, strategyID st
 
 func scanPortal(s scanner) (core.Portal, error) {
 	var (
-		p                       core.Portal
-		description, strategyID sql.NullString
-		labels, ca, ua          string
+		p      core.Portal
+		labels string
 	)
-	err := s.Scan(&p.ID, &p.Region, &p.Name, &p.DisplayName, &description, &p.AuthenticationEnabled,
-		&p.RBACEnabled, &p.SIPREnabled, &p.DefaultAPIVisibility, &p.DefaultPageVisibility, &strategyID,
+	err := s.Scan(&p.ID, &p.Region, &p.Name, &p.DisplayName, &p.Description, &p.AuthenticationEnabled,
+		&p.RBACEnabled, &p.SIPREnabled, &p.DefaultAPIVisibility, &p.DefaultPageVisibility, &p.DefaultApplicationAuthStrategyID,
 		&p.AutoApproveDevelopers, &p.AutoApproveApplications, &p.NotificationsDeveloperPIIVisibilityEnabled,
-		&labels, &p.DefaultDomain, &ca, &ua)
+		&labels, &p.DefaultDomain, textTime{&p.CreatedAt}, textTime{&p.UpdatedAt})
 	if err != nil {
 		return core.Portal{}, err
 	}
-	if description.Valid {
-		p.Description = &description.String
-	}
-	if strategyID.Valid {
-		p.DefaultApplicationAuthStrategyID = &strategyID.String
-	}
 	if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
 		return core.Portal{}, fmt.Errorf("store: portal %s labels: %w", p.ID, err)
-	}
-	if p.CreatedAt, err = parseTime(ca); err != nil {
-		return core.Portal{}, err
-	}
-	if p.UpdatedAt, err = parseTime(ua); err != nil {
-		return core.Portal{}, err
 	}
 	return p, nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 )
@@ -102,17 +101,9 @@ type PublicationRef struct {
 // PublicationsUsingAuthStrategy lists the publications of the region that use the strategy.
 func (t *Tx) PublicationsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]PublicationRef, error) {
 	return queryAll(ctx, t, "publications using strategy", func(s scanner) (PublicationRef, error) {
-		var (
-			r       PublicationRef
-			version sql.NullString
-		)
-		if err := s.Scan(&r.APIID, &r.APIName, &version, &r.PortalID, &r.PortalName); err != nil {
-			return r, err
-		}
-		if version.Valid {
-			r.APIVersion = &version.String
-		}
-		return r, nil
+		var r PublicationRef
+		err := s.Scan(&r.APIID, &r.APIName, &r.APIVersion, &r.PortalID, &r.PortalName)
+		return r, err
 	}, `SELECT a.id, a.name, a.version, p.id, p.name FROM api_publications ap
 		JOIN apis a ON a.id = ap.api_id JOIN portals p ON p.id = ap.portal_id
 		WHERE ap.region = $1 AND ap.auth_strategy_id = $2 ORDER BY a.name, a.id, p.name, p.id`, region, strategyID)
@@ -125,21 +116,8 @@ func (t *Tx) APIsUsingAuthStrategy(ctx context.Context, region, strategyID strin
 }
 
 func scanPublication(s scanner) (core.Publication, error) {
-	var (
-		p        core.Publication
-		strategy sql.NullString
-		ca, ua   string
-	)
-	err := s.Scan(&p.APIID, &p.PortalID, &p.Region, &strategy, &p.Visibility, &p.AutoApproveRegistrations, &ca, &ua)
-	if err != nil {
-		return p, err
-	}
-	if strategy.Valid {
-		p.AuthStrategyID = &strategy.String
-	}
-	if p.CreatedAt, err = parseTime(ca); err != nil {
-		return p, err
-	}
-	p.UpdatedAt, err = parseTime(ua)
+	var p core.Publication
+	err := s.Scan(&p.APIID, &p.PortalID, &p.Region, &p.AuthStrategyID, &p.Visibility, &p.AutoApproveRegistrations,
+		textTime{&p.CreatedAt}, textTime{&p.UpdatedAt})
 	return p, err
 }

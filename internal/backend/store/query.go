@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // scanner is what both *sql.Row and *sql.Rows offer, so that one scan function reads either.
+// Nullable columns scan straight into pointer fields (*string): database/sql sets them to nil
+// for NULL.
 type scanner interface{ Scan(dest ...any) error }
 
 // exec runs a statement whose result does not matter beyond success; what names it in the error.
@@ -99,6 +102,25 @@ func listKongPage[T any](ctx context.Context, t *Tx, what, columns, table string
 		return out[:page.Size], true, nil
 	}
 	return out, false, nil
+}
+
+// textTime scans a time written by formatTime into *t; NULL, which optionalTime writes for
+// no time, scans as the zero time.
+type textTime struct{ t *time.Time }
+
+func (d textTime) Scan(src any) error {
+	var err error
+	switch v := src.(type) {
+	case nil:
+		*d.t = time.Time{}
+	case string:
+		*d.t, err = parseTime(v)
+	case []byte:
+		*d.t, err = parseTime(string(v))
+	default:
+		err = fmt.Errorf("store: a time column holds %T, not text", src)
+	}
+	return err
 }
 
 // scanString reads a row of one text column.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
@@ -105,26 +104,8 @@ func (t *Tx) DeleteRegistration(ctx context.Context, region, applicationID, id s
 }
 
 func scanRegistration(s scanner) (Registration, error) {
-	var (
-		r       Registration
-		status  string
-		version sql.NullString
-		ca, ua  string
-	)
-	err := s.Scan(&r.ID, &r.Region, &r.PortalID, &r.ApplicationID, &r.APIID, &status, &ca, &ua,
-		&r.ApplicationName, &r.DeveloperID, &r.APIName, &version, &r.APISlug)
-	if err != nil {
-		return Registration{}, err
-	}
-	r.Status = core.RegistrationStatus(status)
-	if version.Valid {
-		r.APIVersion = &version.String
-	}
-	if r.CreatedAt, err = parseTime(ca); err != nil {
-		return Registration{}, err
-	}
-	if r.UpdatedAt, err = parseTime(ua); err != nil {
-		return Registration{}, err
-	}
-	return r, nil
+	var r Registration
+	err := s.Scan(&r.ID, &r.Region, &r.PortalID, &r.ApplicationID, &r.APIID, &r.Status,
+		textTime{&r.CreatedAt}, textTime{&r.UpdatedAt}, &r.ApplicationName, &r.DeveloperID, &r.APIName, &r.APIVersion, &r.APISlug)
+	return r, err
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -105,15 +104,11 @@ func (t *Tx) DeleteService(ctx context.Context, region, controlPlaneID, id strin
 func scanService(sc scanner) (core.GatewayService, error) {
 	var (
 		s      core.GatewayService
-		name   sql.NullString
 		entity string
 		e      serviceEntity
 	)
-	if err := sc.Scan(&s.ID, &s.Region, &s.ControlPlaneID, &name, &entity, &s.CreatedAt, &s.UpdatedAt); err != nil {
+	if err := sc.Scan(&s.ID, &s.Region, &s.ControlPlaneID, &s.Name, &entity, &s.CreatedAt, &s.UpdatedAt); err != nil {
 		return s, err
-	}
-	if name.Valid {
-		s.Name = &name.String
 	}
 	if err := json.Unmarshal([]byte(entity), &e); err != nil {
 		return s, fmt.Errorf("store: service %s: %w", s.ID, err)
