@@ -53,12 +53,7 @@ type APIInput struct {
 // ValidateAPIInput checks an API request; creating requires a name.
 func ValidateAPIInput(in APIInput, create bool) []Violation {
 	var vs []Violation
-	if create && !in.Name.HasValue() {
-		vs = append(vs, RequiredViolation("name"))
-	}
-	if in.Name.HasValue() {
-		vs = append(vs, checkString("name", in.Name.Value, 1, apiNameMax)...)
-	}
+	vs = append(vs, checkRequiredName(in.Name, create, apiNameMax)...)
 	if in.Version.HasValue() {
 		vs = append(vs, checkString("version", in.Version.Value, 1, apiVersionMax)...)
 	}

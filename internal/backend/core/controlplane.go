@@ -55,12 +55,7 @@ type ControlPlaneInput struct {
 // ValidateControlPlaneInput checks a control plane request; creating requires a name.
 func ValidateControlPlaneInput(in ControlPlaneInput, create bool) []Violation {
 	var vs []Violation
-	if create && !in.Name.HasValue() {
-		vs = append(vs, RequiredViolation("name"))
-	}
-	if in.Name.HasValue() {
-		vs = append(vs, checkString("name", in.Name.Value, 1, controlPlaneNameMax)...)
-	}
+	vs = append(vs, checkRequiredName(in.Name, create, controlPlaneNameMax)...)
 	if in.Description.HasValue() {
 		vs = append(vs, checkString("description", in.Description.Value, 0, controlPlaneDescriptionMax)...)
 	}

@@ -64,12 +64,7 @@ type PortalInput struct {
 // Rules that involve the resulting portal as a whole are in ValidatePortal.
 func ValidatePortalInput(in PortalInput, create bool) []Violation {
 	var vs []Violation
-	if create && !in.Name.HasValue() {
-		vs = append(vs, RequiredViolation("name"))
-	}
-	if in.Name.HasValue() {
-		vs = append(vs, checkString("name", in.Name.Value, 1, portalNameMax)...)
-	}
+	vs = append(vs, checkRequiredName(in.Name, create, portalNameMax)...)
 	if in.DisplayName.HasValue() {
 		vs = append(vs, checkString("display_name", in.DisplayName.Value, 1, portalNameMax)...)
 	}

@@ -79,6 +79,18 @@ func InvalidViolation(field, reason string) Violation {
 	return Violation{Field: field, Rule: "invalid", Reason: reason, Source: "body"}
 }
 
+// checkRequiredName checks the name of a create or update request: creating requires one, and a name
+// given has 1 to max characters.
+func checkRequiredName(name Field[string], create bool, max int) []Violation {
+	switch {
+	case create && !name.HasValue():
+		return []Violation{RequiredViolation("name")}
+	case name.HasValue():
+		return checkString("name", name.Value, 1, max)
+	}
+	return nil
+}
+
 func checkString(field, value string, min, max int) []Violation {
 	n := len([]rune(value))
 	switch {
