@@ -16,9 +16,11 @@ state="$work/terraform.tfstate"
 tf() { terraform -chdir="$devportal_root/examples/quickstart" "$@"; }
 
 echo "==> terraform apply (examples/quickstart)"
-tf apply -auto-approve -input=false -state="$state" -compact-warnings
+tf apply -auto-approve -input=false -state="$state" -compact-warnings >"$work/apply.log" ||
+	{ cat "$work/apply.log" >&2; exit 1; }
+grep -E '^Apply complete' "$work/apply.log" | sed 's/^/    /'
 
-echo "==> outputs"
+echo "==> outputs: where the managed application auth plugin is applied"
 tf output -state="$state"
 
 echo "==> terraform plan again: nothing should change"
