@@ -10,15 +10,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
 )
 
 // TestAccExamples checks that every example directory is formatted and
 // valid, using the terraform binary and a provider binary built from this
 // module, installed through a dev_overrides CLI configuration.
 func TestAccExamples(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run acceptance tests")
-	}
+	acctest.PreCheck(t)
 	tf, err := exec.LookPath("terraform")
 	if err != nil {
 		t.Fatal("terraform is not on PATH")
