@@ -23,6 +23,7 @@ var (
 	_ resource.Resource                = (*applicationAPIKeyResource)(nil)
 	_ resource.ResourceWithConfigure   = (*applicationAPIKeyResource)(nil)
 	_ resource.ResourceWithImportState = (*applicationAPIKeyResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*applicationAPIKeyResource)(nil)
 )
 
 // applicationAPIKeyResource manages an API key an administrator issues for an application.
@@ -194,6 +195,32 @@ func (r *applicationAPIKeyResource) Read(ctx context.Context, req resource.ReadR
 	}
 	state.fromAPI(k)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// ModifyPlan refuses an expiry in the past for a key about to be issued, at plan
+// time: otherwise the server refuses it at apply, after a replacement has already
+// revoked the key it was meant to replace. A key whose unchanged expiry has passed
+// since it was issued is left alone.
+func (r *applicationAPIKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned, prior types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("expires_at"), &planned)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expires_at"), &prior)...)
+	}
+	if resp.Diagnostics.HasError() || !known(planned) || planned.Equal(prior) {
+		return
+	}
+	t, err := time.Parse(time.RFC3339, planned.ValueString())
+	if err != nil || t.After(time.Now()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Expiry in the past",
+		fmt.Sprintf("expires_at = %q has already passed, and the server issues keys only with an expiry in the "+
+			"future. Set a later date-time, or remove expires_at to follow the application auth strategy's ttl.",
+			planned.ValueString()))
 }
 
 // Update only records a key_wo_version given to an imported key: every other

@@ -295,6 +295,7 @@ func TestAccApplicationAPIKey_invalidConfig(t *testing.T) {
 		"short key":           {"  key_wo = \"short\"\n  key_wo_version = 1", `string length must be between 16 and 256`},
 		"bad characters":      {"  key_wo = \"0123456789 abcdef\"\n  key_wo_version = 1", `must hold only letters`},
 		"bad expiry":          {`  expires_at = "tomorrow"`, `must be an RFC 3339 date-time`},
+		"past expiry":         {`  expires_at = "2020-01-31T00:00:00Z"`, `(?s)Expiry in the past.*2020-01-31T00:00:00Z`},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
