@@ -121,9 +121,12 @@ func (r *applicationRegistrationResource) Create(ctx context.Context, req resour
 	}
 	reg, err := r.client.CreateRegistration(ctx, plan.PortalID.ValueString(), plan.ApplicationID.ValueString(), body)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to register application",
+		addAPIErrorHint(&resp.Diagnostics, "Unable to register application",
 			fmt.Sprintf("Application %s of portal %s with API %s", plan.ApplicationID.ValueString(),
-				plan.PortalID.ValueString(), plan.APIID.ValueString()), err)
+				plan.PortalID.ValueString(), plan.APIID.ValueString()), err,
+			"Applications register only with APIs published to their portal: publish the API with "+
+				"devportal_api_publication and refer to it from the registration (or name it in depends_on), "+
+				"so that it exists first. Also check the IDs and that the provider's region is theirs.")
 		return
 	}
 	plan.fromAPI(reg)

@@ -211,7 +211,7 @@ func TestAccApplicationRegistration_unpublishedAPI(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      registrationConfig(f, randomEmail("unpub"), ""),
-			ExpectError: regexp.MustCompile(`(?s)Unable to register application.*404.*not published`),
+			ExpectError: regexp.MustCompile(`(?s)Unable to register application.*404.*not published.*publish\s+the\s+API\s+with\s+devportal_api_publication`),
 		}},
 	})
 }

@@ -13,6 +13,12 @@ import (
 // addAPIError reports a failed API call: summary says what failed, detail
 // names the object and carries the server's explanation.
 func addAPIError(diags *diag.Diagnostics, summary, object string, err error) {
+	addAPIErrorHint(diags, summary, object, err, "Check the ID and that the provider's region is the object's region.")
+}
+
+// addAPIErrorHint is addAPIError with the advice given after a 404, for callers
+// that know the likelier cause of a missing object than a wrong ID or region.
+func addAPIErrorHint(diags *diag.Diagnostics, summary, object string, err error, notFoundHint string) {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
 		detail := fmt.Sprintf("%s: %s", object, err)
@@ -27,7 +33,7 @@ func addAPIError(diags *diag.Diagnostics, summary, object string, err error) {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		detail += "\n\nCheck that the provider token is valid and allowed to manage this object."
 	case http.StatusNotFound:
-		detail += "\n\nCheck the ID and that the provider's region is the object's region."
+		detail += "\n\n" + notFoundHint
 	case http.StatusBadRequest:
 		detail += "\n\nCorrect the configuration as the server explains, then apply again."
 	case http.StatusConflict:
