@@ -25,6 +25,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*portalSecurityResource)(nil)
 	_ resource.ResourceWithImportState    = (*portalSecurityResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*portalSecurityResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*portalSecurityResource)(nil)
 )
 
 // privateOriginalStrategy is the private state key holding the portal's
@@ -149,6 +150,25 @@ func (r *portalSecurityResource) ValidateConfig(ctx context.Context, req resourc
 		return
 	}
 	resp.Diagnostics.Append(validatePortalSecurity(cfg)...)
+}
+
+// ModifyPlan applies the RBAC rule to the planned values, which include the
+// portal's current authentication setting when the configuration leaves it out,
+// so that the server's refusal shows at plan time rather than at apply.
+func (r *portalSecurityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var plan portalSecurityModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if known(plan.RBACEnabled) && plan.RBACEnabled.ValueBool() && known(plan.AuthenticationEnabled) && !plan.AuthenticationEnabled.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("rbac_enabled"), "RBAC needs authentication",
+			fmt.Sprintf("rbac_enabled = true requires developer authentication, which is off on portal %s: set "+
+				"authentication_enabled = true as well, or set rbac_enabled = false.", plan.PortalID.ValueString()))
+	}
 }
 
 func (r *portalSecurityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

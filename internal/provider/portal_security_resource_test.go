@@ -186,6 +186,24 @@ func TestAccPortalSecurity_deletedPortal(t *testing.T) {
 	})
 }
 
+// TestAccPortalSecurity_rbacWithAuthenticationOff refuses at plan time to turn RBAC on while
+// authentication, left out of the configuration, is off on the portal.
+func TestAccPortalSecurity_rbacWithAuthenticationOff(t *testing.T) {
+	name := acctest.RandomName("portal-sec")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: portalSecurityConfig(name, `authentication_enabled = false`)},
+			{
+				Config:      portalSecurityConfig(name, `rbac_enabled = true`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)RBAC needs authentication.*authentication_enabled = true`),
+			},
+		},
+	})
+}
+
 func TestAccPortalSecurity_invalidConfig(t *testing.T) {
 	tests := map[string]struct {
 		body string
