@@ -87,7 +87,8 @@ func (r *apiServiceLinkResource) Schema(_ context.Context, _ resource.SchemaRequ
 			},
 			"auth_strategy_sync_error": schema.StringAttribute{
 				Description: "Why the service does not enforce the API's application auth strategies, such as a " +
-					"data-plane node older than gateway 3.6 that registered after the link; null when there is no problem.",
+					"data-plane node older than gateway 3.6 that registered after the link; null when there is no problem. " +
+					"While it is set, every refresh (plan, apply) warns.",
 				Computed: true,
 			},
 		},
@@ -133,6 +134,13 @@ func (r *apiServiceLinkResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	state.fromAPI(im)
+	if known(state.AuthStrategySyncError) {
+		// A read-only attribute that changes shows nowhere in a plan: say it.
+		resp.Diagnostics.AddWarning("Application auth not enforced",
+			fmt.Sprintf("The gateway service %s of control plane %s does not enforce the application auth of API %s: %s. "+
+				"Upgrade or remove that data-plane node.", state.ServiceID.ValueString(), state.ControlPlaneID.ValueString(),
+				state.APIID.ValueString(), state.AuthStrategySyncError.ValueString()))
+	}
 	resp.Diagnostics.Append(r.readPlugin(ctx, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -4,8 +4,14 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -14,6 +20,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/provider"
 )
 
 const linkRes = "devportal_api_service_link.test"
@@ -175,4 +182,86 @@ resource "devportal_api_service_link" "test" {
   service_id       = devportal_gateway_service.%[2]s.id
 }
 `, name, to)
+}
+
+// TestAPIServiceLinkRead_warnsOfSyncError reads a link whose control plane has a node too old
+// for application auth: the refresh warns, since a read-only attribute changing shows nowhere in
+// a plan.
+func TestAPIServiceLinkRead_warnsOfSyncError(t *testing.T) {
+	acctest.PreCheck(t)
+	ctx, c := context.Background(), acctest.Client(t)
+	api, err := c.CreateAPI(ctx, client.CreateAPIRequest{Name: acctest.RandomName("sync")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := c.CreateControlPlane(ctx, client.CreateControlPlaneRequest{Name: acctest.RandomName("sync")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = c.DeleteAPI(ctx, api.ID)
+		_ = c.DeleteControlPlane(ctx, cp.ID)
+	})
+	svc, err := c.CreateGatewayService(ctx, cp.ID, client.GatewayServiceRequest{Host: "sync.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := c.CreateImplementation(ctx, api.ID, cp.ID, svc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r := providerResource(t, "devportal_api_service_link")
+	read := func() diag.Diagnostics {
+		var sr fwresource.SchemaResponse
+		r.Schema(ctx, fwresource.SchemaRequest{}, &sr)
+		state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
+		for name, v := range map[string]string{"id": link.ID, "api_id": api.ID, "control_plane_id": cp.ID, "service_id": svc.ID} {
+			if d := state.SetAttribute(ctx, path.Root(name), v); d.HasError() {
+				t.Fatalf("setting %s: %v", name, d)
+			}
+		}
+		resp := fwresource.ReadResponse{State: state}
+		r.Read(ctx, fwresource.ReadRequest{State: state}, &resp)
+		return resp.Diagnostics
+	}
+
+	if d := read(); len(d) != 0 {
+		t.Fatalf("reading a link without sync error: want no diagnostics, got %v", d)
+	}
+	if _, err := c.RegisterNode(ctx, cp.ID, client.RegisterNodeRequest{Hostname: "dp-sync-old", Version: "3.5.0"}); err != nil {
+		t.Fatal(err)
+	}
+	d := read()
+	if d.HasError() || d.WarningsCount() != 1 {
+		t.Fatalf("want one warning, got %v", d)
+	}
+	w := d.Warnings()[0]
+	if !strings.Contains(w.Detail(), "dp-sync-old") || !strings.Contains(w.Detail(), api.ID) {
+		t.Errorf("warning %q: %q does not name the node and the API", w.Summary(), w.Detail())
+	}
+}
+
+// providerResource returns the provider's resource of a type, configured with the test client.
+func providerResource(t *testing.T, typeName string) fwresource.Resource {
+	t.Helper()
+	ctx := context.Background()
+	for _, newResource := range provider.New("test")().Resources(ctx) {
+		r := newResource()
+		var md fwresource.MetadataResponse
+		r.Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "devportal"}, &md)
+		if md.TypeName != typeName {
+			continue
+		}
+		if rc, ok := r.(fwresource.ResourceWithConfigure); ok {
+			var resp fwresource.ConfigureResponse
+			rc.Configure(ctx, fwresource.ConfigureRequest{ProviderData: acctest.Client(t)}, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("configuring %s: %v", typeName, resp.Diagnostics)
+			}
+		}
+		return r
+	}
+	t.Fatalf("the provider has no resource %s", typeName)
+	return nil
 }
