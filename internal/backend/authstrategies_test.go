@@ -94,6 +94,7 @@ func TestAuthStrategyValidation(t *testing.T) {
 		{"wrong type", `{"name":"n","display_name":"d","strategy_type":"key_auth","configs":{"key-auth":{"key_names":"k"}}}`, "configs.key-auth.key_names", "is_array"},
 		{"empty key_names", `{"name":"n","display_name":"d","strategy_type":"key_auth","configs":{"key-auth":{"key_names":[]}}}`, "configs.key-auth.key_names", "min_items"},
 		{"empty key name", `{"name":"n","display_name":"d","strategy_type":"key_auth","configs":{"key-auth":{"key_names":[""]}}}`, "configs.key-auth.key_names[0]", "min_length"},
+		{"key name not a header name", `{"name":"n","display_name":"d","strategy_type":"key_auth","configs":{"key-auth":{"key_names":["apikey","bad name!"]}}}`, "configs.key-auth.key_names[1]", "matches_regex"},
 		{"bad ttl unit", `{"name":"n","display_name":"d","strategy_type":"key_auth","configs":{"key-auth":{"ttl":{"value":1,"unit":"hours"}}}}`, "configs.key-auth.ttl.unit", "enum"},
 		{"configs of the other type", `{"name":"n","display_name":"d","strategy_type":"key_auth","configs":{"openid-connect":{}}}`, "configs.key-auth", "required"},
 		{"oidc missing issuer", `{"name":"n","display_name":"d","strategy_type":"openid_connect","configs":{"openid-connect":{"credential_claim":[],"scopes":[],"auth_methods":[]}}}`, "configs.openid-connect.issuer", "required"},
@@ -115,6 +116,9 @@ func TestAuthStrategyValidation(t *testing.T) {
 	})
 	t.Run("configs of the other type on update", func(t *testing.T) {
 		ts.do(http.MethodPatch, path, `{"configs":{"openid-connect":{"issuer":"https://x.example"}}}`).invalidParam(t, "configs", "invalid")
+	})
+	t.Run("key name not a header name on update", func(t *testing.T) {
+		ts.do(http.MethodPatch, path, `{"configs":{"key-auth":{"key_names":["x:key"]}}}`).invalidParam(t, "configs.key-auth.key_names[0]", "matches_regex")
 	})
 	t.Run("strategy_type is not part of an update", func(t *testing.T) {
 		ts.do(http.MethodPatch, path, `{"strategy_type":"key_auth"}`).invalidParam(t, "strategy_type", "unknown_property")

@@ -156,6 +156,7 @@ func (r *authStrategyResource) Schema(_ context.Context, _ resource.SchemaReques
 				Attributes: map[string]schema.Attribute{
 					"key_names": schema.ListAttribute{
 						Description: "Names of the headers (or query parameters) carrying the key, 1 to 10 names. " +
+							"Each name must be a valid HTTP header name: letters, digits and ``!#$%&'*+-.^_`|~`` only. " +
 							"Defaults to `[\"apikey\"]`.",
 						Optional:    true,
 						Computed:    true,
@@ -163,7 +164,7 @@ func (r *authStrategyResource) Schema(_ context.Context, _ resource.SchemaReques
 						Default:     listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{types.StringValue("apikey")})),
 						Validators: []validator.List{
 							listvalidator.SizeBetween(1, 10),
-							listvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 256)),
+							listvalidator.ValueStringsAre(headerNameValidator{}, stringvalidator.LengthAtMost(256)),
 						},
 					},
 					"ttl": schema.SingleNestedAttribute{

@@ -176,8 +176,10 @@ func TestAccApplicationAuthStrategy_invalidConfig(t *testing.T) {
 		"both types":      {"key_auth = {}\n" + oidcBody(`null`), `(?s)2 attributes specified.*key_auth`},
 		"ttl unit":        {`key_auth = { ttl = { value = 1, unit = "months" } }`, `(?s)key_auth.ttl.unit.*value must be one of`},
 		"empty key names": {`key_auth = { key_names = [] }`, `(?s)key_auth.key_names.*at least 1`},
-		"reserved extra":  {oidcBody(`jsonencode({ issuer = "https://x" })`), `(?s)Reserved property.*issuer`},
-		"extra not JSON":  {oidcBody(`"audience"`), `(?s)Invalid JSON object.*additional_properties`},
+		"key name not a header name": {`key_auth = { key_names = ["apikey", "bad name!"] }`,
+			`(?s)Invalid key name.*key_auth.key_names\[1\].*"bad name!".*letters, digits`},
+		"reserved extra": {oidcBody(`jsonencode({ issuer = "https://x" })`), `(?s)Reserved property.*issuer`},
+		"extra not JSON": {oidcBody(`"audience"`), `(?s)Invalid JSON object.*additional_properties`},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

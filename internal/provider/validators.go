@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -16,6 +17,7 @@ var (
 	_ validator.String = durationValidator{}
 	_ validator.String = uuidValidator{}
 	_ validator.String = jsonObjectValidator{}
+	_ validator.String = headerNameValidator{}
 )
 
 // serverURLValidator checks a server URL and its {region} placeholder.
@@ -113,4 +115,45 @@ func (v jsonObjectValidator) ValidateString(_ context.Context, req validator.Str
 				fmt.Sprintf("%s must not contain %q: set it through its own attribute.", req.Path, k))
 		}
 	}
+}
+
+// headerNameValidator checks that a string can be an HTTP header field name: a token in the
+// sense of RFC 9110, section 5.6.2.
+type headerNameValidator struct{}
+
+func (headerNameValidator) Description(context.Context) string {
+	return "must be a non-empty HTTP header name: letters, digits and !#$%&'*+-.^_`|~ only"
+}
+
+func (v headerNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (headerNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if isHTTPToken(s) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid key name",
+		fmt.Sprintf("%s = %q cannot be an HTTP header name. A key name must be non-empty and may contain only "+
+			"letters, digits and the characters !#$%%&'*+-.^_`|~ (no spaces, colons or other separators).", req.Path, s))
+}
+
+// isHTTPToken tells whether s is a non-empty RFC 9110 token.
+func isHTTPToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -159,7 +160,15 @@ func validateKeyAuth(in KeyAuthInput) []Violation {
 				vs = append(vs, MaxItemsViolation("configs.key-auth.key_names", keyNamesMax))
 			}
 			for i, n := range names {
-				vs = append(vs, checkString(fmt.Sprintf("configs.key-auth.key_names[%d]", i), n, 1, keyNameLengthMax)...)
+				field := fmt.Sprintf("configs.key-auth.key_names[%d]", i)
+				if v := checkString(field, n, 1, keyNameLengthMax); v != nil {
+					vs = append(vs, v...)
+					continue
+				}
+				if !isHTTPToken(n) {
+					vs = append(vs, Violation{Field: field, Rule: "matches_regex", Source: "body",
+						Reason: "a key name travels as an HTTP header name, so it may contain only letters, digits and !#$%&'*+-.^_`|~"})
+				}
 			}
 		}
 	}
@@ -171,6 +180,23 @@ func validateKeyAuth(in KeyAuthInput) []Violation {
 		vs = append(vs, checkEnum("configs.key-auth.ttl.unit", in.TTL.Value.Unit, ttlUnits...)...)
 	}
 	return vs
+}
+
+// isHTTPToken tells whether s is a token in the sense of RFC 9110, section 5.6.2: the
+// characters a header field name may have.
+func isHTTPToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // openIDConnectLists are the list fields of an openid-connect config with their limits.

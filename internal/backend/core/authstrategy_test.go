@@ -44,6 +44,11 @@ func TestValidateAuthStrategyInput(t *testing.T) {
 		{"no key names", keyAuth(KeyAuthInput{KeyNames: Val([]string{})}), nil, "configs.key-auth.key_names", "min_items"},
 		{"too many key names", keyAuth(KeyAuthInput{KeyNames: Val(strings.Split("a,b,c,d,e,f,g,h,i,j,k", ","))}), nil, "configs.key-auth.key_names", "max_items"},
 		{"key name too long", keyAuth(KeyAuthInput{KeyNames: Val([]string{strings.Repeat("k", 257)})}), nil, "configs.key-auth.key_names[0]", "max_length"},
+		{"key name with a space", keyAuth(KeyAuthInput{KeyNames: Val([]string{"apikey", "bad name!"})}), nil, "configs.key-auth.key_names[1]", "matches_regex"},
+		{"key name with a colon", keyAuth(KeyAuthInput{KeyNames: Val([]string{"x:key"})}), nil, "configs.key-auth.key_names[0]", "matches_regex"},
+		{"key name not ASCII", keyAuth(KeyAuthInput{KeyNames: Val([]string{"schlüssel"})}), nil, "configs.key-auth.key_names[0]", "matches_regex"},
+		{"key name all token characters", keyAuth(KeyAuthInput{KeyNames: Val([]string{"X-Api_Key.v2", "!#$%&'*+-.^_`|~09azAZ"})}), nil, "", ""},
+		{"update key name with a slash", AuthStrategyInput{KeyAuth: &KeyAuthInput{KeyNames: Val([]string{"a/b"})}, ConfigsSet: true}, keyStrategy, "configs.key-auth.key_names[0]", "matches_regex"},
 		{"ttl zero", keyAuth(KeyAuthInput{TTL: Val(KeyAuthTTL{Value: 0, Unit: "days"})}), nil, "configs.key-auth.ttl.value", "min"},
 		{"ttl unit", keyAuth(KeyAuthInput{TTL: Val(KeyAuthTTL{Value: 1, Unit: "months"})}), nil, "configs.key-auth.ttl.unit", "enum"},
 		{"key auth with oidc config", AuthStrategyInput{Name: Val("n"), DisplayName: Val("d"), StrategyType: Val(StrategyKeyAuth), OpenIDConnect: oidcConfig(""), ConfigsSet: true}, nil, "configs.key-auth", "required"},
@@ -168,5 +173,35 @@ func TestReplaceAuthStrategy(t *testing.T) {
 				t.Errorf("got  %#v\nwant %#v", got, want)
 			}
 		})
+	}
+}
+
+func TestIsHTTPToken(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"apikey", true},
+		{"X-API-Key", true},
+		{"!#$%&'*+-.^_`|~", true},
+		{"", false},
+		{"bad name!", false},
+		{"tab\tkey", false},
+		{`quoted"key`, false},
+		{"a(b)", false},
+		{"a,b", false},
+		{"a;b", false},
+		{"a=b", false},
+		{"a@b", false},
+		{"a[b]", false},
+		{"a{b}", false},
+		{"a\\b", false},
+		{"del\x7f", false},
+		{"ключ", false},
+	}
+	for _, tt := range tests {
+		if got := isHTTPToken(tt.s); got != tt.want {
+			t.Errorf("isHTTPToken(%q) = %v, want %v", tt.s, got, tt.want)
+		}
 	}
 }
