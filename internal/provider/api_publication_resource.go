@@ -262,11 +262,20 @@ func (r *apiPublicationResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("portal_id"), ids[1])...)
 }
 
+// publicationWireFields names the attributes behind the fields of publication requests,
+// whose list of strategies holds the one auth_strategy_id.
+var publicationWireFields = wireFields{
+	"auth_strategy_ids":          path.Root("auth_strategy_id"),
+	"auth_strategy_ids[0]":       path.Root("auth_strategy_id"),
+	"visibility":                 path.Root("visibility"),
+	"auto_approve_registrations": path.Root("auto_approve_registrations"),
+}
+
 // publish creates or replaces the publication the plan describes and stores the result.
 func (r *apiPublicationResource) publish(ctx context.Context, plan apiPublicationResourceModel, state stateSetter, diags *diag.Diagnostics, summary string) {
 	p, err := r.client.PublishAPI(ctx, plan.APIID.ValueString(), plan.PortalID.ValueString(), publishRequest(plan))
 	if err != nil {
-		addAPIError(diags, summary, plan.object(), err)
+		publicationWireFields.addAPIError(diags, summary, plan.object(), err)
 		return
 	}
 	wantAuth := plan.DisableApplicationAuth.IsNull() || plan.DisableApplicationAuth.IsUnknown() || !plan.DisableApplicationAuth.ValueBool()

@@ -99,6 +99,13 @@ func (r *apiServiceLinkResource) Configure(_ context.Context, req resource.Confi
 	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
+// serviceLinkWireFields names the attributes behind the fields of an implementation request.
+var serviceLinkWireFields = wireFields{
+	"service":                  path.Root("service_id"),
+	"service.id":               path.Root("service_id"),
+	"service.control_plane_id": path.Root("control_plane_id"),
+}
+
 func (r *apiServiceLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan apiServiceLinkResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -107,7 +114,7 @@ func (r *apiServiceLinkResource) Create(ctx context.Context, req resource.Create
 	}
 	im, err := r.client.CreateImplementation(ctx, plan.APIID.ValueString(), plan.ControlPlaneID.ValueString(), plan.ServiceID.ValueString())
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to link API to gateway service",
+		serviceLinkWireFields.addAPIError(&resp.Diagnostics, "Unable to link API to gateway service",
 			fmt.Sprintf("API %s and service %s of control plane %s", plan.APIID.ValueString(), plan.ServiceID.ValueString(), plan.ControlPlaneID.ValueString()), err)
 		return
 	}

@@ -33,6 +33,22 @@ var (
 	_ resource.ResourceWithImportState = (*authStrategyResource)(nil)
 )
 
+// authStrategyWireFields names the attributes behind the fields of strategy requests: the
+// configs object of the wire holds key_auth and openid_connect. Other openid-connect keys come
+// from additional_properties and keep their wire names.
+var authStrategyWireFields = wireFields{
+	"name":                          path.Root("name"),
+	"display_name":                  path.Root("display_name"),
+	"labels":                        path.Root("labels"),
+	"configs.key-auth":              path.Root("key_auth"),
+	"configs.key-auth.key_names":    path.Root("key_auth").AtName("key_names"),
+	"configs.key-auth.ttl":          path.Root("key_auth").AtName("ttl"),
+	"configs.openid-connect.issuer": path.Root("openid_connect").AtName("issuer"),
+	"configs.openid-connect.credential_claim": path.Root("openid_connect").AtName("credential_claim"),
+	"configs.openid-connect.scopes":           path.Root("openid_connect").AtName("scopes"),
+	"configs.openid-connect.auth_methods":     path.Root("openid_connect").AtName("auth_methods"),
+}
+
 // authStrategyResource manages an application auth strategy.
 type authStrategyResource struct {
 	client *client.Client
@@ -234,7 +250,7 @@ func (r *authStrategyResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	s, err := r.client.CreateAuthStrategy(ctx, body)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to create application auth strategy", fmt.Sprintf("Strategy %q", plan.Name.ValueString()), err)
+		authStrategyWireFields.addAPIError(&resp.Diagnostics, "Unable to create application auth strategy", fmt.Sprintf("Strategy %q", plan.Name.ValueString()), err)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, s)...)
@@ -274,7 +290,7 @@ func (r *authStrategyResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	s, err := r.client.UpdateAuthStrategy(ctx, state.ID.ValueString(), body)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update application auth strategy", fmt.Sprintf("Strategy %s", state.ID.ValueString()), err)
+		authStrategyWireFields.addAPIError(&resp.Diagnostics, "Unable to update application auth strategy", fmt.Sprintf("Strategy %s", state.ID.ValueString()), err)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, s)...)

@@ -23,6 +23,17 @@ var (
 	_ resource.ResourceWithImportState = (*applicationResource)(nil)
 )
 
+// applicationWireFields names the attributes behind the fields of application requests.
+var applicationWireFields = wireFields{
+	"name":             path.Root("name"),
+	"owner":            path.Root("developer_id"),
+	"owner.id":         path.Root("developer_id"),
+	"auth_strategy_id": path.Root("auth_strategy_id"),
+	"auth_strategy":    path.Root("auth_strategy_id"),
+	"auth_strategy.id": path.Root("auth_strategy_id"),
+	"labels":           path.Root("labels"),
+}
+
 // applicationResource manages an application of a portal, owned by a developer.
 type applicationResource struct {
 	client *client.Client
@@ -133,7 +144,7 @@ func (r *applicationResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	a, err := r.client.CreateApplication(ctx, plan.PortalID.ValueString(), body)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to create application",
+		applicationWireFields.addAPIError(&resp.Diagnostics, "Unable to create application",
 			fmt.Sprintf("Application %q of portal %s", plan.Name.ValueString(), plan.PortalID.ValueString()), err)
 		return
 	}
@@ -174,7 +185,7 @@ func (r *applicationResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	a, err := r.client.UpdateApplication(ctx, state.PortalID.ValueString(), state.ID.ValueString(), body)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update application", state.object(), err)
+		applicationWireFields.addAPIError(&resp.Diagnostics, "Unable to update application", state.object(), err)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, a)...)

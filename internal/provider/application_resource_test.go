@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -252,6 +253,42 @@ resource "devportal_application" "test" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
+		}},
+	})
+}
+
+func TestAccApplication_developerOfAnotherPortal(t *testing.T) {
+	config := fmt.Sprintf(`
+resource "devportal_portal" "a" {
+  name          = %q
+  force_destroy = true
+}
+
+resource "devportal_portal" "b" {
+  name          = %q
+  force_destroy = true
+}
+
+resource "devportal_developer" "b" {
+  portal_id = devportal_portal.b.id
+  email     = %q
+  full_name = "Developer B"
+  status    = "approved"
+}
+
+resource "devportal_application" "test" {
+  portal_id    = devportal_portal.a.id
+  name         = "misplaced-owner"
+  developer_id = devportal_developer.b.id
+}
+`, acctest.RandomName("portal-a"), acctest.RandomName("portal-b"), randomEmail("other-portal"))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)in resource "devportal_application" "test":\s+\d+:\s+developer_id =.*the server answered 400: developer_id:\s+no developer with id`),
 		}},
 	})
 }

@@ -4,21 +4,43 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 )
 
+// defaultNotFoundHint is the advice given after a 404 when nothing likelier is known.
+const defaultNotFoundHint = "Check the ID and that the provider's region is the object's region."
+
 // addAPIError reports a failed API call: summary says what failed, detail
 // names the object and carries the server's explanation.
 func addAPIError(diags *diag.Diagnostics, summary, object string, err error) {
-	addAPIErrorHint(diags, summary, object, err, "Check the ID and that the provider's region is the object's region.")
+	wireFields(nil).addAPIError(diags, summary, object, err)
 }
 
 // addAPIErrorHint is addAPIError with the advice given after a 404, for callers
 // that know the likelier cause of a missing object than a wrong ID or region.
 func addAPIErrorHint(diags *diag.Diagnostics, summary, object string, err error, notFoundHint string) {
+	wireFields(nil).addAPIErrorHint(diags, summary, object, err, notFoundHint)
+}
+
+// wireFields maps the field names a server reports in invalid_parameters to the attributes
+// that hold them, so that a rejected field is reported on the attribute the user wrote. A
+// field also matches the entry of its longest prefix ending before a "." or "[": the rest of
+// its name is kept in the message.
+type wireFields map[string]path.Path
+
+// addAPIError is the package-level addAPIError with rejected fields reported on their attributes.
+func (f wireFields) addAPIError(diags *diag.Diagnostics, summary, object string, err error) {
+	f.addAPIErrorHint(diags, summary, object, err, defaultNotFoundHint)
+}
+
+// addAPIErrorHint is the package-level addAPIErrorHint with rejected fields reported on their
+// attributes. Fields the map does not know stay in one error, under the server's names.
+func (f wireFields) addAPIErrorHint(diags *diag.Diagnostics, summary, object string, err error, notFoundHint string) {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
 		detail := fmt.Sprintf("%s: %s", object, err)
@@ -27,6 +49,23 @@ func addAPIErrorHint(diags *diag.Diagnostics, summary, object string, err error,
 		}
 		diags.AddError(summary, detail)
 		return
+	}
+	if apiErr.StatusCode == http.StatusBadRequest && len(f) > 0 {
+		rest := *apiErr
+		rest.InvalidParameters = nil
+		for _, p := range apiErr.InvalidParameters {
+			attr, name, ok := f.attribute(p.Field)
+			if !ok {
+				rest.InvalidParameters = append(rest.InvalidParameters, p)
+				continue
+			}
+			diags.AddAttributeError(attr, summary, fmt.Sprintf("%s: the server answered %d: %s: %s\n\nCorrect %s as the server explains, then apply again.",
+				object, apiErr.StatusCode, name, p.Reason, name))
+		}
+		if len(rest.InvalidParameters) == 0 && len(apiErr.InvalidParameters) > 0 {
+			return
+		}
+		apiErr = &rest
 	}
 	detail := fmt.Sprintf("%s: the server answered %d: %s", object, apiErr.StatusCode, apiErr.DetailText())
 	switch apiErr.StatusCode {
@@ -40,6 +79,22 @@ func addAPIErrorHint(diags *diag.Diagnostics, summary, object string, err error,
 		detail += "\n\nAnother object uses or conflicts with this one; change or remove that object first."
 	}
 	diags.AddError(summary, detail)
+}
+
+// attribute returns the attribute a wire field belongs to and the field's name in Terraform
+// terms: the attribute path followed by whatever part of the wire name lies below it.
+func (f wireFields) attribute(field string) (path.Path, string, bool) {
+	for prefix := field; prefix != ""; {
+		if p, ok := f[prefix]; ok {
+			return p, p.String() + field[len(prefix):], true
+		}
+		i := strings.LastIndexAny(prefix, ".[")
+		if i < 0 {
+			break
+		}
+		prefix = prefix[:i]
+	}
+	return path.Empty(), "", false
 }
 
 // providerClient extracts the API client handed over by the provider.
