@@ -77,7 +77,9 @@ func (r *portalSecurityResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"Arguments left out are not changed and report the portal's current value. Destroying this resource " +
 			"puts the defaults back: authentication on, RBAC off, developer and application approvals required " +
 			"(auto-approve off), API and page visibility `private`, basic auth on, and the default application " +
-			"auth strategy the portal had before this resource was created (left as is after an import).",
+			"auth strategy the portal had before this resource was created. When that strategy no longer exists, " +
+			"the portal is left with no default strategy. After an import there is no recorded original, and " +
+			"destroying leaves the default strategy as it is.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "Same as `portal_id`.",

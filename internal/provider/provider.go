@@ -101,7 +101,7 @@ func (p *devportalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Description: "How many times a request is retried after a 429 or 503 answer or a connection that could " +
 					"not be opened, or, for idempotent requests, after a 502, a 504 or a dropped connection. " +
 					"`Retry-After` is honoured up to 30 seconds. " +
-					"Defaults to 4; 0 disables retries. Can also be set with `" + EnvMaxRetries + "`.",
+					"A whole number from 0 to 20; defaults to 4, and 0 disables retries. Can also be set with `" + EnvMaxRetries + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
