@@ -229,8 +229,18 @@ func (r *authStrategyResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 // strategyTypeChanged requires replacement when a strategy type block appears or disappears.
+// The block that disappears also warns: everything that uses the strategy is replaced with it,
+// and the backend refuses to delete a strategy in use, so a switch in place can fail half-way.
 func strategyTypeChanged(_ context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
 	resp.RequiresReplace = req.StateValue.IsNull() != req.PlanValue.IsNull()
+	if resp.RequiresReplace && !req.StateValue.IsNull() && req.PlanValue.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(req.Path, "Strategy type switch replaces the strategy",
+			"Switching between key_auth and openid_connect deletes this strategy and creates a new one. "+
+				"Applications, publications and portal defaults that use it are replaced too, and the "+
+				"server refuses to delete a strategy while anything still uses it. To move them without "+
+				"losing applications and keys, add a new devportal_application_auth_strategy, point its "+
+				"users at it, apply, then remove this one.")
+	}
 }
 
 func (r *authStrategyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
