@@ -70,6 +70,9 @@ type Config struct {
 
 // Client calls the devportal API.
 type Client struct {
+	// serverURL and region are the configuration baseURL was resolved from; see ForRegion.
+	serverURL string
+	region    string
 	baseURL   *url.URL
 	token     string
 	userAgent string
@@ -122,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 	// Keep the last response so that its problem document reaches the caller.
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 
-	return &Client{baseURL: base, token: cfg.Token, userAgent: ua, http: rc}, nil
+	return &Client{serverURL: cfg.ServerURL, region: region, baseURL: base, token: cfg.Token, userAgent: ua, http: rc}, nil
 }
 
 // ValidateRegion returns an error unless region is one of Regions.
