@@ -93,7 +93,9 @@ func (p *devportalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"token": schema.StringAttribute{
 				Description: "Personal or system access token (`kpat_...` or `spat_...`) sent as a bearer token. " +
-					"Can also be set with the `" + EnvToken + "` environment variable. Required in one of the two places.",
+					"Can also be set with the `" + EnvToken + "` environment variable. Required in one of the two places. " +
+					"A value of another shape, or with spaces or line breaks in it, is refused before any request; " +
+					"a token the server rejects fails the provider's configuration once, before any resource is read.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -154,6 +156,10 @@ func (p *devportalProvider) Configure(ctx context.Context, req provider.Configur
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	checkToken(ctx, c, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.ResourceData = c
@@ -242,10 +248,13 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 	}
 	s.serverURL = serverURL
 
-	token, _ := pick(cfg.Token, EnvToken)
+	token, tokenSource := pick(cfg.Token, EnvToken)
 	if strings.TrimSpace(token) == "" {
 		diags.AddAttributeError(path.Root("token"), "Missing API token",
 			"Set token in the provider block or the "+EnvToken+" environment variable to a personal or system access token.")
+	} else if err := checkTokenShape(token); err != nil {
+		diags.AddAttributeError(path.Root("token"), "Invalid API token",
+			fmt.Sprintf("The token from %s %s. %s", tokenSource, err, tokenShapeHint))
 	}
 	s.token = token
 
