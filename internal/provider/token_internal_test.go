@@ -1,11 +1,19 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 )
 
 func TestCheckTokenShape(t *testing.T) {
@@ -67,5 +75,54 @@ func TestResolveSettingsTokenShape(t *testing.T) {
 	withPath, ok := d.(interface{ Path() path.Path })
 	if !ok || !withPath.Path().Equal(path.Root("token")) {
 		t.Errorf("diagnostic is not on the token attribute: %v", d)
+	}
+}
+
+// Only a 401 fails the configuration: a server without /v3/users/me, or one that cannot be
+// reached, is left for the resources' own requests to report.
+func TestCheckToken(t *testing.T) {
+	tests := map[string]struct {
+		status int // 0: no server listening
+		errors int
+	}{
+		"accepted":         {http.StatusOK, 0},
+		"rejected":         {http.StatusUnauthorized, 1},
+		"no such endpoint": {http.StatusNotFound, 0},
+		"forbidden":        {http.StatusForbidden, 0},
+		"unreachable":      {0, 0},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/eu/v3/users/me" {
+					t.Errorf("path = %s", r.URL.Path)
+				}
+				if tt.status == http.StatusOK {
+					_, _ = w.Write([]byte(`{"id":"u1","active":true}`))
+					return
+				}
+				w.Header().Set("Content-Type", "application/problem+json")
+				w.WriteHeader(tt.status)
+				_, _ = fmt.Fprintf(w, `{"status":%d,"title":"x","detail":"token revoked"}`, tt.status)
+			}))
+			url := srv.URL
+			if tt.status == 0 {
+				srv.Close()
+			} else {
+				defer srv.Close()
+			}
+			c, err := client.New(client.Config{ServerURL: url + "/{region}", Region: "eu", Token: "spat_x", MaxRetries: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var diags diag.Diagnostics
+			checkToken(context.Background(), c, &diags)
+			if diags.ErrorsCount() != tt.errors {
+				t.Fatalf("diagnostics = %v, want %d errors", diags, tt.errors)
+			}
+			if tt.errors == 1 && !strings.Contains(diags.Errors()[0].Detail(), "token revoked") {
+				t.Errorf("detail %q does not carry the server's detail", diags.Errors()[0].Detail())
+			}
+		})
 	}
 }

@@ -60,4 +60,3 @@ func TestAccProvider_tokenShape(t *testing.T) {
 		}},
 	})
 }
-
