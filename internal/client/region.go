@@ -1,5 +1,7 @@
 package client
 
+import "strings"
+
 // Region returns the region the client addresses.
 func (c *Client) Region() string { return c.region }
 
@@ -24,3 +26,7 @@ func (c *Client) ForRegion(region string) (*Client, error) {
 	other.baseURL = base
 	return &other, nil
 }
+
+// RegionMatters reports whether the region decides where requests go, that is whether the
+// server URL has the {region} placeholder.
+func (c *Client) RegionMatters() bool { return strings.Contains(c.serverURL, RegionPlaceholder) }

@@ -167,8 +167,10 @@ func (p *devportalProvider) Configure(ctx context.Context, req provider.Configur
 	resp.EphemeralResourceData = c
 }
 
+// Resources returns the resources; every one manages a regional object, so each keeps its
+// region in state (see withRegion).
 func (p *devportalProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
+	resources := []func() resource.Resource{
 		NewPortalResource,
 		NewPortalSecurityResource,
 		NewApplicationAuthStrategyResource,
@@ -182,6 +184,10 @@ func (p *devportalProvider) Resources(context.Context) []func() resource.Resourc
 		NewApplicationRegistrationResource,
 		NewApplicationAPIKeyResource,
 	}
+	for i, newResource := range resources {
+		resources[i] = withRegion(newResource)
+	}
+	return resources
 }
 
 func (p *devportalProvider) DataSources(context.Context) []func() datasource.DataSource {
