@@ -163,9 +163,11 @@ func (r *regionalResource) Read(ctx context.Context, req resource.ReadRequest, r
 		// unmanaged, and the next apply would create a second one.
 		resp.Diagnostics.AddAttributeError(regionPath, "Object not found in the provider's region",
 			fmt.Sprintf("%s was not found in region %q, the provider's region. Its state was written before the "+
-				"provider kept each object's region, so the object may live in another region. If it does, set "+
-				"region on this resource (or use a provider alias) to that region. If it was deleted outside "+
-				"Terraform, remove it from the state with terraform state rm.", objectName(prior), region))
+				"provider kept each object's region, so the object may live in another region and is kept in state. "+
+				"If it does, refresh once with the provider's region set to that region (for example through a "+
+				"provider alias), which records the region in state, then set region on this resource if the "+
+				"provider's region is to stay %q. If it was deleted outside Terraform, remove it from the state "+
+				"with terraform state rm.", objectName(prior), region, region))
 		return
 	}
 	resp.State.Raw = joinRegion(ctx, resp.State.Schema, innerResp.State.Raw, types.StringValue(region), &resp.Diagnostics)
