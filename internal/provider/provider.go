@@ -86,8 +86,10 @@ func (p *devportalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"region": schema.StringAttribute{
 				Description: "Region whose objects the provider manages: one of `" + strings.Join(client.Regions, "`, `") +
-					"`. Objects of other regions are invisible. Defaults to `us`. Can also be set with the `" +
-					EnvRegion + "` environment variable.",
+					"`. Objects of other regions are invisible. New objects are created in it unless their resource sets " +
+					"`region`, and data sources read it. Each resource keeps its object's region in state and manages the " +
+					"object there even after this setting changes; a plan that would move an object to another region " +
+					"fails. Defaults to `us`. Can also be set with the `" + EnvRegion + "` environment variable.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(client.Regions...)},
 			},
