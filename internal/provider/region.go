@@ -290,8 +290,9 @@ func (r *regionalResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if !ok || resp.Diagnostics.HasError() {
 		return
 	}
-	if known(region) {
-		r.useRegion(ctx, region.ValueString(), &resp.Diagnostics)
+	// A destroy plan has no region; the object's own region is in the prior state.
+	if clientRegion := (innerValues{region: region}).regionOr(prior.regionOr(r.providerRegion())); clientRegion != "" {
+		r.useRegion(ctx, clientRegion, &resp.Diagnostics)
 	}
 	planned := splitPlan(ctx, r.innerSchema(ctx), resp.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {

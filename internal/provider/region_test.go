@@ -200,3 +200,28 @@ func TestAccRegion_stateWithoutRegionElsewhere(t *testing.T) {
 		},
 	})
 }
+
+// A portal made in us is not planned for replacement when the provider's region becomes eu:
+// the plan fails and names both regions, and the portal is still read in us.
+func TestAccRegion_providerRegionChanged(t *testing.T) {
+	name := acctest.RandomName("region-us")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkPortalsGone(t),
+		Steps: []resource.TestStep{
+			{
+				Config: portalConfig(name, ""),
+				Check:  resource.TestCheckResourceAttr("devportal_portal.test", "region", "us"),
+			},
+			{
+				Config:      acctest.ProviderConfig("eu") + portalConfig(name, ""),
+				ExpectError: regexp.MustCompile(`(?s)Object cannot move to another region.*region\s+"us".*now\s+"eu"`),
+			},
+			{
+				Config:   acctest.ProviderConfig("eu") + portalConfig(name, `region = "us"`),
+				PlanOnly: true,
+			},
+		},
+	})
+}
