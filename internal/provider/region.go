@@ -150,10 +150,10 @@ func (r *regionalResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	innerResp := resource.ReadResponse{
-		State: tfsdk.State(prior.inner), Identity: resp.Identity, Private: resp.Private, Deferred: resp.Deferred,
+		State: prior.inner, Identity: resp.Identity, Private: resp.Private, Deferred: resp.Deferred,
 	}
 	r.inner.Read(ctx, resource.ReadRequest{
-		State: tfsdk.State(prior.inner), Identity: req.Identity, Private: req.Private,
+		State: prior.inner, Identity: req.Identity, Private: req.Private,
 		ProviderMeta: req.ProviderMeta, ClientCapabilities: req.ClientCapabilities,
 	}, &innerResp)
 	resp.Diagnostics.Append(innerResp.Diagnostics...)
@@ -190,7 +190,7 @@ func (r *regionalResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	innerResp := resource.UpdateResponse{State: state, Identity: resp.Identity, Private: resp.Private}
 	r.inner.Update(ctx, resource.UpdateRequest{
-		Config: cfg, Plan: tfsdk.Plan(plan.inner), State: tfsdk.State(prior.inner), Identity: req.Identity,
+		Config: cfg, Plan: tfsdk.Plan(plan.inner), State: prior.inner, Identity: req.Identity,
 		ProviderMeta: req.ProviderMeta, Private: req.Private,
 	}, &innerResp)
 	resp.Diagnostics.Append(innerResp.Diagnostics...)
@@ -215,7 +215,7 @@ func (r *regionalResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	innerResp := resource.DeleteResponse{State: state, Identity: resp.Identity, Private: resp.Private}
 	r.inner.Delete(ctx, resource.DeleteRequest{
-		State: tfsdk.State(prior.inner), Identity: req.Identity, ProviderMeta: req.ProviderMeta, Private: req.Private,
+		State: prior.inner, Identity: req.Identity, ProviderMeta: req.ProviderMeta, Private: req.Private,
 	}, &innerResp)
 	resp.Diagnostics.Append(innerResp.Diagnostics...)
 	resp.Identity, resp.Private = innerResp.Identity, innerResp.Private
@@ -303,7 +303,7 @@ func (r *regionalResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		Deferred: resp.Deferred,
 	}
 	inner.ModifyPlan(ctx, resource.ModifyPlanRequest{
-		Config: cfg, State: tfsdk.State(prior.inner), Identity: req.Identity, Plan: tfsdk.Plan(plan.inner),
+		Config: cfg, State: prior.inner, Identity: req.Identity, Plan: tfsdk.Plan(plan.inner),
 		ProviderMeta: req.ProviderMeta, Private: req.Private, ClientCapabilities: req.ClientCapabilities,
 	}, &innerResp)
 	resp.Diagnostics.Append(innerResp.Diagnostics...)
