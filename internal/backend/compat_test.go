@@ -142,3 +142,41 @@ func TestApplicationClientID(t *testing.T) {
 		t.Errorf("generated client ids %v and %v", g1["client_id"], g2["client_id"])
 	}
 }
+
+// Kong's clients put the region in the host name (https://eu.api.konghq.com): a host whose first
+// label is a region and second is api addresses that region, as a path prefix does.
+func TestRegionFromHostName(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "")
+	euID := str(ts.createPortal("/eu", `{"name":"host-eu"}`)["id"])
+	usID := str(ts.createPortal("", `{"name":"host-us"}`)["id"])
+	const host = "eu.api.localhost:1234"
+
+	ts.doHost(host, http.MethodGet, "/v3/portals/"+euID, "").must(t, http.StatusOK)
+	ts.doHost(host, http.MethodGet, "/v3/portals/"+usID, "").problem(t, http.StatusNotFound)
+	list := ts.doHost(host, http.MethodGet, "/v3/portals", "").must(t, http.StatusOK)
+	if data, _ := list["data"].([]any); len(data) != 1 || str(data[0].(map[string]any)["id"]) != euID {
+		t.Errorf("portals listed through %s: %v", host, list["data"])
+	}
+	created := ts.doHost(host, http.MethodPost, "/v3/portals", `{"name":"made-through-host"}`).must(t, http.StatusCreated)
+	ts.do(http.MethodGet, "/eu/v3/portals/"+str(created["id"]), "").must(t, http.StatusOK)
+
+	// A path prefix naming the same region is fine; another region is refused, naming both.
+	ts.doHost(host, http.MethodGet, "/eu/v3/portals/"+euID, "").must(t, http.StatusOK)
+	p := ts.doHost(host, http.MethodGet, "/us/v3/portals", "").invalidParam(t, "Host", "invalid")
+	if r := str(p["reason"]); !strings.Contains(r, "eu") || !strings.Contains(r, "us") {
+		t.Errorf("reason %q does not name both regions", r)
+	}
+	// Other host names leave the region to the path.
+	ts.doHost("localhost:1234", http.MethodGet, "/v3/portals/"+usID, "").must(t, http.StatusOK)
+}
+
+// doHost is do with the request's Host set to host.
+func (ts *testServer) doHost(host, method, path, body string) response {
+	ts.t.Helper()
+	return ts.doWith(method, path, body, map[string]string{
+		"Authorization": "Bearer " + testToken,
+		"Content-Type":  "application/json",
+		"Host":          host,
+	})
+}
