@@ -76,9 +76,11 @@ func (a *API) route(path string, methods map[string]handlerFunc) {
 	for m, h := range methods {
 		allowed = append(allowed, m)
 		a.mux.HandleFunc(m+" "+path, func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
-				a.writeError(w, r, err)
-			}
+			a.idempotent(w, r, adminCredential(r), func(w http.ResponseWriter, r *http.Request) {
+				if err := h(w, r); err != nil {
+					a.writeError(w, r, err)
+				}
+			})
 		})
 	}
 	slices.Sort(allowed)
