@@ -50,20 +50,23 @@ type StoredResponse struct {
 // ValidateIdempotencyKey checks the Idempotency-Key values of a request: exactly one, of 1 to
 // IdempotencyKeyMaxLength printable ASCII characters (0x20 to 0x7E).
 func ValidateIdempotencyKey(values []string) []Violation {
-	violation := func(rule, reason string) []Violation {
-		return []Violation{{Field: IdempotencyKeyHeader, Rule: rule, Source: "header", Reason: reason}}
+	header := func(v Violation) []Violation {
+		v.Field, v.Source = IdempotencyKeyHeader, "header"
+		return []Violation{v}
 	}
 	switch {
 	case len(values) > 1:
-		return violation("single_value", "send one Idempotency-Key header, not several")
+		return header(Violation{Rule: "invalid", Reason: "send one Idempotency-Key header, not several"})
 	case len(values) == 0 || values[0] == "":
-		return violation("min_length", "must have at least 1 character; a random UUID is a good key")
+		v := MinLengthViolation("", 1)
+		v.Reason += "; a random UUID is a good key"
+		return header(v)
 	case len(values[0]) > IdempotencyKeyMaxLength:
-		return violation("max_length", fmt.Sprintf("must not have more than %d characters", IdempotencyKeyMaxLength))
+		return header(MaxLengthViolation("", IdempotencyKeyMaxLength))
 	}
 	for _, c := range []byte(values[0]) {
 		if c < 0x20 || c > 0x7e {
-			return violation("printable_ascii", "must contain only printable ASCII characters (space to ~)")
+			return header(Violation{Rule: "matches_regex", Reason: "must contain only printable ASCII characters, space to ~"})
 		}
 	}
 	return nil

@@ -54,19 +54,22 @@ func developerCredential(need access, c devContext) string {
 // developer API's sign-up, login, logout, e-mail verification and password endpoints) ignore the
 // header: repeating the former is harmless, and the latter have no caller to scope a key to, so
 // anyone presenting a leaked key could read the stored answer.
-func (a *API) idempotent(w http.ResponseWriter, r *http.Request, credential string, serve func(http.ResponseWriter, *http.Request)) {
+//
+// fail renders the layer's own refusals as the endpoint renders its errors.
+func (a *API) idempotent(w http.ResponseWriter, r *http.Request, credential string,
+	fail func(http.ResponseWriter, *http.Request, error), serve func(http.ResponseWriter, *http.Request)) {
 	values := r.Header.Values(core.IdempotencyKeyHeader)
 	if len(values) == 0 || credential == "" || core.IdempotentMethod(r.Method) {
 		serve(w, r)
 		return
 	}
-	if vs := core.ValidateIdempotencyKey(values); len(vs) > 0 {
-		writeProblem(w, http.StatusBadRequest, "Invalid Idempotency-Key header: send one value of 1 to 255 printable ASCII characters, such as a random UUID.", vs)
+	if err := core.Invalid(core.ValidateIdempotencyKey(values)...); err != nil {
+		fail(w, r, err)
 		return
 	}
 	head, err := io.ReadAll(io.LimitReader(r.Body, fingerprintBodyLimit))
 	if err != nil {
-		a.writeError(w, r, err)
+		fail(w, r, err)
 		return
 	}
 	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(head), r.Body))
@@ -116,10 +119,10 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, credential stri
 	case errors.Is(err, errDiscard):
 		rec.sendTo(w)
 	case err != nil:
-		a.writeError(w, r, err)
+		fail(w, r, err)
 	case mismatch:
-		writeProblem(w, http.StatusConflict, "The Idempotency-Key of this request was already used, within the last 24 hours, "+
-			"for a different request (another method, path, query or body): send a new key with a new request.", nil)
+		fail(w, r, errorf(http.StatusConflict, "The Idempotency-Key of this request was already used, within the last 24 hours, "+
+			"for a different request (another method, path, query or body): send a new key with a new request."))
 	case replay != nil:
 		for name, value := range replay.Header {
 			w.Header().Set(name, value)

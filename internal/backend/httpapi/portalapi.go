@@ -156,7 +156,7 @@ func (a *API) devRoute(path string, need access, methods map[string]devHandler) 
 				a.writeDevError(w, r, err)
 				return
 			}
-			a.idempotent(w, r, developerCredential(need, c), func(w http.ResponseWriter, r *http.Request) {
+			a.idempotent(w, r, developerCredential(need, c), a.writeDevError, func(w http.ResponseWriter, r *http.Request) {
 				if err := h(w, r, c); err != nil {
 					a.writeDevError(w, r, err)
 				}
