@@ -210,41 +210,44 @@ func TestRetryDecision(t *testing.T) {
 	reset := &url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
 	eof := &url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: io.EOF}
 	untrusted := &url.Error{Op: "Post", URL: "https://127.0.0.1:1", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}
-	status := func(code int) *http.Response { return &http.Response{StatusCode: code} }
 	tests := []struct {
 		name   string
 		method string
 		keyed  bool
-		resp   *http.Response
+		status int // of the answer; 0 when the attempt ended with err
 		err    error
 		want   bool
 	}{
-		{"keyed POST on 429", "POST", true, status(429), nil, true},
-		{"keyed POST on 503", "POST", true, status(503), nil, true},
-		{"keyed POST on 502", "POST", true, status(502), nil, true},
-		{"keyed PATCH on 504", "PATCH", true, status(504), nil, true},
-		{"keyed POST on connection reset", "POST", true, nil, reset, true},
-		{"keyed PATCH on EOF", "PATCH", true, nil, eof, true},
-		{"keyed DELETE on EOF", "DELETE", true, nil, eof, true},
-		{"unkeyed POST on 429", "POST", false, status(429), nil, false},
-		{"unkeyed POST on 503", "POST", false, status(503), nil, false},
-		{"unkeyed PATCH on 502", "PATCH", false, status(502), nil, false},
-		{"unkeyed POST on connection reset", "POST", false, nil, reset, false},
-		{"unkeyed PATCH on EOF", "PATCH", false, nil, eof, false},
-		{"unkeyed POST on refused connection", "POST", false, nil, refused, true},
-		{"GET on 503", "GET", false, status(503), nil, true},
-		{"GET on EOF", "GET", false, nil, eof, true},
-		{"PUT on 502", "PUT", false, status(502), nil, true},
-		{"unkeyed DELETE on reset", "DELETE", false, nil, reset, true},
-		{"keyed POST on 500", "POST", true, status(500), nil, false},
-		{"keyed POST on 409", "POST", true, status(409), nil, false},
-		{"GET on 404", "GET", false, status(404), nil, false},
-		{"keyed POST on an untrusted certificate", "POST", true, nil, untrusted, false},
-		{"GET on an untrusted certificate", "GET", false, nil, untrusted, false},
+		{"keyed POST on 429", "POST", true, 429, nil, true},
+		{"keyed POST on 503", "POST", true, 503, nil, true},
+		{"keyed POST on 502", "POST", true, 502, nil, true},
+		{"keyed PATCH on 504", "PATCH", true, 504, nil, true},
+		{"keyed POST on connection reset", "POST", true, 0, reset, true},
+		{"keyed PATCH on EOF", "PATCH", true, 0, eof, true},
+		{"keyed DELETE on EOF", "DELETE", true, 0, eof, true},
+		{"unkeyed POST on 429", "POST", false, 429, nil, false},
+		{"unkeyed POST on 503", "POST", false, 503, nil, false},
+		{"unkeyed PATCH on 502", "PATCH", false, 502, nil, false},
+		{"unkeyed POST on connection reset", "POST", false, 0, reset, false},
+		{"unkeyed PATCH on EOF", "PATCH", false, 0, eof, false},
+		{"unkeyed POST on refused connection", "POST", false, 0, refused, true},
+		{"GET on 503", "GET", false, 503, nil, true},
+		{"GET on EOF", "GET", false, 0, eof, true},
+		{"PUT on 502", "PUT", false, 502, nil, true},
+		{"unkeyed DELETE on reset", "DELETE", false, 0, reset, true},
+		{"keyed POST on 500", "POST", true, 500, nil, false},
+		{"keyed POST on 409", "POST", true, 409, nil, false},
+		{"GET on 404", "GET", false, 404, nil, false},
+		{"keyed POST on an untrusted certificate", "POST", true, 0, untrusted, false},
+		{"GET on an untrusted certificate", "GET", false, 0, untrusted, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := retryDecision(tt.method, tt.keyed, tt.resp, tt.err); got != tt.want {
+			var resp *http.Response
+			if tt.status != 0 {
+				resp = &http.Response{StatusCode: tt.status}
+			}
+			if got := retryDecision(tt.method, tt.keyed, resp, tt.err); got != tt.want {
 				t.Errorf("retryDecision = %v, want %v", got, tt.want)
 			}
 		})
