@@ -85,6 +85,24 @@ var allowances = []allowance{
 	// Repeated failed logins lock an account for a while; authenticate lists no status for that,
 	// and the document defines TooManyRequests for exactly this kind of refusal.
 	{"dev-portal-v3.yaml", "authenticate", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+
+	// A request with an Idempotency-Key (an extension, see the bundled-backend guide) whose key
+	// was already used for a different request is refused with 409, and one whose key is not a
+	// valid value with 400, whatever the operation: the documents know no such header, so they
+	// list neither status for operations that have no other reason to answer it.
+	{"portal-management-v3.yaml", "", http.StatusConflict, []string{"Conflict"}, carriesIdempotencyKey},
+	{"application-auth-strategies-v2.yaml", "", http.StatusConflict, []string{"Conflict"}, carriesIdempotencyKey},
+	{"api-builder-v3.yaml", "", http.StatusConflict, []string{"Conflict"}, carriesIdempotencyKey},
+	{"dev-portal-v3.yaml", "", http.StatusConflict, []string{"Conflict"}, carriesIdempotencyKey},
+	{"portal-management-v3.yaml", "", http.StatusBadRequest, []string{"BadRequest"}, carriesIdempotencyKey},
+	{"application-auth-strategies-v2.yaml", "", http.StatusBadRequest, []string{"BadRequest"}, carriesIdempotencyKey},
+	{"dev-portal-v3.yaml", "", http.StatusBadRequest, []string{"BadRequest"}, carriesIdempotencyKey},
+	// The API catalog document writes its 400 answers inline; this component is the same body.
+	{"api-builder-v3.yaml", "", http.StatusBadRequest, []string{"ApiPublicationBadRequest"}, carriesIdempotencyKey},
+}
+
+func carriesIdempotencyKey(req *http.Request) bool {
+	return req.Header.Get("Idempotency-Key") != ""
 }
 
 func invalidForce(req *http.Request) bool {

@@ -164,6 +164,8 @@ type client struct {
 	token string
 	http  *http.Client // nil: http.DefaultClient
 	sent  int
+	// header is sent with every request, e.g. an Idempotency-Key.
+	header http.Header
 }
 
 // do sends body as JSON with the admin token and reports a status other than want.
@@ -202,6 +204,9 @@ func (c *client) doRawType(method, path string, want int, raw []byte, token, con
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for name, values := range c.header {
+		req.Header[name] = values
 	}
 	hc := c.http
 	if hc == nil {

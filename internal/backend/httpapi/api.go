@@ -74,13 +74,20 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // route registers the methods of one path, answering every other method with 405.
 func (a *API) route(path string, methods map[string]handlerFunc) {
+	a.routeWith(path, methods, a.writeError)
+}
+
+// routeWith is route with fail rendering the errors of the handlers and of the idempotency layer.
+func (a *API) routeWith(path string, methods map[string]handlerFunc, fail func(http.ResponseWriter, *http.Request, error)) {
 	allowed := make([]string, 0, len(methods))
 	for m, h := range methods {
 		allowed = append(allowed, m)
 		a.mux.HandleFunc(m+" "+path, func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
-				a.writeError(w, r, err)
-			}
+			a.idempotent(w, r, adminCredential(r), fail, func(w http.ResponseWriter, r *http.Request) {
+				if err := h(w, r); err != nil {
+					fail(w, r, err)
+				}
+			})
 		})
 	}
 	slices.Sort(allowed)
