@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -171,7 +172,16 @@ func ResolveServerURL(raw, region string) (*url.URL, error) {
 // BaseURL returns the resolved base URL the client sends requests to.
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
-type methodKey struct{}
+// IdempotencyKeyHeader carries the key that lets a server recognise a repeated request.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+type attemptKey struct{}
+
+// attempt is what the retry policy needs to know of a request, which it only sees through the context.
+type attempt struct {
+	method string
+	keyed  bool // the request carries an Idempotency-Key
+}
 
 // do sends one API call. A non-nil in is encoded as the JSON body; a non-nil
 // out receives the decoded response body of a 2xx response.
@@ -188,11 +198,20 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		body = buf
 	}
-	// The retry policy needs the method, and only sees the context.
-	ctx = context.WithValue(ctx, methodKey{}, method)
+	// Every try of a request that changes something carries the same key, so that a server
+	// honouring it applies the request once however often it arrives, and answers each repeat as
+	// it answered the first.
+	key := ""
+	if sendsIdempotencyKey(method) {
+		key = uuid.NewString()
+	}
+	ctx = context.WithValue(ctx, attemptKey{}, attempt{method: method, keyed: key != ""})
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
 		return fmt.Errorf("building %s %s request: %w", method, path, err)
+	}
+	if key != "" {
+		req.Header.Set(IdempotencyKeyHeader, key)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json, application/problem+json")
@@ -222,29 +241,40 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	return nil
 }
 
-// retryPolicy retries 429 and 503 for every method, a connection that could
-// not be opened for every method too (the request never left), and 502, 504
-// and other connection errors only for idempotent methods, where repeating a
-// request that may have reached the server is harmless.
+// retryPolicy is retryablehttp's view of retryDecision: it stops when the caller gave up, and
+// hands back the error of an attempt that is not repeated.
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	method, _ := ctx.Value(methodKey{}).(string)
+	a, _ := ctx.Value(attemptKey{}).(attempt)
+	if retryDecision(a.method, a.keyed, resp, err) {
+		return true, nil
+	}
+	return false, err
+}
+
+// retryDecision says whether an attempt that ended with resp or err is repeated. A request that
+// may have reached the server is repeated only when repeating it is harmless: its method is
+// idempotent, or it carries an Idempotency-Key, which makes the server apply it once and replay
+// its first answer. Such requests are repeated on 429, 502, 503 and 504 and on dropped
+// connections. A connection that could not be opened is repeated whatever the request: nothing
+// was sent. Everything else, other statuses and errors that cannot heal such as TLS failures,
+// is final.
+func retryDecision(method string, keyed bool, resp *http.Response, err error) bool {
 	if err != nil {
-		if !idempotent(method) && !IsConnectionRefused(err) {
-			return false, err
+		if !IsConnectionRefused(err) && !idempotent(method) && !keyed {
+			return false
 		}
-		// The base policy declines errors that cannot heal, such as TLS failures.
-		return retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)
+		// The base policy declines errors that cannot heal; it looks at err alone.
+		retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(context.Background(), nil, err)
+		return retry
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return true, nil
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return idempotent(method), nil
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return idempotent(method) || keyed
 	}
-	return false, nil
+	return false
 }
 
 // IsConnectionRefused reports whether err is a failure to open a connection
@@ -257,6 +287,18 @@ func IsConnectionRefused(err error) bool {
 	}
 	var dnsErr *net.DNSError
 	return errors.As(err, &dnsErr)
+}
+
+// sendsIdempotencyKey reports whether requests of method carry an Idempotency-Key: those that
+// create or change something. DELETE is idempotent, but a repeat that the server does not
+// recognise answers 404, which reads as "someone else deleted it"; with a key it gets the first
+// answer, 204, instead.
+func sendsIdempotencyKey(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
 }
 
 func idempotent(method string) bool {

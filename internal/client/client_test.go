@@ -2,13 +2,19 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -60,8 +66,9 @@ func TestRetry(t *testing.T) {
 		{"429 with Retry-After, then success", 429, 2, http.Header{"Retry-After": {"1"}}, getPortal, 3, 0},
 		{"503 on POST is retried", 503, 1, nil, createPortal, 2, 0},
 		{"502 on GET is retried", 502, 1, nil, getPortal, 2, 0},
-		{"502 on POST is not retried", 502, 5, nil, createPortal, 1, 502},
-		{"504 on PATCH is not retried", 504, 5, nil, updatePortal, 1, 504},
+		{"502 on POST, which carries an Idempotency-Key, is retried", 502, 1, nil, createPortal, 2, 0},
+		{"504 on PATCH, which carries an Idempotency-Key, is retried", 504, 1, nil, updatePortal, 2, 0},
+		{"429 on DELETE is retried", 429, 1, nil, deletePortal, 2, 0},
 		{"retries are bounded", 503, 100, nil, getPortal, 3, 503},
 		{"500 is not retried", 500, 5, nil, getPortal, 1, 500},
 		{"404 is not retried", 404, 5, nil, getPortal, 1, 404},
@@ -102,6 +109,10 @@ func updatePortal(c *Client) error {
 	return err
 }
 
+func deletePortal(c *Client) error {
+	return c.DeletePortal(context.Background(), "p1", false)
+}
+
 func TestRetryConnectionRefused(t *testing.T) {
 	// Reserve a loopback port, then close it so that connections are refused.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -134,12 +145,20 @@ func TestRetryConnectionRefused(t *testing.T) {
 	}
 }
 
-func TestNoRetryOfPOSTOnceSent(t *testing.T) {
-	// The server reads the request and drops the connection: the POST may have
-	// taken effect, so it must not be repeated, while a GET is.
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+func TestRetryOfKeyedRequestsOnceSent(t *testing.T) {
+	// The server reads each request and drops the connection: the request may have taken effect.
+	// A POST, PATCH or DELETE carries an Idempotency-Key, so it is repeated, with the same key on
+	// every try, as a GET is.
+	var (
+		n    atomic.Int32
+		mu   sync.Mutex
+		keys = map[string]int{}
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
+		mu.Lock()
+		keys[r.Method+" "+r.Header.Get(IdempotencyKeyHeader)]++
+		mu.Unlock()
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			t.Error(err)
@@ -152,18 +171,86 @@ func TestNoRetryOfPOSTOnceSent(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := newTestClient(t, srv.URL, 3)
 
-	if err := createPortal(c); err == nil || IsConnectionRefused(err) {
-		t.Fatalf("POST error = %v, want a dropped connection", err)
+	for _, call := range []struct {
+		method string
+		do     func(*Client) error
+	}{{"POST", createPortal}, {"PATCH", updatePortal}, {"DELETE", deletePortal}, {"GET", getPortal}} {
+		n.Store(0)
+		if err := call.do(c); err == nil || IsConnectionRefused(err) {
+			t.Fatalf("%s error = %v, want a dropped connection", call.method, err)
+		}
+		// The transport may itself repeat a keyed request on a reused connection, so count at least.
+		if got := n.Load(); got < 4 {
+			t.Errorf("%s attempts = %d, want at least 4 (1 + 3 retries)", call.method, got)
+		}
 	}
-	if got := n.Load(); got != 1 {
-		t.Errorf("POST attempts = %d, want 1", got)
+	mu.Lock()
+	defer mu.Unlock()
+	for _, method := range []string{"POST", "PATCH", "DELETE"} {
+		var distinct int
+		for k := range keys {
+			if strings.HasPrefix(k, method+" ") {
+				distinct++
+				if k == method+" " {
+					t.Errorf("%s was sent without an Idempotency-Key", method)
+				}
+			}
+		}
+		if distinct != 1 {
+			t.Errorf("%s used %d different Idempotency-Keys over its tries, want 1", method, distinct)
+		}
 	}
-	n.Store(0)
-	if err := getPortal(c); err == nil {
-		t.Fatal("GET succeeded against a server that drops every connection")
+	if keys["GET "] == 0 {
+		t.Errorf("GET carried an Idempotency-Key: %v", keys)
 	}
-	if got := n.Load(); got != 4 {
-		t.Errorf("GET attempts = %d, want 4 (1 + 3 retries)", got)
+}
+
+func TestRetryDecision(t *testing.T) {
+	refused := &url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	reset := &url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
+	eof := &url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: io.EOF}
+	untrusted := &url.Error{Op: "Post", URL: "https://127.0.0.1:1", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}
+	tests := []struct {
+		name   string
+		method string
+		keyed  bool
+		status int // of the answer; 0 when the attempt ended with err
+		err    error
+		want   bool
+	}{
+		{"keyed POST on 429", "POST", true, 429, nil, true},
+		{"keyed POST on 503", "POST", true, 503, nil, true},
+		{"keyed POST on 502", "POST", true, 502, nil, true},
+		{"keyed PATCH on 504", "PATCH", true, 504, nil, true},
+		{"keyed POST on connection reset", "POST", true, 0, reset, true},
+		{"keyed PATCH on EOF", "PATCH", true, 0, eof, true},
+		{"keyed DELETE on EOF", "DELETE", true, 0, eof, true},
+		{"unkeyed POST on 429", "POST", false, 429, nil, false},
+		{"unkeyed POST on 503", "POST", false, 503, nil, false},
+		{"unkeyed PATCH on 502", "PATCH", false, 502, nil, false},
+		{"unkeyed POST on connection reset", "POST", false, 0, reset, false},
+		{"unkeyed PATCH on EOF", "PATCH", false, 0, eof, false},
+		{"unkeyed POST on refused connection", "POST", false, 0, refused, true},
+		{"GET on 503", "GET", false, 503, nil, true},
+		{"GET on EOF", "GET", false, 0, eof, true},
+		{"PUT on 502", "PUT", false, 502, nil, true},
+		{"unkeyed DELETE on reset", "DELETE", false, 0, reset, true},
+		{"keyed POST on 500", "POST", true, 500, nil, false},
+		{"keyed POST on 409", "POST", true, 409, nil, false},
+		{"GET on 404", "GET", false, 404, nil, false},
+		{"keyed POST on an untrusted certificate", "POST", true, 0, untrusted, false},
+		{"GET on an untrusted certificate", "GET", false, 0, untrusted, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp *http.Response
+			if tt.status != 0 {
+				resp = &http.Response{StatusCode: tt.status}
+			}
+			if got := retryDecision(tt.method, tt.keyed, resp, tt.err); got != tt.want {
+				t.Errorf("retryDecision = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -70,6 +70,12 @@ var allowances = []allowance{
 	// conflicting change with 409 but create-api lists no conflict status for the same refusal.
 	{"api-builder-v3.yaml", "create-api", http.StatusConflict, []string{"Conflict"}, nil},
 
+	// A client_id is unique in its region and one developer owns at most 100 applications; the
+	// developer API answers both refusals with its documented 409, but the admin API's
+	// create-application and update-application (a change of owner) list no conflict status.
+	{"portal-management-v3.yaml", "create-application", http.StatusConflict, []string{"Conflict"}, nil},
+	{"portal-management-v3.yaml", "update-application", http.StatusConflict, []string{"Conflict"}, nil},
+
 	// Listing an application's credentials needs a developer session like every other
 	// application operation, yet list-credentials alone has no 401 for a request without one.
 	{"dev-portal-v3.yaml", "list-credentials", http.StatusUnauthorized, []string{"Unauthorized"}, nil},
@@ -79,6 +85,24 @@ var allowances = []allowance{
 	// Repeated failed logins lock an account for a while; authenticate lists no status for that,
 	// and the document defines TooManyRequests for exactly this kind of refusal.
 	{"dev-portal-v3.yaml", "authenticate", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+
+	// A request with an Idempotency-Key (an extension, see the bundled-backend guide) whose key
+	// was already used for a different request is refused with 409, and one whose key is not a
+	// valid value with 400, whatever the operation: the documents know no such header, so they
+	// list neither status for operations that have no other reason to answer it.
+	{"portal-management-v3.yaml", "", http.StatusConflict, []string{"Conflict"}, carriesIdempotencyKey},
+	{"application-auth-strategies-v2.yaml", "", http.StatusConflict, []string{"Conflict"}, carriesIdempotencyKey},
+	{"api-builder-v3.yaml", "", http.StatusConflict, []string{"Conflict"}, carriesIdempotencyKey},
+	{"dev-portal-v3.yaml", "", http.StatusConflict, []string{"Conflict"}, carriesIdempotencyKey},
+	{"portal-management-v3.yaml", "", http.StatusBadRequest, []string{"BadRequest"}, carriesIdempotencyKey},
+	{"application-auth-strategies-v2.yaml", "", http.StatusBadRequest, []string{"BadRequest"}, carriesIdempotencyKey},
+	{"dev-portal-v3.yaml", "", http.StatusBadRequest, []string{"BadRequest"}, carriesIdempotencyKey},
+	// The API catalog document writes its 400 answers inline; this component is the same body.
+	{"api-builder-v3.yaml", "", http.StatusBadRequest, []string{"ApiPublicationBadRequest"}, carriesIdempotencyKey},
+}
+
+func carriesIdempotencyKey(req *http.Request) bool {
+	return req.Header.Get("Idempotency-Key") != ""
 }
 
 func invalidForce(req *http.Request) bool {

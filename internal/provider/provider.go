@@ -102,8 +102,9 @@ func (p *devportalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Sensitive: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				Description: "How many times a request is retried after a 429 or 503 answer or a connection that could " +
-					"not be opened, or, for idempotent requests, after a 502, a 504 or a dropped connection. " +
+				Description: "How many times a request is retried after a 429, 502, 503 or 504 answer, a dropped " +
+					"connection or a connection that could not be opened. Changes carry an `Idempotency-Key` that " +
+					"is the same on every try, so that a retry never applies a change twice. " +
 					"`Retry-After` is honoured up to 30 seconds. " +
 					"A whole number from 0 to 20; defaults to 4, and 0 disables retries. Can also be set with `" + EnvMaxRetries + "`.",
 				Optional:   true,
@@ -202,6 +203,7 @@ func (p *devportalProvider) DataSources(context.Context) []func() datasource.Dat
 		NewDevelopersDataSource,
 		NewApplicationRegistrationsDataSource,
 		NewApplicationCredentialsDataSource,
+		NewControlPlaneNodesDataSource,
 	}
 }
 

@@ -201,6 +201,9 @@ func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		api := core.ApplyAPIInput(current, in, a.now())
+		if err := core.Invalid(core.ValidateMergedLabels("labels", api.Labels)...); err != nil {
+			return err
+		}
 		if err := checkAPIUnique(ctx, tx, api); err != nil {
 			return err
 		}
@@ -296,35 +299,35 @@ func (a *API) lifecycleRoutes() {
 		http.MethodPatch:  a.updateControlPlane,
 		http.MethodDelete: a.deleteControlPlane,
 	})
-	a.route("/v2/control-planes/{controlPlaneId}/nodes", kongErrors(map[string]handlerFunc{
+	a.kongRoute("/v2/control-planes/{controlPlaneId}/nodes", map[string]handlerFunc{
 		http.MethodGet:  a.listNodes,
 		http.MethodPost: a.registerNode,
-	}))
-	a.route("/v2/control-planes/{controlPlaneId}/nodes/{nodeId}", kongErrors(map[string]handlerFunc{
+	})
+	a.kongRoute("/v2/control-planes/{controlPlaneId}/nodes/{nodeId}", map[string]handlerFunc{
 		http.MethodGet:    a.getNode,
 		http.MethodDelete: a.deleteNode,
-	}))
-	a.route("/v2/control-planes/{controlPlaneId}/core-entities/services", kongErrors(map[string]handlerFunc{
+	})
+	a.kongRoute("/v2/control-planes/{controlPlaneId}/core-entities/services", map[string]handlerFunc{
 		http.MethodGet:  a.listServices,
 		http.MethodPost: a.createService,
-	}))
-	a.route("/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}", kongErrors(map[string]handlerFunc{
+	})
+	a.kongRoute("/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}", map[string]handlerFunc{
 		http.MethodGet:    a.getService,
 		http.MethodPut:    a.upsertService,
 		http.MethodDelete: a.deleteService,
-	}))
+	})
 	for _, prefix := range []string{
 		"/v2/control-planes/{controlPlaneId}/core-entities",
 		"/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}",
 	} {
-		a.route(prefix+"/plugins", kongErrors(map[string]handlerFunc{
+		a.kongRoute(prefix+"/plugins", map[string]handlerFunc{
 			http.MethodGet:  a.listPlugins,
 			http.MethodPost: a.createPlugin,
-		}))
-		a.route(prefix+"/plugins/{pluginId}", kongErrors(map[string]handlerFunc{
+		})
+		a.kongRoute(prefix+"/plugins/{pluginId}", map[string]handlerFunc{
 			http.MethodGet:    a.getPlugin,
 			http.MethodPut:    a.upsertPlugin,
 			http.MethodDelete: a.deletePlugin,
-		}))
+		})
 	}
 }

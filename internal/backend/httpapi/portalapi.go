@@ -152,12 +152,15 @@ func (a *API) devRoute(path string, need access, methods map[string]devHandler) 
 		allowed = append(allowed, m)
 		a.ss.mux.HandleFunc(m+" "+full, func(w http.ResponseWriter, r *http.Request) {
 			c, err := a.devContext(r, need)
-			if err == nil {
-				err = h(w, r, c)
-			}
 			if err != nil {
 				a.writeDevError(w, r, err)
+				return
 			}
+			a.idempotent(w, r, developerCredential(need, c), a.writeDevError, func(w http.ResponseWriter, r *http.Request) {
+				if err := h(w, r, c); err != nil {
+					a.writeDevError(w, r, err)
+				}
+			})
 		})
 	}
 	slices.Sort(allowed)

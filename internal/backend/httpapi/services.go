@@ -115,25 +115,24 @@ func writeUnauthorized(w http.ResponseWriter, r *http.Request, detail string) {
 	}{detail, http.StatusUnauthorized})
 }
 
-// kongErrors makes the 404 and 409 answers of Kong entity and node endpoints JSON with a message,
-// as the control-plane document defines those errors; the problem fields stay for clients that
-// read them. Other statuses keep the common rendering, which that document also allows.
-func kongErrors(methods map[string]handlerFunc) map[string]handlerFunc {
-	out := make(map[string]handlerFunc, len(methods))
-	for m, h := range methods {
-		out[m] = func(w http.ResponseWriter, r *http.Request) error {
-			err := h(w, r)
-			var he *httpError
-			if !errors.As(err, &he) || (he.status != http.StatusNotFound && he.status != http.StatusConflict) {
-				return err
-			}
-			writeJSON(w, he.status, kongError{
-				Message: he.detail, Status: he.status, Title: titles[he.status], Instance: traceID(), Detail: he.detail,
-			})
-			return nil
-		}
+// kongRoute is route for Kong entity and node endpoints, whose 404 and 409 answers are JSON
+// with a message, as the control-plane document defines those errors.
+func (a *API) kongRoute(path string, methods map[string]handlerFunc) {
+	a.routeWith(path, methods, a.writeKongError)
+}
+
+// writeKongError renders 404 and 409 as the control-plane document does; the problem fields stay
+// for clients that read them. Other statuses keep the common rendering, which that document also
+// allows.
+func (a *API) writeKongError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	if !errors.As(err, &he) || (he.status != http.StatusNotFound && he.status != http.StatusConflict) {
+		a.writeError(w, r, err)
+		return
 	}
-	return out
+	writeJSON(w, he.status, kongError{
+		Message: he.detail, Status: he.status, Title: titles[he.status], Instance: traceID(), Detail: he.detail,
+	})
 }
 
 // kongError is an error of the control-plane document: a message, plus the problem fields.

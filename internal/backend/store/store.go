@@ -70,7 +70,12 @@ func (s *Store) Close() error {
 }
 
 // WithTx runs fn in one write transaction, committed when fn returns nil and rolled back otherwise.
+// Under a context from Hold it runs in the held transaction instead, within a savepoint that is
+// rolled back when fn fails, so that a failed step leaves the rest of the held work intact.
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
+	if h := s.heldIn(ctx); h != nil {
+		return h.savepoint(ctx, fn)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -87,9 +92,63 @@ func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
-// View runs read-only fn without a write transaction, so reads never wait for writers.
+// View runs read-only fn without a write transaction, so reads never wait for writers. Under a
+// context from Hold it reads in the held transaction, so that it sees the work done so far.
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	if h := s.heldIn(ctx); h != nil {
+		return fn(h.tx)
+	}
 	return fn(&Tx{q: s.db})
+}
+
+// Hold runs fn in one write transaction that every WithTx and View call made with the context fn
+// receives joins, so that work spread over several calls commits or rolls back as one. The
+// transaction is committed when fn returns nil and rolled back otherwise. SQLite has one writer at
+// a time, so a second Hold waits until the first ends.
+func (s *Store) Hold(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	if h := s.heldIn(ctx); h != nil {
+		return h.savepoint(ctx, func(tx *Tx) error { return fn(ctx, tx) })
+	}
+	return s.WithTx(ctx, func(tx *Tx) error {
+		return fn(context.WithValue(ctx, heldKey{}, &held{store: s, tx: tx}), tx)
+	})
+}
+
+type heldKey struct{}
+
+// held is the transaction of a Hold, with the depth of the savepoints open in it.
+type held struct {
+	store *Store
+	tx    *Tx
+	depth int
+}
+
+func (s *Store) heldIn(ctx context.Context) *held {
+	h, ok := ctx.Value(heldKey{}).(*held)
+	if !ok || h.store != s {
+		return nil
+	}
+	return h
+}
+
+// savepoint runs fn in a savepoint of the held transaction, undone when fn fails.
+func (h *held) savepoint(ctx context.Context, fn func(*Tx) error) error {
+	h.depth++
+	defer func() { h.depth-- }()
+	name := fmt.Sprintf("held_%d", h.depth)
+	if err := h.tx.exec(ctx, "savepoint", "SAVEPOINT "+name); err != nil {
+		return err
+	}
+	if err := fn(h.tx); err != nil {
+		// A panic skips this; Hold's rollback then undoes the whole transaction.
+		undo := errors.Join(h.tx.exec(ctx, "roll back to savepoint", "ROLLBACK TO SAVEPOINT "+name),
+			h.tx.exec(ctx, "release savepoint", "RELEASE SAVEPOINT "+name))
+		if undo != nil {
+			return errors.Join(err, undo)
+		}
+		return err // unwrapped, so that callers comparing it see the error fn returned
+	}
+	return h.tx.exec(ctx, "release savepoint", "RELEASE SAVEPOINT "+name)
 }
 
 func (s *Store) migrate(ctx context.Context) error {
