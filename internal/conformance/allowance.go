@@ -79,6 +79,10 @@ var allowances = []allowance{
 	// Repeated failed logins lock an account for a while; authenticate lists no status for that,
 	// and the document defines TooManyRequests for exactly this kind of refusal.
 	{"dev-portal-v3.yaml", "authenticate", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	// The backend's update-developer also takes the address (see requestExtensions), which is
+	// unique within a portal: taking another developer's has no documented status, and
+	// create-developer answers the same clash with 409.
+	{"portal-management-v3.yaml", "update-developer", http.StatusConflict, []string{"Conflict"}, nil},
 }
 
 func invalidForce(req *http.Request) bool {
