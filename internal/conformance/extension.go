@@ -26,6 +26,10 @@ var requestExtensions = []requestExtension{
 	// only the owner, which would force replacing applications that developers hold keys for.
 	{"portal-management-v3.yaml", "update-application", "name", nil},
 	{"portal-management-v3.yaml", "update-application", "labels", nil},
+	// Admins correct a developer's name and address in place; the document's update takes only
+	// the status, which would force replacing the developer and deleting their applications.
+	{"portal-management-v3.yaml", "update-developer", "full_name", nil},
+	{"portal-management-v3.yaml", "update-developer", "email", nil},
 	// Admins may record a registration as rejected or revoked from the start (an import of an
 	// existing decision); the document's creation enum has approved and pending only.
 	{"portal-management-v3.yaml", "create-application-registration", "status", []string{"rejected", "revoked"}},

@@ -79,7 +79,8 @@ func (r *portalSecurityResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"(auto-approve off), API and page visibility `private`, basic auth on, and the default application " +
 			"auth strategy the portal had before this resource was created. When that strategy no longer exists, " +
 			"the portal is left with no default strategy. After an import there is no recorded original, and " +
-			"destroying leaves the default strategy as it is.",
+			"destroying leaves the portal with no default strategy, so that the strategy it used can be destroyed " +
+			"in the same run.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "Same as `portal_id`.",
@@ -387,7 +388,10 @@ func portalSecurityUpdateRequest(m portalSecurityModel) client.UpdatePortalReque
 
 // portalSecurityDefaults is the PATCH that puts a portal's security back to
 // the documented defaults, and its default strategy back to original when
-// that is known and differs from the current one.
+// that is known and differs from the current one. Without a recorded original
+// (after an import) the portal is left with no default strategy: the strategy
+// it uses may be destroyed in the same run, which the server refuses while a
+// portal default names it.
 func portalSecurityDefaults(current *client.Portal, original *originalStrategy) client.UpdatePortalRequest {
 	on, off, private := true, false, client.VisibilityPrivate
 	req := client.UpdatePortalRequest{
@@ -398,8 +402,11 @@ func portalSecurityDefaults(current *client.Portal, original *originalStrategy) 
 		DefaultAPIVisibility:    &private,
 		DefaultPageVisibility:   &private,
 	}
-	if original != nil && !sameID(original.ID, current.DefaultApplicationAuthStrategyID) {
+	switch {
+	case original != nil && !sameID(original.ID, current.DefaultApplicationAuthStrategyID):
 		req.DefaultApplicationAuthStrategyID = client.FromPointer(original.ID)
+	case original == nil && current.DefaultApplicationAuthStrategyID != nil:
+		req.DefaultApplicationAuthStrategyID = client.Null[string]()
 	}
 	return req
 }

@@ -300,6 +300,29 @@ func (a *API) adminGetCredential(w http.ResponseWriter, r *http.Request) error {
 	return respond(w, err, http.StatusOK, toCredentialJSON(k, a.now()))
 }
 
+// adminRenameCredential changes a key's display name, as the developer portal's PUT does for the
+// developer, and answers with the key; its secret and expiry stay.
+func (a *API) adminRenameCredential(w http.ResponseWriter, r *http.Request) error {
+	name, err := readDisplayName(w, r, true)
+	if err != nil {
+		return err
+	}
+	ctx, portalID := r.Context(), r.PathValue("portalId")
+	var k core.APIKey
+	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		app, err := pathApplication(ctx, tx, r, portalID, nil)
+		if err != nil {
+			return err
+		}
+		if k, err = getKey(ctx, tx, app, r.PathValue("credentialId")); err != nil {
+			return err
+		}
+		k.DisplayName = name
+		return tx.RenameAPIKey(ctx, app.Region, app.ID, k.ID, name)
+	})
+	return respond(w, err, http.StatusOK, toCredentialJSON(k, a.now()))
+}
+
 func (a *API) adminDeleteCredential(w http.ResponseWriter, r *http.Request) error {
 	return a.deleteCredential(w, r, r.PathValue("portalId"), nil)
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -43,6 +44,11 @@ func (a *API) listDevelopers(w http.ResponseWriter, r *http.Request) error {
 	page, filters, err := listParams(r, "name", "status", "email")
 	if err != nil {
 		return err
+	}
+	// Addresses are stored lower-case, so a filter on one matches whatever case it is given in.
+	if f, ok := filters["email"]; ok {
+		f.Value = strings.ToLower(f.Value)
+		filters["email"] = f
 	}
 	ctx, region, portalID := r.Context(), regionOf(r), r.PathValue("portalId")
 	var (
@@ -129,15 +135,29 @@ func developerOf(r *http.Request, tx *store.Tx, region, portalID, id string) (co
 	return d, orNotFound(err, "Developer", id)
 }
 
-// updateDeveloper changes a developer's status. A developer who is no longer approved loses
-// their sessions at once; their keys keep working until registrations are revoked, as in Konnect.
+// updateDeveloper changes a developer's status, name or e-mail address. Konnect's update takes the
+// status only; renaming in place keeps a typo fix from deleting the developer's applications. An
+// address set here counts as verified, as on creation, and is unique within the portal ignoring
+// case (409). A developer who is no longer approved loses their sessions at once; their keys keep
+// working until registrations are revoked, as in Konnect.
 func (a *API) updateDeveloper(w http.ResponseWriter, r *http.Request) error {
 	o, err := readObject(w, r)
 	if err != nil {
 		return err
 	}
+	email, fullName := field[string](o, "email", false), field[string](o, "full_name", false)
 	status, vs := readDeveloperStatus(o)
-	if err := core.Invalid(append(o.finish(), vs...)...); err != nil {
+	vs = append(o.finish(), vs...)
+	var normalized string
+	if email.HasValue() {
+		var evs []core.Violation
+		normalized, evs = checkEmail(email)
+		vs = append(vs, evs...)
+	}
+	if fullName.HasValue() {
+		vs = append(vs, core.CheckName("full_name", fullName.Value, core.DeveloperNameMax)...)
+	}
+	if err := core.Invalid(vs...); err != nil {
 		return err
 	}
 	ctx, region, portalID, id := r.Context(), regionOf(r), r.PathValue("portalId"), r.PathValue("developerId")
@@ -147,14 +167,34 @@ func (a *API) updateDeveloper(w http.ResponseWriter, r *http.Request) error {
 		if d, err = developerOf(r, tx, region, portalID, id); err != nil {
 			return err
 		}
-		if status == "" || status == d.Status {
+		next := d
+		if status != "" {
+			next.Status = status
+		}
+		if fullName.HasValue() {
+			next.FullName = fullName.Value
+		}
+		if normalized != "" && normalized != d.Email {
+			other, err := tx.GetDeveloperByEmail(ctx, region, portalID, normalized)
+			switch {
+			case err == nil:
+				return errorf(http.StatusConflict, "Portal %s already has a developer with e-mail %s (%s): choose another address or delete that developer.",
+					portalID, normalized, other.ID)
+			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+			next.Email, next.EmailVerified = normalized, true
+		}
+		if next == d {
 			return nil
 		}
-		d.Status, d.UpdatedAt = status, a.now()
-		if err := tx.UpdateDeveloper(ctx, d); err != nil {
+		next.UpdatedAt = a.now()
+		if err := tx.UpdateDeveloper(ctx, next); err != nil {
 			return err
 		}
-		if status != core.DeveloperApproved {
+		statusChanged := next.Status != d.Status
+		d = next
+		if statusChanged && d.Status != core.DeveloperApproved {
 			return tx.DeleteDeveloperSessions(ctx, d.ID)
 		}
 		return nil

@@ -37,11 +37,12 @@ func (t *Tx) InsertDeveloper(ctx context.Context, d core.Developer) error {
 		d.EmailVerified, formatTime(d.CreatedAt), formatTime(d.UpdatedAt))
 }
 
-// UpdateDeveloper overwrites the mutable fields of a stored developer.
+// UpdateDeveloper overwrites the mutable fields of a stored developer; the caller checks that a
+// changed e-mail address is free in the portal.
 func (t *Tx) UpdateDeveloper(ctx context.Context, d core.Developer) error {
-	return t.execOne(ctx, "update developer", `UPDATE developers SET full_name = $1, status = $2, password_hash = $3,
-		email_verified = $4, updated_at = $5 WHERE region = $6 AND portal_id = $7 AND id = $8`,
-		d.FullName, string(d.Status), nullString(d.PasswordHash), d.EmailVerified, formatTime(d.UpdatedAt),
+	return t.execOne(ctx, "update developer", `UPDATE developers SET email = $1, full_name = $2, status = $3, password_hash = $4,
+		email_verified = $5, updated_at = $6 WHERE region = $7 AND portal_id = $8 AND id = $9`,
+		d.Email, d.FullName, string(d.Status), nullString(d.PasswordHash), d.EmailVerified, formatTime(d.UpdatedAt),
 		d.Region, d.PortalID, d.ID)
 }
 
