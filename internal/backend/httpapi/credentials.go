@@ -168,6 +168,7 @@ func (a *API) devCreateCredential(w http.ResponseWriter, r *http.Request, c devC
 	a.log.DebugContext(ctx, "API key created", "application_id", k.ApplicationID, "credential_id", k.ID)
 	out := toCredentialJSON(k, a.now())
 	out.Credential = secret
+	noStore(w)
 	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
