@@ -339,6 +339,9 @@ func readToken(w http.ResponseWriter, r *http.Request, more func(*object) []core
 
 func takeToken(ctx context.Context, tx *store.Tx, region, portalID, token, purpose string, now time.Time) (core.Developer, error) {
 	d, exp, err := tx.TakeDeveloperToken(ctx, region, portalID, core.HashToken(token), purpose)
+	if err == nil {
+		err = tx.DeleteOutboxToken(ctx, token)
+	}
 	return d, tokenError(err, exp, now)
 }
 

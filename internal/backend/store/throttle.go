@@ -114,3 +114,9 @@ func (t *Tx) OutboxMessages(ctx context.Context, region, portalID string, now ti
 			return m, nil
 		})
 }
+
+// DeleteOutboxToken deletes the messages that carry a token once it is used, so that the database
+// keeps no copy of a spent token.
+func (t *Tx) DeleteOutboxToken(ctx context.Context, token string) error {
+	return t.exec(ctx, "delete outbox token", `DELETE FROM outbox_messages WHERE token = $1`, token)
+}
