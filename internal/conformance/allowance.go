@@ -79,6 +79,29 @@ var allowances = []allowance{
 	// Repeated failed logins lock an account for a while; authenticate lists no status for that,
 	// and the document defines TooManyRequests for exactly this kind of refusal.
 	{"dev-portal-v3.yaml", "authenticate", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	// Sign-up and forgot-password send mail and are rate-limited per address and client, and
+	// setting a password waits for the bounded password hashing pool like a login; their
+	// operations list no status for a refusal to be retried later, and the document defines
+	// TooManyRequests for exactly that.
+	{"dev-portal-v3.yaml", "register", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	{"dev-portal-v3.yaml", "forgot-password", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	{"dev-portal-v3.yaml", "reset-password", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	// A state-changing request that carries the session cookie from another site's page is
+	// refused before any operation runs; most operations list no 403, and the document defines
+	// Forbidden for a refusal of the caller.
+	{"dev-portal-v3.yaml", "", http.StatusForbidden, []string{"Forbidden"}, crossSiteWithCookie},
+}
+
+// crossSiteWithCookie reports whether req is a state-changing request with the developer session
+// cookie that a browser sent from another site.
+func crossSiteWithCookie(req *http.Request) bool {
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return false
+	}
+	if _, err := req.Cookie("portalaccesstoken"); err != nil {
+		return false
+	}
+	return req.Header.Get("Sec-Fetch-Site") == "cross-site" || req.Header.Get("Origin") != ""
 }
 
 func invalidForce(req *http.Request) bool {
