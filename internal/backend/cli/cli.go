@@ -100,8 +100,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.region, "default-region", core.DefaultRegion, "`region` also served at / (one of "+strings.Join(core.Regions, ", ")+")")
 	fs.StringVar(&o.tokenFile, "token-file", "", "admin token `file`: read if it exists, else created with a new token (mode 0600); default devportal-admin-token next to the database")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "`level` of the log on stderr: debug, info (one line per request), warn or error")
-	fs.Var(&o.trustedProxies, "trusted-proxy", "reverse proxy `addresses` (IPs or CIDR ranges, comma-separated, repeatable) whose X-Forwarded-For "+
-		"and X-Forwarded-Proto are believed; default $"+TrustedProxiesEnv+", else none")
+	fs.Var(&o.trustedProxies, "trusted-proxy", "reverse proxy `addresses` (IPs or CIDR ranges, comma-separated, repeatable) whose X-Forwarded-For, "+
+		"-Proto and -Host are believed; default $"+TrustedProxiesEnv+", else none")
 	fs.Usage = func() {
 		writeLine(stderr, "Usage: terraform-provider-devportal serve [flags]")
 		writeLine(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")

@@ -176,7 +176,8 @@ func firstForwarded(values []string) string {
 // checkSameOrigin refuses a state-changing request that carries the session cookie but comes from
 // another site's page: a browser sends the cookie along with such requests, so the cookie alone
 // does not show that the developer meant them. Clients that are not browsers send neither header.
-func checkSameOrigin(r *http.Request) error {
+// Behind a trusted proxy, the host the browser addressed may arrive in X-Forwarded-Host.
+func (a *API) checkSameOrigin(r *http.Request) error {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return nil
@@ -194,10 +195,23 @@ func checkSameOrigin(r *http.Request) error {
 		return nil
 	}
 	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
+	if err != nil || u.Host == "" {
+		return refuse
+	}
+	host := r.Host
+	if forwarded := firstForwarded(r.Header.Values("X-Forwarded-Host")); forwarded != "" && a.fromTrustedProxy(r) {
+		host = forwarded
+	}
+	if !strings.EqualFold(u.Host, host) {
 		return refuse
 	}
 	return nil
+}
+
+// fromTrustedProxy reports whether the request's peer is a trusted proxy.
+func (a *API) fromTrustedProxy(r *http.Request) bool {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && a.trusted(peer.Addr().Unmap())
 }
 
 // access is what a developer endpoint asks of the caller.
@@ -284,7 +298,7 @@ func (a *API) devRoute(path string, need access, methods map[string]devHandler) 
 	for m, h := range methods {
 		allowed = append(allowed, m)
 		a.ss.mux.HandleFunc(m+" "+full, func(w http.ResponseWriter, r *http.Request) {
-			err := checkSameOrigin(r)
+			err := a.checkSameOrigin(r)
 			var c devContext
 			if err == nil {
 				c, err = a.devContext(r, need)

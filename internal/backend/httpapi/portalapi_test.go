@@ -78,3 +78,35 @@ func TestClientOf(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckSameOriginBehindAProxy(t *testing.T) {
+	a := &API{ss: newSelfService([]Option{WithTrustedProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")})})}
+	tests := []struct {
+		name, remote, host, forwardedHost, origin string
+		refused                                   bool
+	}{
+		{name: "same host", remote: "198.51.100.7:1", host: "portal.example", origin: "https://portal.example"},
+		{name: "other host", remote: "198.51.100.7:1", host: "portal.example", origin: "https://evil.example", refused: true},
+		{name: "proxy rewrote the host", remote: "10.0.0.2:1", host: "backend:8080", forwardedHost: "portal.example",
+			origin: "https://portal.example"},
+		{name: "forwarded host of a stranger is ignored", remote: "198.51.100.7:1", host: "backend:8080",
+			forwardedHost: "portal.example", origin: "https://portal.example", refused: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := http.NewRequest(http.MethodPost, "http://"+tt.host+"/api/v3/applications", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.RemoteAddr = tt.remote
+			r.AddCookie(&http.Cookie{Name: sessionCookie, Value: "session"})
+			r.Header.Set("Origin", tt.origin)
+			if tt.forwardedHost != "" {
+				r.Header.Set("X-Forwarded-Host", tt.forwardedHost)
+			}
+			if err := a.checkSameOrigin(r); (err != nil) != tt.refused {
+				t.Errorf("checkSameOrigin() = %v, want refused %v", err, tt.refused)
+			}
+		})
+	}
+}
