@@ -104,10 +104,33 @@ var allowances = []allowance{
 	{"dev-portal-v3.yaml", "", http.StatusBadRequest, []string{"BadRequest"}, carriesIdempotencyKey},
 	// The API catalog document writes its 400 answers inline; this component is the same body.
 	{"api-builder-v3.yaml", "", http.StatusBadRequest, []string{"ApiPublicationBadRequest"}, carriesIdempotencyKey},
+	// Sign-up and forgot-password send mail and are rate-limited per address and client, and
+	// setting a password waits for the bounded password hashing pool like a login; their
+	// operations list no status for a refusal to be retried later, and the document defines
+	// TooManyRequests for exactly that.
+	{"dev-portal-v3.yaml", "register", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	{"dev-portal-v3.yaml", "forgot-password", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	{"dev-portal-v3.yaml", "reset-password", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	// A state-changing request that carries the session cookie from another site's page is
+	// refused before any operation runs; most operations list no 403, and the document defines
+	// Forbidden for a refusal of the caller.
+	{"dev-portal-v3.yaml", "", http.StatusForbidden, []string{"Forbidden"}, crossSiteWithCookie},
 }
 
 func carriesIdempotencyKey(req *http.Request) bool {
 	return req.Header.Get("Idempotency-Key") != ""
+}
+
+// crossSiteWithCookie reports whether req is a state-changing request with the developer session
+// cookie that a browser sent from another site.
+func crossSiteWithCookie(req *http.Request) bool {
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return false
+	}
+	if _, err := req.Cookie("portalaccesstoken"); err != nil {
+		return false
+	}
+	return req.Header.Get("Sec-Fetch-Site") == "cross-site" || req.Header.Get("Origin") != ""
 }
 
 func invalidForce(req *http.Request) bool {

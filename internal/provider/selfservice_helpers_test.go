@@ -175,7 +175,7 @@ type developerSession struct {
 	hc     *http.Client
 }
 
-const developerPassword = "correct horse battery staple"
+const developerPassword = "lantern harbour quill 47"
 
 func newDeveloperSession(t *testing.T, portalID, email string) *developerSession {
 	t.Helper()

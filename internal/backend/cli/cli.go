@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -25,6 +26,10 @@ import (
 // TokenEnv names the environment variable that supplies the bootstrap admin token.
 const TokenEnv = "DEVPORTAL_ADMIN_TOKEN"
 
+// TrustedProxiesEnv names the environment variable that supplies --trusted-proxy when the flag is
+// not given.
+const TrustedProxiesEnv = "DEVPORTAL_TRUSTED_PROXIES"
+
 // shutdownTimeout bounds how long in-flight requests may take once shutdown starts.
 const shutdownTimeout = 15 * time.Second
 
@@ -32,6 +37,38 @@ const shutdownTimeout = 15 * time.Second
 type options struct {
 	listen, db, region, tokenFile string
 	logLevel                      slog.Level
+	trustedProxies                proxyList
+}
+
+// proxyList is the value of --trusted-proxy: addresses and CIDR ranges, comma-separated, the flag
+// repeatable.
+type proxyList []netip.Prefix
+
+func (l *proxyList) String() string {
+	parts := make([]string, len(*l))
+	for i, p := range *l {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *proxyList) Set(s string) error {
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return fmt.Errorf("%q is neither an IP address nor a CIDR range such as 10.0.0.0/8", item)
+			}
+			p = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		*l = append(*l, p.Masked())
+	}
+	return nil
 }
 
 // Serve runs the backend until ctx is cancelled or the process gets SIGINT or SIGTERM, then
@@ -63,6 +100,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.region, "default-region", core.DefaultRegion, "`region` also served at / (one of "+strings.Join(core.Regions, ", ")+")")
 	fs.StringVar(&o.tokenFile, "token-file", "", "admin token `file`: read if it exists, else created with a new token (mode 0600); default devportal-admin-token next to the database")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "`level` of the log on stderr: debug, info (one line per request), warn or error")
+	fs.Var(&o.trustedProxies, "trusted-proxy", "reverse proxy `addresses` (IPs or CIDR ranges, comma-separated, repeatable) whose X-Forwarded-For, "+
+		"-Proto and -Host are believed; default $"+TrustedProxiesEnv+", else none")
 	fs.Usage = func() {
 		writeLine(stderr, "Usage: terraform-provider-devportal serve [flags]")
 		writeLine(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")
@@ -73,6 +112,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if env, ok := os.LookupEnv(TrustedProxiesEnv); ok && len(o.trustedProxies) == 0 {
+		if err := o.trustedProxies.Set(env); err != nil {
+			return o, fmt.Errorf("$%s: %w", TrustedProxiesEnv, err)
+		}
 	}
 	if !core.IsRegion(o.region) {
 		return o, fmt.Errorf("invalid --default-region %q: use one of %s", o.region, strings.Join(core.Regions, ", "))
@@ -94,7 +138,8 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	srv, err := backend.New(ctx, backend.Config{DBPath: o.db, DefaultRegion: o.region, AdminToken: token, Logger: log})
+	srv, err := backend.New(ctx, backend.Config{DBPath: o.db, DefaultRegion: o.region, AdminToken: token, Logger: log,
+		TrustedProxies: o.trustedProxies})
 	if err != nil {
 		return err
 	}

@@ -272,6 +272,7 @@ func TestServeRejectsBadInput(t *testing.T) {
 		{"unknown flag", "", []string{"--port", "1"}, 2, "flag provided but not defined"},
 		{"extra argument", "", []string{"now"}, 2, "unexpected arguments"},
 		{"unknown log level", "", []string{"--log-level", "loud"}, 2, "-log-level"},
+		{"bad trusted proxy", "", []string{"--trusted-proxy", "10.0.0.1,proxy.internal"}, 2, `"proxy.internal" is neither`},
 		{"bad environment token", "secret", nil, 1, TokenEnv},
 		{"listen failure", "spat_listenfailure0123456789abcdefgh", []string{"--listen", "127.0.0.1:99999"}, 1, "listen on"},
 	}
@@ -299,4 +300,25 @@ func TestServeRejectsBadInput(t *testing.T) {
 			t.Errorf("usage does not list flags:\n%s", stderr.String())
 		}
 	})
+}
+
+func TestParseFlagsTrustedProxies(t *testing.T) {
+	o, err := parseFlags([]string{"--trusted-proxy", "10.0.0.0/8, 192.168.1.7", "--trusted-proxy", "::1"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.trustedProxies.String(); got != "10.0.0.0/8,192.168.1.7/32,::1/128" {
+		t.Errorf("--trusted-proxy parsed as %s", got)
+	}
+	t.Setenv(TrustedProxiesEnv, "172.16.0.0/12")
+	if o, err = parseFlags(nil, io.Discard); err != nil || o.trustedProxies.String() != "172.16.0.0/12" {
+		t.Errorf("$%s: %v, %v", TrustedProxiesEnv, o.trustedProxies.String(), err)
+	}
+	if o, err = parseFlags([]string{"--trusted-proxy", "10.1.2.3"}, io.Discard); err != nil || o.trustedProxies.String() != "10.1.2.3/32" {
+		t.Errorf("the flag does not win over $%s: %v, %v", TrustedProxiesEnv, o.trustedProxies.String(), err)
+	}
+	t.Setenv(TrustedProxiesEnv, "nonsense")
+	if _, err = parseFlags(nil, io.Discard); err == nil || !strings.Contains(err.Error(), TrustedProxiesEnv) {
+		t.Errorf("a bad $%s is not reported: %v", TrustedProxiesEnv, err)
+	}
 }

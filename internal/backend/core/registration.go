@@ -111,6 +111,24 @@ func (e *RegistrationRefusedError) Error() string {
 	}
 }
 
+// DeveloperMessage says why the registration is refused in words for the developer who asked, naming no
+// settings, fields or ids that only administrators see.
+func (e *RegistrationRefusedError) DeveloperMessage() string {
+	switch e.Reason {
+	case RegistrationAuthenticationDisabled:
+		return "this portal does not offer applications"
+	case RegistrationNotPublished:
+		return "the API is not available on this portal"
+	case RegistrationNoAuthStrategy:
+		return "the API does not use application credentials, so applications need not register with it"
+	case RegistrationStrategyMismatch:
+		return "the application's credentials are of a kind this API does not accept; register an application " +
+			"created with the API's auth strategy (see the API's auth_strategies)"
+	default:
+		return "registration is not allowed"
+	}
+}
+
 // CheckRegistrationEligibility returns nil when the application may register with the API, and a
 // *RegistrationRefusedError naming the first unmet condition otherwise.
 func CheckRegistrationEligibility(in RegistrationEligibilityInput) error {

@@ -43,8 +43,13 @@ type newKeyRequest struct {
 
 // issueKey creates a key for app, within the per-application limit, and returns it with its secret.
 func (a *API) issueKey(ctx context.Context, tx *store.Tx, app core.Application, req newKeyRequest) (core.APIKey, string, error) {
+	developer := req.origin == core.APIKeyByDeveloper
 	s, err := tx.GetAuthStrategy(ctx, app.Region, app.AuthStrategyID)
 	if errors.Is(err, store.ErrNotFound) {
+		if developer {
+			return core.APIKey{}, "", errorf(http.StatusConflict,
+				"API keys cannot be issued for this application any more: ask the portal's administrators.")
+		}
 		return core.APIKey{}, "", errorf(http.StatusConflict,
 			"Application %s uses auth strategy %s, which no longer exists: API keys cannot be issued for it.", app.ID, app.AuthStrategyID)
 	}
@@ -52,6 +57,10 @@ func (a *API) issueKey(ctx context.Context, tx *store.Tx, app core.Application, 
 		return core.APIKey{}, "", err
 	}
 	if s.StrategyType != core.StrategyKeyAuth {
+		if developer {
+			return core.APIKey{}, "", errorf(http.StatusConflict,
+				"This application's credentials are issued by the identity provider, not as API keys.")
+		}
 		return core.APIKey{}, "", errorf(http.StatusConflict,
 			"Application %s uses the %s strategy %q, whose credentials are issued by the identity provider; API keys exist only for key_auth applications.",
 			app.ID, s.StrategyType, s.Name)
@@ -168,6 +177,7 @@ func (a *API) devCreateCredential(w http.ResponseWriter, r *http.Request, c devC
 	a.log.DebugContext(ctx, "API key created", "application_id", k.ApplicationID, "credential_id", k.ID)
 	out := toCredentialJSON(k, a.now())
 	out.Credential = secret
+	noStore(w)
 	writeJSON(w, http.StatusCreated, out)
 	return nil
 }

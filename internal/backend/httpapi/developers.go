@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
@@ -84,7 +85,7 @@ func (a *API) createDeveloper(w http.ResponseWriter, r *http.Request) error {
 			vs = append(vs, core.RequiredViolation("full_name"))
 		}
 	} else {
-		vs = append(vs, core.CheckName("full_name", fullName.Value, core.DeveloperNameMax)...)
+		vs = append(vs, core.CheckPersonName("full_name", fullName.Value, core.DeveloperNameMax)...)
 	}
 	if err := core.Invalid(vs...); err != nil {
 		return err
@@ -223,7 +224,7 @@ type outboxJSON struct {
 	SentAt  string `json:"sent_at"`
 }
 
-// listOutbox lists the messages the default mailer kept for a portal, newest first. It is 404
+// listOutbox lists the unexpired messages the outbox keeps for a portal, newest first. It is 404
 // when another mailer delivers them.
 func (a *API) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	page, _, err := listParams(r)
@@ -234,17 +235,25 @@ func (a *API) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	if err := a.portalExists(r, portalID); err != nil {
 		return err
 	}
-	if a.ss.outbox == nil {
+	if a.ss.mailer != nil {
 		return errorf(http.StatusNotFound, "The outbox is off: this server delivers developer messages through its configured mailer.")
 	}
-	msgs := a.ss.outbox.Messages(regionOf(r), portalID)
-	total := len(msgs)
-	from := min((page.Number-1)*page.Size, total)
-	to := min(from+page.Size, total)
-	out := make([]outboxJSON, 0, to-from)
-	for _, m := range msgs[from:to] {
+	var msgs []mail.Message
+	var total int
+	err = a.store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		msgs, total, err = tx.OutboxMessages(r.Context(), regionOf(r), portalID, a.now(), page)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]outboxJSON, 0, len(msgs))
+	for _, m := range msgs {
 		out = append(out, outboxJSON{To: m.To, Subject: m.Subject, Body: m.Body, Token: m.Token, SentAt: formatTime(m.SentAt)})
 	}
+	// The messages carry one-time tokens.
+	noStore(w)
 	writeJSON(w, http.StatusOK, newListResponse(out, page, total))
 	return nil
 }

@@ -80,11 +80,15 @@ func readRegistrationInput(o *object, admin bool) (apiID string, status core.Reg
 	return api.Value, status, core.Invalid(vs...)
 }
 
-// register registers app with an API published to its portal, when the rules allow it.
+// register registers app with an API published to its portal, when the rules allow it. A
+// developer's refusals name nothing the developer cannot see (settings, nodes, other ids).
 func (a *API) register(ctx context.Context, tx *store.Tx, p core.Portal, app core.Application, apiID string,
-	explicit core.RegistrationStatus) (store.Registration, error) {
+	explicit core.RegistrationStatus, developer bool) (store.Registration, error) {
 	pub, err := tx.GetPublication(ctx, p.Region, apiID, p.ID)
 	if errors.Is(err, store.ErrNotFound) {
+		if developer {
+			return store.Registration{}, errorf(http.StatusNotFound, "API %s is not available on this portal.", apiID)
+		}
 		return store.Registration{}, errorf(http.StatusNotFound, "API %s is not published to portal %s.", apiID, p.ID)
 	}
 	if err != nil {
@@ -96,9 +100,18 @@ func (a *API) register(ctx context.Context, tx *store.Tx, p core.Portal, app cor
 		in.PublicationAuthStrategyIDs = []string{*pub.AuthStrategyID}
 	}
 	if err := core.CheckRegistrationEligibility(in); err != nil {
+		var refused *core.RegistrationRefusedError
+		if developer && errors.As(err, &refused) {
+			return store.Registration{}, core.Invalid(core.InvalidViolation("api_id", refused.DeveloperMessage()))
+		}
 		return store.Registration{}, core.Invalid(core.InvalidViolation("api_id", err.Error()))
 	}
 	if err := checkGatewayEnforces(ctx, tx, p.Region, apiID); err != nil {
+		var invalid *core.ValidationError
+		if developer && errors.As(err, &invalid) {
+			return store.Registration{}, core.Invalid(core.InvalidViolation("api_id",
+				"the API does not take application registrations at the moment; try again later or ask the portal's administrators"))
+		}
 		return store.Registration{}, err
 	}
 	now := a.now()
@@ -213,7 +226,7 @@ func (a *API) createRegistration(r *http.Request, portalID string, developer *co
 		if err != nil {
 			return err
 		}
-		reg, err = a.register(ctx, tx, p, app, apiID, explicit)
+		reg, err = a.register(ctx, tx, p, app, apiID, explicit, developer != nil)
 		return err
 	})
 	if err == nil {

@@ -121,3 +121,10 @@ func scanPublication(s scanner) (core.Publication, error) {
 		textTime{&p.CreatedAt}, textTime{&p.UpdatedAt})
 	return p, err
 }
+
+// PortalOffersAuthStrategy reports whether any publication of the portal uses the strategy.
+func (t *Tx) PortalOffersAuthStrategy(ctx context.Context, region, portalID, strategyID string) (bool, error) {
+	n, err := t.count(ctx, "count publications of strategy", `SELECT COUNT(*) FROM api_publications
+		WHERE region = $1 AND portal_id = $2 AND auth_strategy_id = $3`, region, portalID, strategyID)
+	return n > 0, err
+}
