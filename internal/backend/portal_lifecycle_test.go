@@ -150,3 +150,77 @@ func TestPortalManagedStrategyRetired(t *testing.T) {
 		}
 	})
 }
+
+// TestStrategyChangeSuspendsRegistrations checks that registrations whose application no longer
+// matches the publication's strategy stop granting access at once, say so in both APIs, and grant
+// access again, as they were, when the strategy comes back.
+func TestStrategyChangeSuspendsRegistrations(t *testing.T) {
+	t.Parallel()
+	e := startPortalEnv(t)
+	pid := e.autoPortal("", "switching")
+	keyAuth := str(e.do(http.MethodGet, "/v3/portals/"+pid, "").must(t, http.StatusOK)["default_application_auth_strategy_id"])
+	apiID, cpID := e.publishedAPI("", pid, "orders", true)
+	oidc := str(e.do(http.MethodPost, "/v2/application-auth-strategies",
+		`{"name":"sso","display_name":"SSO","strategy_type":"openid_connect",
+		  "configs":{"openid-connect":{"issuer":"https://idp.example.com","credential_claim":["client_id"],
+		  "scopes":["openid"],"auth_methods":["client_credentials"]}}}`).must(t, http.StatusCreated)["id"])
+
+	dev := e.approvedDeveloper("", pid, "ada@example.com")
+	appID := str(dev.do(http.MethodPost, "/applications", `{"name":"shop"}`).must(t, http.StatusCreated)["id"])
+	regID := str(dev.do(http.MethodPost, "/applications/"+appID+"/registrations", `{"api_id":"`+apiID+`"}`).
+		must(t, http.StatusCreated)["id"])
+	dev.do(http.MethodPost, "/applications/"+appID+"/credentials", `{"display_name":"ci"}`).must(t, http.StatusCreated)
+	adminReg := "/v3/portals/" + pid + "/applications/" + appID + "/registrations/" + regID
+	devReg := "/applications/" + appID + "/registrations/" + regID
+
+	// granting checks that the gateway data lists the application as wanted and that both APIs
+	// show the registration approved, with a suspended_reason containing reason ("" for none).
+	granting := func(t *testing.T, want bool, reason string) {
+		t.Helper()
+		if apps := e.gatewayApps("", cpID); (len(apps) == 1) != want {
+			t.Errorf("gateway data lists %d applications, want access %v: %v", len(apps), want, apps)
+		}
+		for name, b := range map[string]map[string]any{
+			"admin get":      e.do(http.MethodGet, adminReg, "").must(t, http.StatusOK),
+			"admin list":     list(t, e.do(http.MethodGet, "/v3/portals/"+pid+"/application-registrations", "").must(t, http.StatusOK))[0],
+			"developer get":  dev.do(http.MethodGet, devReg, "").must(t, http.StatusOK),
+			"developer list": list(t, dev.do(http.MethodGet, "/applications/"+appID+"/registrations", "").must(t, http.StatusOK))[0],
+		} {
+			got, has := b["suspended_reason"].(string)
+			if b["status"] != "approved" {
+				t.Errorf("%s: status %v, want the stored approved", name, b["status"])
+			}
+			switch {
+			case reason == "" && has:
+				t.Errorf("%s: suspended_reason %q on a registration that grants access", name, got)
+			case reason != "" && !strings.Contains(got, reason):
+				t.Errorf("%s: suspended_reason %q, want one containing %q", name, got, reason)
+			}
+		}
+	}
+	granting(t, true, "")
+
+	e.publish("", apiID, pid, `{"auth_strategy_ids":["`+oidc+`"],"auto_approve_registrations":true}`).must(t, http.StatusOK)
+	granting(t, false, "uses auth strategy "+keyAuth+" but the API's publication on this portal accepts only auth strategy "+oidc)
+	affected := e.do(http.MethodGet, "/v3/portals/"+pid+"/application-registrations?filter[api_id]="+apiID+
+		"&filter[application_auth_strategy_id]="+keyAuth+"&page[size]=1", "").must(t, http.StatusOK)
+	if total := affected["meta"].(map[string]any)["page"].(map[string]any)["total"]; total != float64(1) {
+		t.Errorf("registrations filtered by the application's strategy: total %v, want 1", total)
+	}
+	// Approving again changes nothing while the strategies differ.
+	e.do(http.MethodPatch, adminReg, `{"status":"approved"}`).must(t, http.StatusOK)
+	granting(t, false, "once the publication accepts that strategy")
+
+	e.publish("", apiID, pid, `{"auth_strategy_ids":["`+keyAuth+`"],"auto_approve_registrations":true}`).must(t, http.StatusOK)
+	granting(t, true, "")
+
+	e.publish("", apiID, pid, `{"auth_strategy_ids":null,"auto_approve_registrations":true}`).must(t, http.StatusOK)
+	granting(t, false, "is published without application auth")
+
+	e.publish("", apiID, pid, `{"auth_strategy_ids":["`+keyAuth+`"],"auto_approve_registrations":true}`).must(t, http.StatusOK)
+	granting(t, true, "")
+	e.do(http.MethodDelete, "/v3/apis/"+apiID+"/publications/"+pid, "").must(t, http.StatusNoContent)
+	if apps := e.gatewayApps("", cpID); len(apps) != 0 {
+		t.Errorf("gateway data lists applications of an unpublished API: %v", apps)
+	}
+}
