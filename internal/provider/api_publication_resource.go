@@ -81,7 +81,10 @@ func (r *apiPublicationResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Description: "ID of the application auth strategy developers use for this API on the portal. When " +
 					"not set, the publication takes the portal's default strategy at creation and keeps the strategy " +
 					"it has afterwards; the state shows which. Conflicts with `disable_application_auth = true`; null " +
-					"in state when the API is published without application auth.",
+					"in state when the API is published without application auth. Changing the strategy (or disabling " +
+					"application auth) suspends the registrations of applications that use the old one: they stop " +
+					"granting access when the change is applied, and grant it again if the strategy comes back. The " +
+					"plan warns with their number, read from the server.",
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.String{uuidValidator{}},
