@@ -75,12 +75,6 @@ func (t *Tx) DeletePortal(ctx context.Context, region, id string) error {
 	return t.execOne(ctx, "delete portal", `DELETE FROM portals WHERE region = $1 AND id = $2`, region, id)
 }
 
-// CountPortalPublications returns how many APIs are published to the portal.
-func (t *Tx) CountPortalPublications(ctx context.Context, region, portalID string) (int, error) {
-	return t.count(ctx, "count portal publications", `SELECT COUNT(*) FROM api_publications WHERE region = $1 AND portal_id = $2`,
-		region, portalID)
-}
-
 // CountPortalContents counts the developers, applications, registrations and API keys of a
 // portal; PublishedAPIs is left to the caller.
 func (t *Tx) CountPortalContents(ctx context.Context, region, portalID string) (core.PortalContents, error) {
