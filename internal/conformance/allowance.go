@@ -31,9 +31,10 @@ var allowances = []allowance{
 	// except 404, which every other portal sub-resource of the document uses.
 	{"portal-management-v3.yaml", "get-portal-authentication-settings", http.StatusNotFound, []string{"NotFound"}, nil},
 	{"portal-management-v3.yaml", "update-portal-authentication-settings", http.StatusNotFound, []string{"NotFound"}, nil},
-	// The document states that a portal with published APIs is deleted only with force=true, yet
-	// lists 204, 401, 403 and 404 alone: refusing needs a status, and 409 is the document's own
-	// answer to a conflict elsewhere.
+	// The document states that a portal with published APIs is deleted only with force=true (this
+	// server applies the same rule to a portal's developers and applications), yet lists 204, 401,
+	// 403 and 404 alone: refusing needs a status, and 409 is the document's own answer to a
+	// conflict elsewhere.
 	{"portal-management-v3.yaml", "delete-portal", http.StatusConflict, []string{"Conflict"}, nil},
 	// Portal names are documented as unique, and update-portal answers a taken name with 409, but
 	// create-portal lists no conflict status: the same refusal gets the same answer on both.

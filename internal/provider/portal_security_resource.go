@@ -129,6 +129,9 @@ func (r *portalSecurityResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"Set it to `\"\"` (empty string) for no default strategy: publications then use no application " +
 					"auth unless they name one. When not set, the current value is kept and reported, such as the " +
 					"key-auth strategy the server creates with a portal; `\"\"` is reported when there is none. " +
+					"Setting another strategy, or turning authentication off while this is not set, makes the server " +
+					"delete the key-auth strategy it created with the portal unless a publication, application or " +
+					"other portal uses it (with authentication off the default then becomes `\"\"`). " +
 					"Applies to publications made after the change, never retroactively.",
 				Optional:      true,
 				Computed:      true,
@@ -157,15 +160,25 @@ func (r *portalSecurityResource) ValidateConfig(ctx context.Context, req resourc
 
 // ModifyPlan applies the RBAC rule to the planned values, which include the
 // portal's current authentication setting when the configuration leaves it out,
-// so that the server's refusal shows at plan time rather than at apply.
+// so that the server's refusal shows at plan time rather than at apply. When
+// authentication is turned off and the configuration leaves the default strategy
+// out, the default is left to the server, which deletes the key-auth strategy it
+// created with the portal once nothing uses it.
 func (r *portalSecurityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}
-	var plan portalSecurityModel
+	var plan, state portalSecurityModel
+	var configuredDefault types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("default_application_auth_strategy_id"), &configuredDefault)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if configuredDefault.IsNull() && known(plan.AuthenticationEnabled) && !plan.AuthenticationEnabled.ValueBool() &&
+		state.AuthenticationEnabled.ValueBool() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("default_application_auth_strategy_id"), types.StringUnknown())...)
 	}
 	if known(plan.RBACEnabled) && plan.RBACEnabled.ValueBool() && known(plan.AuthenticationEnabled) && !plan.AuthenticationEnabled.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("rbac_enabled"), "RBAC needs authentication",

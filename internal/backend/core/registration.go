@@ -55,9 +55,28 @@ func InitialRegistrationStatus(in RegistrationApprovalInput) RegistrationStatus 
 }
 
 // RegistrationAllowsTraffic reports whether the gateway should accept the application's credentials for
-// the API.
-func RegistrationAllowsTraffic(status RegistrationStatus) bool {
-	return status == RegistrationApproved
+// the API: the registration is approved and not suspended (see RegistrationSuspendedReason).
+func RegistrationAllowsTraffic(status RegistrationStatus, suspendedReason string) bool {
+	return status == RegistrationApproved && suspendedReason == ""
+}
+
+// RegistrationSuspendedReason returns why a registration grants no access whatever its status, or
+// "" when it is not suspended: an application's auth strategy must be one of the strategies its
+// API's publication accepts, and a publication whose strategy changed (or that dropped application
+// auth) no longer accepts the credentials of applications registered under the old one. The
+// suspension is derived from the current publication rather than stored, so the registration
+// grants access again, with its status as it was, once the publication accepts the strategy again.
+func RegistrationSuspendedReason(applicationAuthStrategyID string, publicationAuthStrategyIDs []string) string {
+	if slices.Contains(publicationAuthStrategyIDs, applicationAuthStrategyID) {
+		return ""
+	}
+	accepts := "is published without application auth"
+	if len(publicationAuthStrategyIDs) > 0 {
+		accepts = "accepts only auth strategy " + strings.Join(publicationAuthStrategyIDs, ", ")
+	}
+	return fmt.Sprintf("the application uses auth strategy %s but the API's publication on this portal %s, so this "+
+		"registration grants no access whatever its status; it does again once the publication accepts that strategy",
+		applicationAuthStrategyID, accepts)
 }
 
 // RegistrationEligibilityInput describes an attempt to register an application with an API on a portal.
