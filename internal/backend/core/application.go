@@ -89,9 +89,10 @@ func (k APIKey) Status(now time.Time) string {
 	return APIKeyStatusActive
 }
 
-// CheckName returns the violations of a required display string of at most max characters.
+// CheckName returns the violations of a required display string of at most max characters,
+// without control characters.
 func CheckName(field, value string, max int) []Violation {
-	return checkString(field, value, 1, max)
+	return checkNameString(field, value, 1, max)
 }
 
 // CheckOptionalText returns the violations of an optional string of at most max characters.
