@@ -107,6 +107,11 @@ func (a *API) regionOfPath(path string) (region, rest string, prefixed bool) {
 
 // serve picks the region from the path, checks the admin token and dispatches.
 func (a *API) serve(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, "/") {
+		// "OPTIONS *" and CONNECT's host:port: net/http's mux would answer with an empty 400.
+		writeProblem(w, http.StatusBadRequest, "The request target must be a path such as /v3/portals.", nil)
+		return
+	}
 	region, rest, prefixed := a.regionOfPath(r.URL.Path)
 	if prefixed {
 		r2 := new(http.Request)
