@@ -121,9 +121,9 @@ func parseTextFilters(q url.Values, fields ...string) (map[string]store.TextFilt
 	out := map[string]store.TextFilter{}
 	var vs []core.Violation
 	n := 0
-	for key := range q {
+	for key, values := range q {
 		if strings.HasPrefix(key, "filter") {
-			n++
+			n += len(values)
 		}
 	}
 	if n > maxFilters {
