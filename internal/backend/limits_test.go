@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -398,4 +399,64 @@ func TestKeyLifetimeBounds(t *testing.T) {
 	if len(apps) != 1 || len(apps[0].(map[string]any)["key_hashes"].([]any)) != 2 {
 		t.Errorf("gateway data does not carry both long-lived keys: %v", data)
 	}
+}
+
+// BenchmarkWideBodies sends 16 parallel requests of 110,000 unknown keys (just under 1 MiB each)
+// per iteration, the load that once took the server past 1 GB; allocations per iteration and the
+// size of the answers show what one such burst costs.
+//
+//	go test -run '^$' -bench WideBodies -benchmem ./internal/backend/
+func BenchmarkWideBodies(b *testing.B) {
+	srv, err := backend.New(context.Background(), backend.Config{DBPath: filepath.Join(b.TempDir(), "devportal.db"), AdminToken: testToken})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	b.Cleanup(func() {
+		hs.Close()
+		if err := srv.Close(); err != nil {
+			b.Error(err)
+		}
+	})
+	var body strings.Builder
+	body.WriteString("{")
+	for i := range 110_000 {
+		if i > 0 {
+			body.WriteString(",")
+		}
+		fmt.Fprintf(&body, `"%s":0`, strconv.FormatInt(int64(i), 36))
+	}
+	body.WriteString("}")
+	payload := body.String()
+	var answered int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		errs := make(chan error, 16)
+		for range 16 {
+			go func() {
+				req, err := http.NewRequest(http.MethodPost, hs.URL+"/v3/portals", strings.NewReader(payload))
+				if err != nil {
+					errs <- err
+					return
+				}
+				req.Header.Set("Authorization", "Bearer "+testToken)
+				req.Header.Set("Content-Type", "application/json")
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				n, err := io.Copy(io.Discard, res.Body)
+				atomic.AddInt64(&answered, n)
+				errs <- errors.Join(err, res.Body.Close())
+			}()
+		}
+		for range 16 {
+			if err := <-errs; err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(answered)/float64(b.N*16), "answer-bytes/request")
 }
