@@ -95,6 +95,9 @@ func (ts *testServer) doWith(method, path, body string, headers map[string]strin
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
+		if k == "Host" { // the client sends req.Host, not the header
+			req.Host = v
+		}
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -393,8 +393,8 @@ func TestOutdatedGatewayNodes(t *testing.T) {
 		t.Errorf("registered node %v", old)
 	}
 	reason := str(ts.link("", api, cp, svc).invalidParam(t, "service.control_plane_id", "invalid")["reason"])
-	if !strings.Contains(reason, "dp-old") || !strings.Contains(reason, "3.4.3.12") {
-		t.Errorf("reason %q does not name the node and its version", reason)
+	if !strings.Contains(reason, "dp-old") || !strings.Contains(reason, "3.4.3.12") || !strings.Contains(reason, "3.6 or later") {
+		t.Errorf("reason %q does not name the node, its version and the version needed", reason)
 	}
 	ts.do(http.MethodDelete, "/v2/control-planes/"+cp+"/nodes/"+str(old["id"]), "").must(t, http.StatusNoContent)
 	ts.do(http.MethodDelete, "/v2/control-planes/"+cp+"/nodes/"+str(old["id"]), "").kongProblem(t, http.StatusNotFound)
@@ -404,8 +404,8 @@ func TestOutdatedGatewayNodes(t *testing.T) {
 	late := str(ts.registerNode("", cp, "dp-late", "3.5.0")["id"])
 	got := ts.do(http.MethodGet, "/v3/apis/"+api+"/implementations/"+im, "").must(t, http.StatusOK)
 	syncErr, _ := got["service"].(map[string]any)["auth_strategy_sync_error"].(map[string]any)
-	if msg := str(syncErr["message"]); !strings.Contains(msg, "dp-late") || !strings.Contains(msg, "3.5.0") {
-		t.Errorf("sync error %v does not name the late node and its version", syncErr)
+	if msg := str(syncErr["message"]); !strings.Contains(msg, "dp-late") || !strings.Contains(msg, "3.5.0") || !strings.Contains(msg, "3.6 or later") {
+		t.Errorf("sync error %v does not name the late node, its version and the version needed", syncErr)
 	}
 	items := list(t, ts.do(http.MethodGet, "/v3/api-implementations", "").must(t, http.StatusOK))
 	if len(items) != 1 || items[0]["service"].(map[string]any)["auth_strategy_sync_error"] == nil {

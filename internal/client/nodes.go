@@ -14,6 +14,8 @@ type Node struct {
 	Hostname string `json:"hostname"`
 	Version  string `json:"version"`
 	Type     string `json:"type"`
+	// LastPing is when the node last reported, in unix seconds.
+	LastPing int64 `json:"last_ping"`
 	// CompatibilityStatus says whether the node can enforce everything the control plane holds.
 	CompatibilityStatus NodeCompatibility `json:"compatibility_status"`
 }

@@ -70,6 +70,12 @@ var allowances = []allowance{
 	// conflicting change with 409 but create-api lists no conflict status for the same refusal.
 	{"api-builder-v3.yaml", "create-api", http.StatusConflict, []string{"Conflict"}, nil},
 
+	// A client_id is unique in its region and one developer owns at most 100 applications; the
+	// developer API answers both refusals with its documented 409, but the admin API's
+	// create-application and update-application (a change of owner) list no conflict status.
+	{"portal-management-v3.yaml", "create-application", http.StatusConflict, []string{"Conflict"}, nil},
+	{"portal-management-v3.yaml", "update-application", http.StatusConflict, []string{"Conflict"}, nil},
+
 	// Listing an application's credentials needs a developer session like every other
 	// application operation, yet list-credentials alone has no 401 for a request without one.
 	{"dev-portal-v3.yaml", "list-credentials", http.StatusUnauthorized, []string{"Unauthorized"}, nil},

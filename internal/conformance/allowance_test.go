@@ -236,3 +236,72 @@ func TestWithoutExtensions(t *testing.T) {
 		t.Errorf("no extensions: %s", got)
 	}
 }
+
+func TestAcceptNulls(t *testing.T) {
+	const file = "portal-management-v3.yaml"
+	doc := func() *openapi3.T {
+		body := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{
+			"issuer":      {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}},
+			"description": {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Nullable: true}},
+			"scopes":      {Value: &openapi3.Schema{Type: &openapi3.Types{"array", "null"}}},
+		}}}
+		paths := openapi3.NewPaths()
+		paths.Set("/settings", &openapi3.PathItem{
+			Patch: &openapi3.Operation{OperationID: "update-settings", Responses: openapi3.NewResponses(),
+				RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithJSONSchemaRef(body)}},
+			Get: &openapi3.Operation{OperationID: "get-settings", Responses: openapi3.NewResponses()},
+		})
+		return &openapi3.T{Paths: paths}
+	}
+	tests := []struct {
+		name    string
+		null    requestNull
+		wantErr string
+	}{
+		{"documented property", requestNull{file, "update-settings", []string{"issuer"}}, ""},
+		{"other document", requestNull{"other.yaml", "gone", []string{"x"}}, ""},
+		{"unknown operation", requestNull{file, "gone", []string{"issuer"}}, "unknown operation gone"},
+		{"no request body", requestNull{file, "get-settings", []string{"issuer"}}, "no JSON request body"},
+		{"unknown property", requestNull{file, "update-settings", []string{"issuer", "colour"}}, `no property "colour"`},
+		{"nullable in 3.0", requestNull{file, "update-settings", []string{"description"}}, "now documents null"},
+		{"null type in 3.1", requestNull{file, "update-settings", []string{"scopes"}}, "now documents null"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := acceptNulls(doc(), file, []requestNull{tt.null})
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := tt.null.file == file; (len(got) == 1) != want {
+					t.Errorf("null acceptances %v", got)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("got %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestWithoutNulls(t *testing.T) {
+	names := []string{"issuer", "scopes"}
+	tests := []struct{ in, want string }{
+		{`{"issuer":null,"scopes":null,"basic":true}`, `{"basic":true}`},
+		{`{"issuer":"x","scopes":null}`, `{"issuer":"x"}`},
+		{`{"issuer":"x","other":null}`, `{"issuer":"x","other":null}`},
+		{`[null]`, `[null]`},
+		{`not json`, `not json`},
+		{``, ``},
+	}
+	for _, tt := range tests {
+		got := string(withoutNulls([]byte(tt.in), names))
+		if strings.TrimSpace(got) != tt.want {
+			t.Errorf("withoutNulls(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	if got := string(withoutNulls([]byte(`{"issuer":null}`), nil)); got != `{"issuer":null}` {
+		t.Errorf("no names: %s", got)
+	}
+}

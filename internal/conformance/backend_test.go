@@ -76,6 +76,12 @@ func TestBackendConforms(t *testing.T) {
 	c.do("GET", "/v3/portals/"+a+"/authentication-settings", 200, nil)
 	c.do("PATCH", "/v3/portals/"+a+"/authentication-settings", 200, obj{"basic_auth_enabled": true, "konnect_mapping_enabled": false})
 	c.do("GET", "/v3/portals/"+a+"/authentication-settings", 200, nil)
+	// Kong's Terraform provider sends null for every setting it leaves unset.
+	c.do("PATCH", "/v3/portals/"+a+"/authentication-settings", 200, obj{
+		"basic_auth_enabled": true, "oidc_auth_enabled": nil, "saml_auth_enabled": nil, "oidc_team_mapping_enabled": nil,
+		"konnect_mapping_enabled": nil, "idp_mapping_enabled": nil, "oidc_issuer": nil, "oidc_client_id": nil,
+		"oidc_client_secret": nil, "oidc_scopes": nil, "oidc_claim_mappings": nil,
+	})
 	c.do("PATCH", "/v3/portals/"+a+"/authentication-settings", 400, obj{"basic_auth_enabled": "yes"})
 	c.do("PATCH", "/v3/portals/"+a+"/authentication-settings", 400, obj{"password_rules": true})
 	c.doRaw("GET", "/v3/portals/"+a+"/authentication-settings", 401, nil, "")

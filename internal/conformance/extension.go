@@ -31,6 +31,90 @@ var requestExtensions = []requestExtension{
 	{"portal-management-v3.yaml", "create-application-registration", "status", []string{"rejected", "revoked"}},
 }
 
+// requestNull lists documented top-level properties of an operation's JSON request body that
+// the backend also accepts as null, although the document does not make them nullable. Before an
+// accepted request is checked, such a property is taken out of the body when its value is null.
+type requestNull struct {
+	file        string
+	operationID string
+	properties  []string
+}
+
+// requestNulls is kept as short as the product allows; each entry says why it exists.
+var requestNulls = []requestNull{
+	// Kong's own Terraform provider sends null for every setting its configuration leaves unset,
+	// and Konnect reads that null as "leave it as it is"; refusing it would refuse Kong's provider.
+	{"portal-management-v3.yaml", "update-portal-authentication-settings", []string{
+		"basic_auth_enabled", "oidc_auth_enabled", "saml_auth_enabled", "oidc_team_mapping_enabled",
+		"konnect_mapping_enabled", "idp_mapping_enabled", "oidc_issuer", "oidc_client_id",
+		"oidc_client_secret", "oidc_scopes", "oidc_claim_mappings",
+	}},
+}
+
+// acceptNulls returns the properties among list that belong to file and may be null, by
+// operation. It fails when an entry no longer matches the document: an unknown operation or
+// property, or one the document has made nullable itself.
+func acceptNulls(doc *openapi3.T, file string, list []requestNull) (map[*openapi3.Operation][]string, error) {
+	ops := map[string]*openapi3.Operation{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ops[op.OperationID] = op
+		}
+	}
+	out := map[*openapi3.Operation][]string{}
+	for _, n := range list {
+		if n.file != file {
+			continue
+		}
+		op := ops[n.operationID]
+		if op == nil {
+			return nil, fmt.Errorf("%s: null acceptance for unknown operation %s", file, n.operationID)
+		}
+		schema := jsonRequestSchema(op)
+		if schema == nil {
+			return nil, fmt.Errorf("%s: %s has no JSON request body to accept nulls in", file, n.operationID)
+		}
+		for _, name := range n.properties {
+			prop := schema.Properties[name]
+			switch {
+			case prop == nil || prop.Value == nil:
+				return nil, fmt.Errorf("%s: %s has no property %q to accept null for", file, n.operationID, name)
+			case prop.Value.Nullable || prop.Value.Type.Includes(openapi3.TypeNull):
+				return nil, fmt.Errorf("%s: %s now documents null for %q: remove it from the null acceptances", file, n.operationID, name)
+			}
+		}
+		out[op] = append(out[op], n.properties...)
+	}
+	return out, nil
+}
+
+// withoutNulls returns body without those of names whose value is null. A body that is not a
+// JSON object, or has none of them null, is returned as it is.
+func withoutNulls(body []byte, names []string) []byte {
+	if len(names) == 0 {
+		return body
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		return body
+	}
+	changed := false
+	for _, name := range names {
+		if raw, ok := obj[name]; ok && bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			delete(obj, name)
+			changed = true
+		}
+	}
+	if !changed {
+		return body
+	}
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(obj); err != nil {
+		return body
+	}
+	return b.Bytes()
+}
+
 // extend returns the request extensions among list that belong to file, by operation. It fails
 // when one no longer matches the document, so that one the document has made unnecessary gets
 // noticed.

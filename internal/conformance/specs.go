@@ -47,6 +47,7 @@ type Specs struct {
 	templates  map[area][]template
 	allowances map[*openapi3.Operation][]allowance
 	extensions map[*openapi3.Operation][]requestExtension
+	nulls      map[*openapi3.Operation][]string
 }
 
 // Load reads the five Konnect documents from dir. The documents are used as published: examples
@@ -56,6 +57,7 @@ func Load(dir string) (*Specs, error) {
 		templates:  map[area][]template{},
 		allowances: map[*openapi3.Operation][]allowance{},
 		extensions: map[*openapi3.Operation][]requestExtension{},
+		nulls:      map[*openapi3.Operation][]string{},
 	}
 	for _, d := range documents {
 		path := filepath.Join(dir, d.file)
@@ -84,6 +86,11 @@ func Load(dir string) (*Specs, error) {
 			return nil, err
 		}
 		maps.Copy(s.extensions, es)
+		ns, err := acceptNulls(doc, d.file, requestNulls)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(s.nulls, ns)
 		for p, item := range doc.Paths.Map() {
 			s.templates[d.area] = append(s.templates[d.area], newTemplate(doc, p, item))
 		}
@@ -103,7 +110,7 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 	if err != nil {
 		return err
 	}
-	extensions := s.extensions[route.Operation]
+	extensions, nulls := s.extensions[route.Operation], s.nulls[route.Operation]
 	route.Operation = withAllowances(route.Spec, route.Operation, s.allowances[route.Operation], req)
 	op := fmt.Sprintf("%s %s (%s) returned %d", req.Method, route.Path, route.Operation.OperationID, status)
 	ref := route.Operation.Responses.Status(status)
@@ -149,7 +156,7 @@ func (s *Specs) CheckExchange(req *http.Request, reqBody []byte, status int, hea
 		return fmt.Errorf("%s: the document declares no body for this status, got %d bytes", op, len(body))
 	}
 	if status >= 200 && status < 300 {
-		checked := withoutExtensions(reqBody, extensions)
+		checked := withoutNulls(withoutExtensions(reqBody, extensions), nulls)
 		err := withoutIgnored(openapi3filter.ValidateRequest(context.Background(), reqInput(checked)), params)
 		if err != nil {
 			return fmt.Errorf("%s, accepting a request the document rejects: %w", op, err)

@@ -113,6 +113,7 @@ func TestCheckExchange(t *testing.T) {
 
 func TestCheckExchangeRequests(t *testing.T) {
 	specs := SpecsFromEnv(t)
+	const authSettingsBody = `{"basic_auth_enabled":true,"oidc_auth_enabled":false,"saml_auth_enabled":false,"oidc_team_mapping_enabled":false,"idp_mapping_enabled":false,"konnect_mapping_enabled":false}`
 	tests := []struct {
 		name    string
 		method  string
@@ -136,6 +137,12 @@ func TestCheckExchangeRequests(t *testing.T) {
 			`{"name":"app","colour":"red"}`, 200, appBody, "colour"},
 		{"application owner still checked", "PATCH", portalPath + "/applications/" + portalID,
 			`{"name":"app","owner":{"id":"nope","type":"developer"}}`, 200, appBody, "owner"},
+		// Accepted nulls: null is excused for the listed properties, a wrong type is not.
+		{"auth settings nulls", "PATCH", portalPath + "/authentication-settings",
+			`{"basic_auth_enabled":true,"oidc_issuer":null,"oidc_scopes":null,"konnect_mapping_enabled":null}`, 200, authSettingsBody, ""},
+		{"auth settings wrong type beside nulls", "PATCH", portalPath + "/authentication-settings",
+			`{"oidc_issuer":null,"oidc_scopes":"openid"}`, 200, authSettingsBody, "oidc_scopes"},
+		{"null elsewhere still checked", "PATCH", portalPath, `{"name":null}`, 200, validBody, "name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -103,8 +103,10 @@ func TestAccAPIServiceLink_lifecycle(t *testing.T) {
 						t.Fatalf("unlinking out of band: %v", err)
 					}
 				},
-				Config:      toB,
-				ExpectError: regexp.MustCompile(`(?s)Unable to link API to gateway service.*400.*dp-old`),
+				Config: toB,
+				// The diagnostic names the node, its version and the version needed, and does not
+				// blame control_plane_id, which is right.
+				ExpectError: regexp.MustCompile(`(?s)Unable to link API to gateway service.*400.*dp-old.*3\.5\.0.*3\.6 or later.*Do\s+as\s+the\s+server\s+explains`),
 			},
 			{
 				PreConfig: func() {

@@ -95,3 +95,21 @@ func getControlPlane(c *client.Client, id string) error {
 	_, err := c.GetControlPlane(context.Background(), id)
 	return err
 }
+
+// Kong's CLI labels what it manages with KONGCTL-namespace and KONGCTL-protected: upper-case keys
+// are not reserved, so such objects can be managed and imported here too.
+func TestAccControlPlane_kongctlLabels(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: controlPlaneConfig(acctest.RandomName("cp-kongctl"), `labels = { "KONGCTL-namespace" = "team-a", "KONGCTL-protected" = "true" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("devportal_control_plane.test", tfjsonpath.New("labels").AtMapKey("KONGCTL-namespace"), knownvalue.StringExact("team-a")),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
+	})
+}

@@ -59,8 +59,14 @@ func (f wireFields) addAPIErrorHint(diags *diag.Diagnostics, summary, object str
 				rest.InvalidParameters = append(rest.InvalidParameters, p)
 				continue
 			}
-			diags.AddAttributeError(attr, summary, fmt.Sprintf("%s: the server answered %d: %s: %s\n\nCorrect %s as the server explains, then apply again.",
-				object, apiErr.StatusCode, name, p.Reason, name))
+			advice := fmt.Sprintf("Correct %s as the server explains, then apply again.", name)
+			if p.Rule == "invalid" {
+				// The value may be right and something it names be the problem, such as a
+				// gateway node too old for a service link: the server's reason says what to change.
+				advice = "Do as the server explains, then apply again."
+			}
+			diags.AddAttributeError(attr, summary, fmt.Sprintf("%s: the server answered %d: %s: %s\n\n%s",
+				object, apiErr.StatusCode, name, p.Reason, advice))
 		}
 		if len(rest.InvalidParameters) == 0 && len(apiErr.InvalidParameters) > 0 {
 			return

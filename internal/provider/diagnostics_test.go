@@ -74,6 +74,22 @@ func TestWireFieldsAddAPIError(t *testing.T) {
 			t.Errorf("detail = %q, want only the unmapped field", got)
 		}
 	})
+	t.Run("a refusal that is not the value's fault", func(t *testing.T) {
+		var diags diag.Diagnostics
+		outdated := client.InvalidParameter{Field: "service.control_plane_id", Rule: "invalid",
+			Reason: "node dp-old (n1) runs gateway 3.5.0; application auth needs 3.6 or later: upgrade or remove that node before linking"}
+		serviceLinkWireFields.addAPIError(&diags, "Unable to link API to gateway service", "API a1", badRequest(outdated))
+		if len(diags) != 1 {
+			t.Fatalf("got %d diagnostics, want 1: %v", len(diags), diags)
+		}
+		got := diags[0].Detail()
+		if !strings.Contains(got, "dp-old") || !strings.Contains(got, "3.5.0") || !strings.Contains(got, "3.6 or later") {
+			t.Errorf("detail = %q, want the node, its version and the version needed", got)
+		}
+		if strings.Contains(got, "Correct control_plane_id") {
+			t.Errorf("detail = %q tells to correct a control_plane_id that is right", got)
+		}
+	})
 	t.Run("other errors unchanged", func(t *testing.T) {
 		var diags diag.Diagnostics
 		fields.addAPIError(&diags, "Unable to create application", "Application \"a\"", errors.New("boom"))

@@ -15,7 +15,9 @@ import (
 var (
 	labelKeyPattern   = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,61}[a-zA-Z0-9])?$`)
 	labelValuePattern = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,61}[a-zA-Z0-9])?$`)
-	reservedLabelKey  = regexp.MustCompile(`^(?i)(kong|konnect|mesh|kic|_)`)
+	// The API reserves these prefixes in lower case only: Kong's CLI labels what it manages
+	// with KONGCTL-namespace and KONGCTL-protected.
+	reservedLabelKey = regexp.MustCompile(`^(kong|konnect|mesh|kic|_)`)
 
 	_ validator.String = reservedLabelKeyValidator{}
 )
@@ -60,7 +62,7 @@ func labelsToMap(ctx context.Context, prior types.Map, labels map[string]string)
 type reservedLabelKeyValidator struct{}
 
 func (reservedLabelKeyValidator) Description(context.Context) string {
-	return "must not start with kong, konnect, mesh, kic or _"
+	return "must not start with kong, konnect, mesh, kic or _ (in lower case)"
 }
 
 func (v reservedLabelKeyValidator) MarkdownDescription(ctx context.Context) string {

@@ -117,6 +117,7 @@ func TestAccPortal_invalidConfig(t *testing.T) {
 		want string
 	}{
 		"reserved label key": {`labels = { konnect_team = "a" }`, `(?s)Reserved label key.*labels`},
+		"reserved kong-":     {`labels = { kong-x = "a" }`, `(?s)Reserved label key.*labels`},
 		"bad label value":    {`labels = { team = "-a-" }`, `Attribute labels\["team"\]\s+must be 1 to 63`},
 		"long description":   {fmt.Sprintf("description = %q", longString(513)), `Attribute description string length\s+must be at most 512`},
 	}

@@ -188,6 +188,7 @@ func (p *devportalProvider) DataSources(context.Context) []func() datasource.Dat
 		NewDevelopersDataSource,
 		NewApplicationRegistrationsDataSource,
 		NewApplicationCredentialsDataSource,
+		NewControlPlaneNodesDataSource,
 	}
 }
 

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -11,6 +12,10 @@ const (
 	CredentialDisplayNameMax  = 255
 	DeveloperNameMax          = 255
 )
+
+// MaxApplicationsPerDeveloper is how many applications one developer may own; each holds keys
+// and registrations, so the limit keeps one account from filling the database.
+const MaxApplicationsPerDeveloper = 100
 
 // SessionLifetime is how long a developer stays logged in.
 const SessionLifetime = 12 * time.Hour
@@ -87,6 +92,18 @@ func (k APIKey) Status(now time.Time) string {
 		return APIKeyStatusExpired
 	}
 	return APIKeyStatusActive
+}
+
+// CheckClientIDUnchanged refuses an update that would change an application's client_id: it
+// identifies the application to identity providers and gateways from creation on. Sending the
+// current value is accepted, so that clients may send back what they read.
+func CheckClientIDUnchanged(current string, in Field[string]) []Violation {
+	if !in.Set || (in.HasValue() && in.Value == current) {
+		return nil
+	}
+	return []Violation{InvalidViolation("client_id", fmt.Sprintf(
+		"client_id cannot be changed once the application is created (it is %q): leave it out of the update, "+
+			"or create a new application to use another client_id", current))}
 }
 
 // CheckName returns the violations of a required display string of at most max characters,

@@ -48,3 +48,27 @@ func TestCheckName(t *testing.T) {
 		t.Errorf("empty optional text: %v", vs)
 	}
 }
+
+func TestCheckClientIDUnchanged(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    Field[string]
+		wantV bool
+	}{
+		{"absent", Field[string]{}, false},
+		{"same value", Val("abc"), false},
+		{"other value", Val("xyz"), true},
+		{"null", Null[string](), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vs := CheckClientIDUnchanged("abc", tt.in)
+			if (len(vs) > 0) != tt.wantV {
+				t.Fatalf("violations %+v, want some: %v", vs, tt.wantV)
+			}
+			if tt.wantV && (vs[0].Field != "client_id" || !strings.Contains(vs[0].Reason, `"abc"`)) {
+				t.Errorf("violation %+v does not name client_id and its value", vs[0])
+			}
+		})
+	}
+}

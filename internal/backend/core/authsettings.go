@@ -53,7 +53,8 @@ func ValidatePortalAuthSettingsInput(in PortalAuthSettingsInput) []Violation {
 	return vs
 }
 
-// ApplyPortalAuthSettingsInput applies an update with merge semantics: absent fields are kept.
+// ApplyPortalAuthSettingsInput applies an update with merge semantics: absent fields are kept, and
+// so are null ones, which clients such as Kong's Terraform provider send for every unset setting.
 func ApplyPortalAuthSettingsInput(s PortalAuthSettings, in PortalAuthSettingsInput) PortalAuthSettings {
 	setValue(&s.BasicAuthEnabled, in.BasicAuthEnabled)
 	setValue(&s.OIDCAuthEnabled, in.OIDCAuthEnabled)

@@ -11,6 +11,16 @@ func TestPortalAuthSettingsInput(t *testing.T) {
 	if got.BasicAuthEnabled || !got.IDPMappingEnabled || got.KonnectMappingEnabled {
 		t.Errorf("applied = %+v", got)
 	}
+	oidc := PortalAuthSettings{OIDCAuthEnabled: true, OIDCIssuer: "https://idp.example.com", OIDCClientID: "abc",
+		OIDCClientSecretHash: "h", OIDCScopes: []string{"openid"}, OIDCClaimMappings: map[string]string{"name": "n"}}
+	nulls := PortalAuthSettingsInput{BasicAuthEnabled: Val(true), OIDCAuthEnabled: Null[bool](), OIDCIssuer: Null[string](),
+		OIDCClientID: Null[string](), OIDCClientSecretHash: Null[string](), OIDCScopes: Null[[]string](),
+		OIDCClaimMappings: Null[map[string]string](), KonnectMappingEnabled: Null[bool]()}
+	kept := ApplyPortalAuthSettingsInput(oidc, nulls)
+	if !kept.BasicAuthEnabled || !kept.OIDCAuthEnabled || kept.OIDCIssuer != oidc.OIDCIssuer || kept.OIDCClientID != oidc.OIDCClientID ||
+		kept.OIDCClientSecretHash != "h" || len(kept.OIDCScopes) != 1 || kept.OIDCClaimMappings["name"] != "n" {
+		t.Errorf("null fields changed the settings: %+v", kept)
+	}
 	if vs := ValidatePortalAuthSettingsInput(PortalAuthSettingsInput{OIDCClaimMappings: Val(map[string]string{"name": "n", "groups": "g"})}); len(vs) != 0 {
 		t.Errorf("valid claim mappings rejected: %+v", vs)
 	}

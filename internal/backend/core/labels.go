@@ -14,7 +14,8 @@ const (
 
 var labelPattern = regexp.MustCompile(`^[a-z0-9A-Z]([a-z0-9A-Z-._]*[a-z0-9A-Z]+)?$`)
 
-// reservedLabelPrefixes are key prefixes Konnect keeps for itself.
+// reservedLabelPrefixes are key prefixes Konnect keeps for itself. The documents reserve them in
+// lower case only, so KONGCTL-namespace, the label Kong's own CLI puts on what it manages, is allowed.
 var reservedLabelPrefixes = []string{"kong", "konnect", "mesh", "kic", "_"}
 
 // ValidateLabels checks a labels object. A nil value means "remove this key" and is allowed
@@ -49,13 +50,24 @@ func labelKeyProblem(k string) string {
 	if k == "" || len(k) > maxLabelLength || !labelPattern.MatchString(k) {
 		return fmt.Sprintf("label keys must be 1-%d characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit", maxLabelLength)
 	}
-	lk := strings.ToLower(k)
 	for _, p := range reservedLabelPrefixes {
-		if strings.HasPrefix(lk, p) {
+		if strings.HasPrefix(k, p) {
 			return fmt.Sprintf("label keys cannot start with %q", p)
 		}
 	}
 	return ""
+}
+
+// ValidateMergedLabels checks the labels an update leaves on an object: the limit holds for the
+// result, not only for the request, or repeated updates would pile up labels without bound.
+func ValidateMergedLabels(field string, merged map[string]string) []Violation {
+	if len(merged) <= maxLabels {
+		return nil
+	}
+	v := MaxItemsViolation(field, maxLabels)
+	v.Reason = fmt.Sprintf("this update would leave %d labels, more than the %d allowed: remove some in the same update by setting them to null",
+		len(merged), maxLabels)
+	return []Violation{v}
 }
 
 // CreateLabels turns the labels of a create request into stored labels.

@@ -22,7 +22,9 @@ func TestValidateLabels(t *testing.T) {
 	}{
 		{"valid", map[string]*string{"env": ptr("prod"), "team.a_b-c": ptr("x1")}, false, "", ""},
 		{"reserved kong", map[string]*string{"kong-x": ptr("v")}, false, "labels.kong-x", "is_label"},
-		{"reserved konnect any case", map[string]*string{"Konnect": ptr("v")}, false, "labels.Konnect", "is_label"},
+		{"reserved konnect", map[string]*string{"konnect": ptr("v")}, false, "labels.konnect", "is_label"},
+		{"kongctl's upper-case keys", map[string]*string{"KONGCTL-namespace": ptr("team-a"), "KONGCTL-protected": ptr("true")}, false, "", ""},
+		{"reserved prefixes are lower case", map[string]*string{"Konnect": ptr("v"), "Mesh-x": ptr("v")}, false, "", ""},
 		{"reserved mesh", map[string]*string{"mesh": ptr("v")}, false, "labels.mesh", "is_label"},
 		{"reserved kic", map[string]*string{"kicks": ptr("v")}, false, "labels.kicks", "is_label"},
 		{"reserved underscore", map[string]*string{"_x": ptr("v")}, false, "labels._x", "is_label"},
@@ -58,5 +60,23 @@ func TestMergeLabels(t *testing.T) {
 	}
 	if got := MergeLabels(nil, nil); got == nil || len(got) != 0 {
 		t.Errorf("MergeLabels(nil, nil) = %#v, want empty map", got)
+	}
+}
+
+func TestValidateMergedLabels(t *testing.T) {
+	labels := func(n int) map[string]string {
+		m := map[string]string{}
+		for i := range n {
+			m[fmt.Sprintf("k%d", i)] = "v"
+		}
+		return m
+	}
+	if vs := ValidateMergedLabels("labels", labels(50)); len(vs) != 0 {
+		t.Errorf("50 labels: %+v", vs)
+	}
+	vs := ValidateMergedLabels("labels", labels(51))
+	if len(vs) != 1 || vs[0].Field != "labels" || vs[0].Rule != "max_items" || *vs[0].Maximum != 50 ||
+		!strings.Contains(vs[0].Reason, "51 labels") {
+		t.Errorf("51 labels: %+v", vs)
 	}
 }

@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -105,14 +107,40 @@ func (a *API) regionOfPath(path string) (region, rest string, prefixed bool) {
 	return a.defaultRegion, "", false
 }
 
-// serve picks the region from the path, checks the admin token and dispatches.
+// regionOfHost returns the region a host name addresses the way Konnect's hosts do, which Kong's
+// clients rely on: a first label naming a region followed by "api" ("eu.api.konghq.com",
+// "eu.api.localhost:8080").
+func regionOfHost(host string) (string, bool) {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	labels := strings.Split(strings.ToLower(host), ".")
+	if len(labels) < 3 || labels[1] != "api" || !core.IsRegion(labels[0]) {
+		return "", false
+	}
+	return labels[0], true
+}
+
+// serve picks the region from the path or the host name, checks the admin token and dispatches.
+// A path prefix and a host name that name different regions are refused rather than one of them
+// silently winning.
 func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(r.URL.Path, "/") {
-		// "OPTIONS *" and CONNECT's host:port: net/http's mux would answer with an empty 400.
+		// "GET *" and CONNECT's host:port: net/http's mux would answer with an empty 400.
 		writeProblem(w, http.StatusBadRequest, "The request target must be a path such as /v3/portals.", nil)
 		return
 	}
 	region, rest, prefixed := a.regionOfPath(r.URL.Path)
+	if hostRegion, ok := regionOfHost(r.Host); ok {
+		if prefixed && hostRegion != region {
+			writeProblem(w, http.StatusBadRequest, fmt.Sprintf("The host name %s addresses region %s but the path addresses region %s: "+
+				"name one region, in the host name or as the path's first segment.", r.Host, hostRegion, region),
+				[]core.Violation{{Field: "Host", Rule: "invalid", Source: "header",
+					Reason: fmt.Sprintf("region %s of the host name differs from region %s of the path", hostRegion, region)}})
+			return
+		}
+		region = hostRegion
+	}
 	if prefixed {
 		r2 := new(http.Request)
 		*r2 = *r

@@ -201,6 +201,9 @@ func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		api := core.ApplyAPIInput(current, in, a.now())
+		if err := core.Invalid(core.ValidateMergedLabels("labels", api.Labels)...); err != nil {
+			return err
+		}
 		if err := checkAPIUnique(ctx, tx, api); err != nil {
 			return err
 		}

@@ -218,6 +218,9 @@ func checkApplicationInput(in applicationInput, create bool) []core.Violation {
 // newApplication builds a new application of developerID from a valid input, resolving the auth
 // strategy: the one given, else the portal's default.
 func (a *API) newApplication(ctx context.Context, tx *store.Tx, p core.Portal, developerID string, in applicationInput) (core.Application, error) {
+	if err := checkApplicationLimit(ctx, tx, developerID); err != nil {
+		return core.Application{}, err
+	}
 	strategyID := ""
 	switch {
 	case in.AuthStrategyID.HasValue():
@@ -235,7 +238,11 @@ func (a *API) newApplication(ctx context.Context, tx *store.Tx, p core.Portal, d
 		return core.Application{}, err
 	}
 	clientID := in.ClientID.Value
-	if clientID == "" {
+	if in.ClientID.HasValue() {
+		if err := checkClientIDFree(ctx, tx, p.Region, clientID); err != nil {
+			return core.Application{}, err
+		}
+	} else {
 		var b [16]byte
 		if _, err := rand.Read(b[:]); err != nil {
 			return core.Application{}, err
@@ -254,6 +261,31 @@ func (a *API) newApplication(ctx context.Context, tx *store.Tx, p core.Portal, d
 		app.Labels = core.CreateLabels(in.Labels.Value)
 	}
 	return app, tx.InsertApplication(ctx, app)
+}
+
+// checkApplicationLimit refuses a new application, or a change of owner, that would give
+// developerID more than core.MaxApplicationsPerDeveloper applications.
+func checkApplicationLimit(ctx context.Context, tx *store.Tx, developerID string) error {
+	n, err := tx.CountDeveloperApplications(ctx, developerID)
+	if err != nil || n < core.MaxApplicationsPerDeveloper {
+		return err
+	}
+	return errorf(http.StatusConflict, "Developer %s already owns %d applications, the most one developer may own: "+
+		"delete one that is no longer needed (or, as an administrator, give one to another developer) before adding another.",
+		developerID, n)
+}
+
+// checkClientIDFree refuses a client_id that another application of the region already has.
+func checkClientIDFree(ctx context.Context, tx *store.Tx, region, clientID string) error {
+	_, err := tx.ApplicationWithClientID(ctx, region, clientID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	return errorf(http.StatusConflict, "client_id %q is already used by another application in region %s: "+
+		"choose another client_id, or leave it out to have one generated.", clientID, region)
 }
 
 func applyApplicationInput(app core.Application, in applicationInput) core.Application {
@@ -401,17 +433,25 @@ func (a *API) updateApplication(r *http.Request, portalID string, developer *cor
 		if err != nil {
 			return err
 		}
+		if err := core.Invalid(core.CheckClientIDUnchanged(app.ClientID, in.ClientID)...); err != nil {
+			return err
+		}
 		if in.OwnerID.HasValue() {
 			if _, err := tx.GetDeveloper(ctx, region, portalID, in.OwnerID.Value); errors.Is(err, store.ErrNotFound) {
 				return ownerMissing(in.OwnerID.Value, portalID)
 			} else if err != nil {
 				return err
 			}
-		}
-		if in.ClientID.HasValue() {
-			app.ClientID = in.ClientID.Value
+			if in.OwnerID.Value != app.DeveloperID {
+				if err := checkApplicationLimit(ctx, tx, in.OwnerID.Value); err != nil {
+					return err
+				}
+			}
 		}
 		app = applyApplicationInput(app, in)
+		if err := core.Invalid(core.ValidateMergedLabels("labels", app.Labels)...); err != nil {
+			return err
+		}
 		app.UpdatedAt = a.now()
 		if err := tx.UpdateApplication(ctx, app); err != nil {
 			return err

@@ -43,20 +43,22 @@ func toAuthSettingsJSON(s core.PortalAuthSettings) authSettingsJSON {
 	return out
 }
 
+// readAuthSettingsInput accepts null for every field, as Konnect does: Kong's own Terraform
+// provider sends null for each setting its configuration leaves unset, and null keeps the value.
 func readAuthSettingsInput(o *object) (core.PortalAuthSettingsInput, error) {
 	in := core.PortalAuthSettingsInput{
-		BasicAuthEnabled:       field[bool](o, "basic_auth_enabled", false),
-		OIDCAuthEnabled:        field[bool](o, "oidc_auth_enabled", false),
-		SAMLAuthEnabled:        field[bool](o, "saml_auth_enabled", false),
-		OIDCTeamMappingEnabled: field[bool](o, "oidc_team_mapping_enabled", false),
-		KonnectMappingEnabled:  field[bool](o, "konnect_mapping_enabled", false),
-		IDPMappingEnabled:      field[bool](o, "idp_mapping_enabled", false),
-		OIDCIssuer:             field[string](o, "oidc_issuer", false),
-		OIDCClientID:           field[string](o, "oidc_client_id", false),
-		OIDCScopes:             field[[]string](o, "oidc_scopes", false),
-		OIDCClaimMappings:      field[map[string]string](o, "oidc_claim_mappings", false),
+		BasicAuthEnabled:       field[bool](o, "basic_auth_enabled", true),
+		OIDCAuthEnabled:        field[bool](o, "oidc_auth_enabled", true),
+		SAMLAuthEnabled:        field[bool](o, "saml_auth_enabled", true),
+		OIDCTeamMappingEnabled: field[bool](o, "oidc_team_mapping_enabled", true),
+		KonnectMappingEnabled:  field[bool](o, "konnect_mapping_enabled", true),
+		IDPMappingEnabled:      field[bool](o, "idp_mapping_enabled", true),
+		OIDCIssuer:             field[string](o, "oidc_issuer", true),
+		OIDCClientID:           field[string](o, "oidc_client_id", true),
+		OIDCScopes:             field[[]string](o, "oidc_scopes", true),
+		OIDCClaimMappings:      field[map[string]string](o, "oidc_claim_mappings", true),
 	}
-	if secret := field[string](o, "oidc_client_secret", false); secret.HasValue() {
+	if secret := field[string](o, "oidc_client_secret", true); secret.HasValue() {
 		in.OIDCClientSecretHash = core.Val(core.HashToken(secret.Value))
 	}
 	vs := o.finish()

@@ -188,7 +188,11 @@ func (a *API) updateAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		out, err = a.saveAuthStrategy(ctx, tx, core.ApplyAuthStrategyInput(current, in, a.now()))
+		updated := core.ApplyAuthStrategyInput(current, in, a.now())
+		if err := core.Invalid(core.ValidateMergedLabels("labels", updated.Labels)...); err != nil {
+			return err
+		}
+		out, err = a.saveAuthStrategy(ctx, tx, updated)
 		return err
 	})
 	return respond(w, err, http.StatusOK, out)

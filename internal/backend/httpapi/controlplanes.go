@@ -137,6 +137,9 @@ func (a *API) updateControlPlane(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		cp = core.ApplyControlPlaneInput(current, in, a.now())
+		if err := core.Invalid(core.ValidateMergedLabels("labels", cp.Labels)...); err != nil {
+			return err
+		}
 		if err := checkControlPlaneName(ctx, tx, cp); err != nil {
 			return err
 		}

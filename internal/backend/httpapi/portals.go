@@ -175,7 +175,7 @@ func (a *API) updatePortal(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p = core.ApplyPortalInput(current, in, a.now())
-		if err := core.Invalid(core.ValidatePortal(p)...); err != nil {
+		if err := core.Invalid(append(core.ValidatePortal(p), core.ValidateMergedLabels("labels", p.Labels)...)...); err != nil {
 			return err
 		}
 		if p.Name != current.Name {

@@ -63,6 +63,18 @@ func (t *Tx) ListApplications(ctx context.Context, region, portalID string, f Ap
 	return listPage(ctx, t, "applications", applicationColumns, "applications", w, creationOrder, page, scanApplication)
 }
 
+// CountDeveloperApplications returns how many applications a developer owns.
+func (t *Tx) CountDeveloperApplications(ctx context.Context, developerID string) (int, error) {
+	return t.count(ctx, "count developer applications", `SELECT COUNT(*) FROM applications WHERE developer_id = $1`, developerID)
+}
+
+// ApplicationWithClientID returns the application of the region whose client_id is clientID, or
+// ErrNotFound. A client_id is unique in its region.
+func (t *Tx) ApplicationWithClientID(ctx context.Context, region, clientID string) (core.Application, error) {
+	return queryOne(ctx, t, scanApplication, `SELECT `+applicationColumns+` FROM applications
+		WHERE region = $1 AND client_id = $2`, region, clientID)
+}
+
 // DeleteApplication removes an application and, through the schema, its keys and registrations.
 func (t *Tx) DeleteApplication(ctx context.Context, region, portalID, id string) error {
 	return t.execOne(ctx, "delete application", `DELETE FROM applications WHERE region = $1 AND portal_id = $2 AND id = $3`,

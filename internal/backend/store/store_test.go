@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"testing"
@@ -197,5 +198,86 @@ func closeStore(t *testing.T, s *Store) {
 	t.Helper()
 	if err := s.Close(); err != nil {
 		t.Errorf("close store: %v", err)
+	}
+}
+
+// Databases made before client_id was unique per region may hold duplicates: migration 0007 keeps
+// the oldest one's and gives every later application its own id, then adds the unique index.
+func TestMigrationClientIDUnique(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "client-id.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to the schema before 0007, with data it allowed.
+	for _, q := range []string{`DROP INDEX applications_region_client_id`,
+		`DELETE FROM schema_migrations WHERE version = '0007_application_client_id_unique'`} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	id := func(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
+	portals := map[string]string{"us": id(101), "eu": id(102)}
+	developers := map[string]string{"us": id(201), "eu": id(202)}
+	apps := []core.Application{
+		{ID: id(3), Region: "us", ClientID: "shared", CreatedAt: base},                    // oldest: keeps it
+		{ID: id(2), Region: "us", ClientID: "shared", CreatedAt: base.Add(time.Minute)},   // later: renamed
+		{ID: id(1), Region: "us", ClientID: "shared", CreatedAt: base.Add(time.Minute)},   // same time: renamed too
+		{ID: id(4), Region: "eu", ClientID: "shared", CreatedAt: base.Add(time.Hour)},     // other region: keeps it
+		{ID: id(5), Region: "us", ClientID: id(6), CreatedAt: base},                       // another's id: renamed
+		{ID: id(6), Region: "us", ClientID: "own-choice", CreatedAt: base.Add(time.Hour)}, // unique: kept
+	}
+	want := map[string]string{id(3): "shared", id(2): id(2), id(1): id(1), id(4): "shared", id(5): id(5), id(6): "own-choice"}
+	err = s.WithTx(ctx, func(tx *Tx) error {
+		for region, portalID := range portals {
+			if err := tx.InsertPortal(ctx, core.NewPortal(core.PortalInput{Name: core.Val("p")}, portalID, region, base)); err != nil {
+				return err
+			}
+			if err := tx.InsertDeveloper(ctx, core.Developer{ID: developers[region], Region: region, PortalID: portalID,
+				Email: region + "@example.com", FullName: "D", Status: core.DeveloperApproved, CreatedAt: base, UpdatedAt: base}); err != nil {
+				return err
+			}
+		}
+		for _, a := range apps {
+			a.PortalID, a.DeveloperID, a.Name, a.AuthStrategyID, a.UpdatedAt = portals[a.Region], developers[a.Region], "app", id(9), a.CreatedAt
+			if err := tx.InsertApplication(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeStore(t, s)
+
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("applying 0007 to duplicated client ids: %v", err)
+	}
+	defer closeStore(t, s)
+	err = s.View(ctx, func(tx *Tx) error {
+		for _, a := range apps {
+			got, err := tx.GetApplication(ctx, a.Region, portals[a.Region], a.ID)
+			if err != nil {
+				return err
+			}
+			if got.ClientID != want[a.ID] {
+				t.Errorf("application %s: client_id %q, want %q", a.ID, got.ClientID, want[a.ID])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.WithTx(ctx, func(tx *Tx) error {
+		return tx.InsertApplication(ctx, core.Application{ID: id(7), Region: "us", PortalID: portals["us"], DeveloperID: developers["us"],
+			Name: "app", AuthStrategyID: id(9), ClientID: "shared", CreatedAt: base, UpdatedAt: base})
+	})
+	if err == nil {
+		t.Error("a second application with client_id shared was stored in us")
 	}
 }
