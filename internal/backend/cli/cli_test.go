@@ -294,6 +294,22 @@ func TestServeRejectsBadInput(t *testing.T) {
 			}
 		})
 	}
+	t.Run("guessable token file", func(t *testing.T) {
+		tokenFile := filepath.Join(dir, "weak-token")
+		if err := os.WriteFile(tokenFile, []byte("spat_"+strings.Repeat("0123456789", 4)+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		args := []string{"--db", filepath.Join(dir, "weak.db"), "--token-file", tokenFile}
+		if code := Serve(context.Background(), args, &stdout, &stderr); code != 1 {
+			t.Errorf("exit code %d, want 1; stderr:\n%s", code, stderr.String())
+		}
+		for _, want := range []string{tokenFile, "too easy to guess", "openssl rand -hex 32"} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr does not mention %q:\n%s", want, stderr.String())
+			}
+		}
+	})
 	t.Run("help", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if code := Serve(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
