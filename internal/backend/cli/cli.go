@@ -38,6 +38,7 @@ type options struct {
 	listen, db, region, tokenFile string
 	logLevel                      slog.Level
 	trustedProxies                proxyList
+	limits                        serverLimits
 }
 
 // proxyList is the value of --trusted-proxy: addresses and CIDR ranges, comma-separated, the flag
@@ -71,6 +72,38 @@ func (l *proxyList) Set(s string) error {
 	return nil
 }
 
+// serverLimits bound what one connection may cost the server: slow or stalled clients are cut
+// off, oversized headers refused. Bodies are bounded by the API itself (1 MiB).
+type serverLimits struct {
+	readHeaderTimeout time.Duration // to read the request line and headers
+	readTimeout       time.Duration // to read the whole request, body included
+	writeTimeout      time.Duration // from the end of the headers to the end of the response
+	idleTimeout       time.Duration // a kept-alive connection waiting for its next request
+	maxHeaderBytes    int           // request line and headers
+}
+
+// defaultLimits are the flags' defaults, listed in the README's serve table.
+var defaultLimits = serverLimits{
+	readHeaderTimeout: 10 * time.Second,
+	readTimeout:       30 * time.Second,
+	writeTimeout:      60 * time.Second,
+	idleTimeout:       120 * time.Second,
+	maxHeaderBytes:    64 << 10,
+}
+
+// newHTTPServer builds the server that serves h within limits.
+func newHTTPServer(h http.Handler, limits serverLimits, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: limits.readHeaderTimeout,
+		ReadTimeout:       limits.readTimeout,
+		WriteTimeout:      limits.writeTimeout,
+		IdleTimeout:       limits.idleTimeout,
+		MaxHeaderBytes:    limits.maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
 // Serve runs the backend until ctx is cancelled or the process gets SIGINT or SIGTERM, then
 // stops accepting connections, lets in-flight requests finish (bounded) and closes the database.
 // It returns the process exit code: 0 after a clean shutdown, 2 for usage errors, 1 otherwise.
@@ -102,6 +135,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "`level` of the log on stderr: debug, info (one line per request), warn or error")
 	fs.Var(&o.trustedProxies, "trusted-proxy", "reverse proxy `addresses` (IPs or CIDR ranges, comma-separated, repeatable) whose X-Forwarded-For, "+
 		"-Proto and -Host are believed; default $"+TrustedProxiesEnv+", else none")
+	fs.DurationVar(&o.limits.readHeaderTimeout, "read-header-timeout", defaultLimits.readHeaderTimeout, "`time` a client has to send the request line and headers")
+	fs.DurationVar(&o.limits.readTimeout, "read-timeout", defaultLimits.readTimeout, "`time` a client has to send a whole request, body included")
+	fs.DurationVar(&o.limits.writeTimeout, "write-timeout", defaultLimits.writeTimeout, "`time` from the end of a request's headers to the end of its response")
+	fs.DurationVar(&o.limits.idleTimeout, "idle-timeout", defaultLimits.idleTimeout, "`time` a kept-alive connection may wait for its next request")
+	fs.IntVar(&o.limits.maxHeaderBytes, "max-header-bytes", defaultLimits.maxHeaderBytes, "largest request line and headers, in `bytes`; larger ones get 431")
 	fs.Usage = func() {
 		writeLine(stderr, "Usage: terraform-provider-devportal serve [flags]")
 		writeLine(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")
@@ -123,6 +161,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.db == "" {
 		return o, errors.New("--db must not be empty")
+	}
+	for _, t := range []struct {
+		flag string
+		d    time.Duration
+	}{{"read-header-timeout", o.limits.readHeaderTimeout}, {"read-timeout", o.limits.readTimeout},
+		{"write-timeout", o.limits.writeTimeout}, {"idle-timeout", o.limits.idleTimeout}} {
+		if t.d <= 0 {
+			return o, fmt.Errorf("invalid --%s %s: use a positive duration such as 30s", t.flag, t.d)
+		}
+	}
+	if o.limits.maxHeaderBytes < 4096 {
+		return o, fmt.Errorf("invalid --max-header-bytes %d: use at least 4096", o.limits.maxHeaderBytes)
 	}
 	if o.tokenFile == "" {
 		o.tokenFile = filepath.Join(filepath.Dir(o.db), "devportal-admin-token")
@@ -147,11 +197,7 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 	if err != nil {
 		return errors.Join(fmt.Errorf("listen on %s: %w", o.listen, err), srv.Close())
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	hs := newHTTPServer(srv.Handler(), o.limits, log)
 	// The address line is how callers learn the port when --listen asks for port 0: without it
 	// the server is unreachable, so a failed write stops it.
 	if _, err := fmt.Fprintf(stdout, "devportal backend listening on http://%s\n", ln.Addr()); err != nil {
@@ -187,10 +233,11 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 }
 
 // adminToken returns the bootstrap token: from the environment, else from the token file, else
-// a new one written to the token file. The token itself is never printed or logged.
+// a new one written to the token file. A token that is easy to guess is refused: it guards
+// every object of every region. The token itself is never printed or logged.
 func adminToken(path string, stdout io.Writer) (string, error) {
 	if tok, ok := os.LookupEnv(TokenEnv); ok {
-		if err := core.ValidateAdminToken(tok); err != nil {
+		if err := core.CheckAdminTokenStrength(tok); err != nil {
 			return "", fmt.Errorf("$%s: %w", TokenEnv, err)
 		}
 		return tok, nil
@@ -199,7 +246,7 @@ func adminToken(path string, stdout io.Writer) (string, error) {
 	switch {
 	case err == nil:
 		tok := strings.TrimSpace(string(b))
-		if err := core.ValidateAdminToken(tok); err != nil {
+		if err := core.CheckAdminTokenStrength(tok); err != nil {
 			return "", fmt.Errorf("token file %s: %w", path, err)
 		}
 		return tok, nil

@@ -67,7 +67,7 @@ func ValidatePortalInput(in PortalInput, create bool) []Violation {
 	var vs []Violation
 	vs = append(vs, checkRequiredName(in.Name, create, portalNameMax)...)
 	if in.DisplayName.HasValue() {
-		vs = append(vs, checkString("display_name", in.DisplayName.Value, 1, portalNameMax)...)
+		vs = append(vs, checkNameString("display_name", in.DisplayName.Value, 1, portalNameMax)...)
 	}
 	if in.Description.HasValue() {
 		vs = append(vs, checkString("description", in.Description.Value, 0, portalDescriptionMax)...)

@@ -83,7 +83,9 @@ func (a *API) issueKey(ctx context.Context, tx *store.Tx, app core.Application, 
 		Hash: core.HashAPIKey(secret), Hint: core.APIKeyHint(secret), Origin: req.origin, ExpiresAt: req.expiresAt, CreatedAt: now}
 	if k.ExpiresAt.IsZero() && s.KeyAuth.TTL != nil {
 		if k.ExpiresAt, err = core.APIKeyExpiresAt(now, s.KeyAuth.TTL.Value, s.KeyAuth.TTL.Unit); err != nil {
-			return core.APIKey{}, "", err
+			// Only a strategy stored before its ttl was bounded can get here.
+			return core.APIKey{}, "", errorf(http.StatusConflict,
+				"Auth strategy %s cannot issue keys: %v. Change the strategy's configs.key-auth.ttl.", s.ID, err)
 		}
 	}
 	if k.DisplayName == "" {
@@ -265,10 +267,12 @@ func (a *API) adminIssueCredential(w http.ResponseWriter, r *http.Request) error
 		case err != nil:
 			vs = append(vs, core.Violation{Field: "expires_at", Rule: "is_date_time", Source: "body",
 				Reason: "must be an RFC 3339 date-time such as 2030-01-31T12:00:00Z"})
-		case !t.After(a.now()):
-			vs = append(vs, core.InvalidViolation("expires_at", "must be in the future"))
 		default:
-			req.expiresAt = t.UTC()
+			if evs := core.CheckAPIKeyExpiresAt("expires_at", t, a.now()); evs != nil {
+				vs = append(vs, evs...)
+			} else {
+				req.expiresAt = t.UTC()
+			}
 		}
 	}
 	if err := core.Invalid(vs...); err != nil {
@@ -292,6 +296,7 @@ func (a *API) adminIssueCredential(w http.ResponseWriter, r *http.Request) error
 	if req.secret == "" {
 		out.Credential = generated
 	}
+	noStore(w)
 	writeJSON(w, http.StatusCreated, out)
 	return nil
 }

@@ -208,11 +208,6 @@ func (a *API) verifyEmail(w http.ResponseWriter, r *http.Request, c devContext) 
 	return respond(w, err, http.StatusAccepted, map[string]string{"email": email, "token": reset})
 }
 
-// noStore keeps a response that carries a secret out of every cache.
-func noStore(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
-}
-
 // forgotPassword mails a password-reset token when the address has an account, and answers 200
 // either way. Requests are limited per address and per client, counted whether or not the
 // address has an account.

@@ -13,6 +13,7 @@ import (
 // headers, cookies and bodies stay out of the log because they carry credentials.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	securityHeaders(w)
 	rw := &statusWriter{ResponseWriter: w}
 	region, _, _ := a.regionOfPath(r.URL.Path)
 	defer func() {
