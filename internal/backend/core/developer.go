@@ -105,12 +105,10 @@ func NormalizeDeveloperEmail(s string) (string, error) {
 // control or formatting characters (such as bidirectional overrides) that could make it read as text of
 // the portal's own.
 func CheckPersonName(field, value string, max int) []Violation {
-	if vs := CheckName(field, value, max); len(vs) > 0 {
-		return vs
-	}
+	// The stricter rule goes first, so that its reason (a single line) is the one given.
 	if strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) }) {
 		return []Violation{{Field: field, Rule: "invalid", Source: "body",
 			Reason: field + " must be a single line of text: remove line breaks, tabs and other control characters"}}
 	}
-	return nil
+	return CheckName(field, value, max)
 }

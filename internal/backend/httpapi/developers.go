@@ -156,7 +156,7 @@ func (a *API) updateDeveloper(w http.ResponseWriter, r *http.Request) error {
 		vs = append(vs, evs...)
 	}
 	if fullName.HasValue() {
-		vs = append(vs, core.CheckName("full_name", fullName.Value, core.DeveloperNameMax)...)
+		vs = append(vs, core.CheckPersonName("full_name", fullName.Value, core.DeveloperNameMax)...)
 	}
 	if err := core.Invalid(vs...); err != nil {
 		return err
