@@ -45,7 +45,7 @@ portal="$DEVPORTAL_SERVER_URL/portals/$portal_id/api/v3"
 cookies="$work/developer-cookies.txt"
 email="ada@example.com"
 name="Ada Lovelace"
-password="correct horse battery staple"
+password="lantern harbour quill 47"
 
 # call METHOD PATH [JSON] sends a developer request with the session cookie, prints the body to
 # $work/body.json and the status code to stdout.

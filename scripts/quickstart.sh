@@ -36,6 +36,8 @@ The backend keeps running (pid $backend_pid) with the objects in place. To conti
   export DEVPORTAL_TOKEN=\$(cat $work/admin-token)
   terraform -chdir=examples/quickstart destroy -state=$state
   kill $backend_pid
+Once developers have signed up to the portal, the destroy is refused until you set
+force_destroy = true on devportal_portal.partners and apply.
 MSG
 	exit 0
 fi

@@ -23,6 +23,8 @@ resource "devportal_application_auth_strategy" "key_auth" {
   }
 }
 
+# Destroying the portal is refused while developers who signed up, or their applications, are in it;
+# set force_destroy = true and apply first to delete it with everything in it.
 resource "devportal_portal" "partners" {
   name         = "partners"
   display_name = "Partner Portal"

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/provider"
@@ -69,9 +70,15 @@ func start() (func(), error) {
 		return nil, err
 	}
 	token := "spat_" + rand.Text() + rand.Text()
+	// Every test signs its developers up from 127.0.0.1, in parallel: the limits per client address
+	// and the hashing pool are raised so that only the tests of those limits meet them.
+	limits := core.DefaultSelfServiceLimits
+	limits.LoginsPerAddress.Max, limits.SignUpsPerAddress.Max, limits.ResetsPerAddress.Max = 100_000, 100_000, 100_000
 	srv, err := backend.New(context.Background(), backend.Config{
-		DBPath:     filepath.Join(dir, "devportal.db"),
-		AdminToken: token,
+		DBPath:               filepath.Join(dir, "devportal.db"),
+		AdminToken:           token,
+		Limits:               &limits,
+		PasswordHashingSlots: 64,
 	})
 	if err != nil {
 		_ = os.RemoveAll(dir)

@@ -192,7 +192,10 @@ func TestAuthStrategyDeleteWhileApplicationsUseIt(t *testing.T) {
 	pid := e.autoPortal("", "apps-portal")
 	sid := str(e.createKeyAuthStrategy("", "app-keys")["id"])
 	dev := e.approvedDeveloper("", pid, "owner@example.com")
-	app := dev.do(http.MethodPost, "/applications", `{"name":"billing-app","auth_strategy_id":"`+sid+`"}`).must(t, http.StatusCreated)
+	// No API of the portal uses the strategy, so only an administrator can give it to an application.
+	me := dev.do(http.MethodGet, "/developer/me", "").must(t, http.StatusOK)
+	app := e.do(http.MethodPost, "/v3/portals/"+pid+"/applications",
+		`{"name":"billing-app","auth_strategy_id":"`+sid+`","owner":{"type":"developer","id":"`+str(me["id"])+`"}}`).must(t, http.StatusCreated)
 
 	b := e.do(http.MethodDelete, "/v2/application-auth-strategies/"+sid, "").problem(t, http.StatusConflict)
 	want := fmt.Sprintf(`application "billing-app" (%s) of portal "apps-portal" (%s) uses it`, app["id"], pid)

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/httpapi"
@@ -27,12 +28,21 @@ type Config struct {
 	DefaultRegion string       // region also served at "/"; "" means "us"
 	AdminToken    string       // bootstrap admin token (plaintext in memory only; stored hashed); required
 	Logger        *slog.Logger // nil discards
-	// Mailer delivers developer sign-up and password messages; nil keeps them in the in-memory
+	// Mailer delivers developer sign-up and password messages; nil keeps them in the database
 	// outbox that admins read at /v3/portals/{portalId}/outbox.
 	Mailer mail.Mailer
 	// PasswordIterations is the PBKDF2 cost of new developer password hashes; zero means
 	// core.DefaultPasswordIterations. Only tests should lower it.
 	PasswordIterations int
+	// Limits are the sign-up and login limits of the developer API; nil means
+	// core.DefaultSelfServiceLimits, what a production portal wants.
+	Limits *core.SelfServiceLimits
+	// PasswordHashingSlots bounds how many developer passwords are hashed at once; zero means
+	// httpapi.DefaultPasswordHashingSlots (half the CPUs).
+	PasswordHashingSlots int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers
+	// are believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the backend: an HTTP handler over an open database.
@@ -67,8 +77,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}); err != nil {
 		return nil, errors.Join(fmt.Errorf("backend: %w", err), st.Close())
 	}
-	return &Server{store: st, handler: httpapi.New(st, region, log,
-		httpapi.WithMailer(cfg.Mailer), httpapi.WithPasswordIterations(cfg.PasswordIterations))}, nil
+	opts := []httpapi.Option{httpapi.WithMailer(cfg.Mailer), httpapi.WithPasswordIterations(cfg.PasswordIterations),
+		httpapi.WithPasswordHashingSlots(cfg.PasswordHashingSlots), httpapi.WithTrustedProxies(cfg.TrustedProxies)}
+	if cfg.Limits != nil {
+		opts = append(opts, httpapi.WithLimits(*cfg.Limits))
+	}
+	return &Server{store: st, handler: httpapi.New(st, region, log, opts...)}, nil
 }
 
 // Handler returns the HTTP handler serving every region and /healthz.

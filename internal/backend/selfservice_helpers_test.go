@@ -13,9 +13,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
 )
 
@@ -41,23 +43,45 @@ func (b *lockedBuffer) String() string {
 // helpers for the self-service story.
 type portalEnv struct {
 	*testServer
-	logs *lockedBuffer
+	logs    *lockedBuffer
+	cfg     backend.Config
+	handler *swappableHandler
+}
+
+// testLimits are the production limits with the per-client-address rate limits raised: every
+// test client comes from 127.0.0.1.
+func testLimits() core.SelfServiceLimits {
+	l := core.DefaultSelfServiceLimits
+	l.LoginsPerAddress.Max, l.SignUpsPerAddress.Max, l.ResetsPerAddress.Max = 10_000, 10_000, 10_000
+	return l
 }
 
 // startPortalEnv starts the backend like startServer, logging at debug level into a buffer. When
 // the Konnect documents are available, responses are checked against them.
 func startPortalEnv(t *testing.T) *portalEnv {
 	t.Helper()
+	return startPortalEnvWith(t, func(*backend.Config) {})
+}
+
+// startPortalEnvWith is startPortalEnv with the configuration changed by configure, which starts
+// from testLimits and cheap hashing.
+func startPortalEnvWith(t *testing.T, configure func(*backend.Config)) *portalEnv {
+	t.Helper()
 	dbPath := filepath.Join(t.TempDir(), "devportal.db")
 	logs := &lockedBuffer{}
-	srv, err := backend.New(context.Background(), backend.Config{
-		DBPath: dbPath, AdminToken: testToken, PasswordIterations: 1000,
+	limits := testLimits()
+	cfg := backend.Config{
+		DBPath: dbPath, AdminToken: testToken, PasswordIterations: 1000, Limits: &limits, PasswordHashingSlots: 8,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	}
+	configure(&cfg)
+	srv, err := backend.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("backend.New: %v", err)
 	}
-	h := srv.Handler()
+	current := &swappableHandler{}
+	current.set(srv.Handler())
+	var h http.Handler = current
 	if dir, err := conformance.SpecsDir(); err == nil {
 		specs, err := conformance.LoadCached(dir)
 		if err != nil {
@@ -70,7 +94,30 @@ func startPortalEnv(t *testing.T) *portalEnv {
 	hs := httptest.NewServer(h)
 	ts := &testServer{t: t, url: hs.URL, dbPath: dbPath, srv: srv, http: hs}
 	t.Cleanup(ts.stop)
-	return &portalEnv{testServer: ts, logs: logs}
+	return &portalEnv{testServer: ts, logs: logs, cfg: cfg, handler: current}
+}
+
+// swappableHandler serves through the handler set last, so that a restarted backend keeps the
+// address of the one before.
+type swappableHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swappableHandler) set(h http.Handler) { s.h.Store(&h) }
+func (s *swappableHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
+}
+
+// restart closes the backend and starts it again on the same database, at the same address.
+func (e *portalEnv) restart() {
+	e.t.Helper()
+	if err := e.srv.Close(); err != nil {
+		e.t.Fatalf("closing backend: %v", err)
+	}
+	srv, err := backend.New(context.Background(), e.cfg)
+	if err != nil {
+		e.t.Fatalf("restarting backend: %v", err)
+	}
+	e.srv = srv
+	e.handler.set(srv.Handler())
 }
 
 // developerClient is a browser of one developer: its own cookie jar, never an admin token.
@@ -126,7 +173,8 @@ func (d *developerClient) doWith(method, path, body string, headers map[string]s
 	return r
 }
 
-const testPassword = "correct horse battery staple"
+// testPassword passes the password policy: long, not a common password, no test's address in it.
+const testPassword = "lantern harbour quill 47"
 
 // signUp runs the developer side of sign-up: register, read the verification token from the
 // outbox (as the mail would carry it), verify and set the password. It returns the e-mail's

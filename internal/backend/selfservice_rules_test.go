@@ -349,13 +349,27 @@ func TestRegistrationRules(t *testing.T) {
 		t.Errorf("%d registrations of the developer, want 3", n)
 	}
 
-	// An application of another strategy cannot register.
+	// A developer can only pick a strategy that an API of their portal uses, and is not told more
+	// about the others than that.
 	other := e.createKeyAuthStrategy("", "other-keys")
-	mismatch := dev.do(http.MethodPost, "/applications", `{"name":"other","auth_strategy_id":"`+str(other["id"])+`"}`).
+	refused := dev.do(http.MethodPost, "/applications", `{"name":"other","auth_strategy_id":"`+str(other["id"])+`"}`)
+	if reason := str(refused.invalidParam(t, "auth_strategy_id", "invalid")["reason"]); !strings.Contains(reason, "no API of this portal") ||
+		strings.Contains(reason, str(other["id"])) {
+		t.Errorf("strategy of no publication: %s", refused.raw)
+	}
+	// An application an administrator gave another strategy cannot register; the developer is told
+	// why without the strategies' ids or the publication's fields.
+	mismatch := e.do(http.MethodPost, "/v3/portals/"+pid+"/applications",
+		`{"name":"other","auth_strategy_id":"`+str(other["id"])+`","owner":{"type":"developer","id":"`+owner+`"}}`).
 		must(t, http.StatusCreated)
 	bad := dev.do(http.MethodPost, "/applications/"+str(mismatch["id"])+"/registrations", `{"api_id":"`+apiID+`"}`)
-	if !strings.Contains(str(bad.invalidParam(t, "api_id", "invalid")["reason"]), "auth strategy") {
+	reason := str(bad.invalidParam(t, "api_id", "invalid")["reason"])
+	if !strings.Contains(reason, "auth strategy") || strings.Contains(reason, str(other["id"])) || strings.Contains(reason, "auth_strategy_ids") {
 		t.Errorf("strategy mismatch: %s", bad.raw)
+	}
+	adminBad := e.do(http.MethodPost, "/v3/portals/"+pid+"/applications/"+str(mismatch["id"])+"/registrations", `{"api_id":"`+apiID+`"}`)
+	if !strings.Contains(str(adminBad.invalidParam(t, "api_id", "invalid")["reason"]), str(other["id"])) {
+		t.Errorf("the admin API does not name the strategy: %s", adminBad.raw)
 	}
 	// An API not published to the portal is unknown to it.
 	unpublished := e.do(http.MethodPost, "/v3/apis", `{"name":"hidden"}`).must(t, http.StatusCreated)
@@ -383,15 +397,29 @@ func TestRegistrationNeedsAnEnforcingGateway(t *testing.T) {
 	dev := e.approvedDeveloper("", pid, "g@example.com")
 	appPath := "/applications/" + str(dev.do(http.MethodPost, "/applications", `{"name":"app"}`).must(t, http.StatusCreated)["id"])
 
+	// Developers learn that the API cannot take registrations, never about services or nodes; the
+	// admin API says which.
 	res := dev.do(http.MethodPost, appPath+"/registrations", `{"api_id":"`+unlinked+`"}`)
-	if reason := str(res.invalidParam(t, "api_id", "invalid")["reason"]); !strings.Contains(reason, "not linked to a gateway service") {
+	if reason := str(res.invalidParam(t, "api_id", "invalid")["reason"]); !strings.Contains(reason, "does not take application registrations") ||
+		strings.Contains(reason, "service") {
 		t.Errorf("unlinked API: %s", reason)
+	}
+	appID := strings.TrimPrefix(appPath, "/applications/")
+	adminPath := "/v3/portals/" + pid + "/applications/" + appID + "/registrations"
+	res = e.do(http.MethodPost, adminPath, `{"api_id":"`+unlinked+`"}`)
+	if reason := str(res.invalidParam(t, "api_id", "invalid")["reason"]); !strings.Contains(reason, "not linked to a gateway service") {
+		t.Errorf("unlinked API, admin API: %s", reason)
 	}
 	node := e.do(http.MethodPost, "/v2/control-planes/"+cpID+"/nodes", `{"hostname":"old-dp","version":"3.4.3.12"}`).
 		must(t, http.StatusCreated)
 	res = dev.do(http.MethodPost, appPath+"/registrations", `{"api_id":"`+apiID+`"}`)
+	if reason := str(res.invalidParam(t, "api_id", "invalid")["reason"]); strings.Contains(reason, "old-dp") || strings.Contains(reason, str(node["id"])) ||
+		strings.Contains(reason, "3.4.3.12") {
+		t.Errorf("outdated node named to a developer: %s", reason)
+	}
+	res = e.do(http.MethodPost, adminPath, `{"api_id":"`+apiID+`"}`)
 	if reason := str(res.invalidParam(t, "api_id", "invalid")["reason"]); !strings.Contains(reason, "old-dp") || !strings.Contains(reason, "3.4.3.12") {
-		t.Errorf("outdated node: %s", reason)
+		t.Errorf("outdated node, admin API: %s", reason)
 	}
 	e.do(http.MethodDelete, "/v2/control-planes/"+cpID+"/nodes/"+str(node["id"]), "").must(t, http.StatusNoContent)
 	e.do(http.MethodPost, "/v2/control-planes/"+cpID+"/nodes", `{"hostname":"new-dp","version":"3.9.1"}`).must(t, http.StatusCreated)

@@ -37,9 +37,13 @@ type CreateDeveloperRequest struct {
 	SendInvitationEmail bool   `json:"send_invitation_email,omitempty"`
 }
 
-// UpdateDeveloperRequest is the body of a developer PATCH; only the status can change.
+// UpdateDeveloperRequest is the body of a developer PATCH; empty fields are left
+// out and stay as they are. Konnect's PATCH takes the status only: Email and
+// FullName are extensions of the bundled backend.
 type UpdateDeveloperRequest struct {
-	Status string `json:"status"`
+	Status   string `json:"status,omitempty"`
+	Email    string `json:"email,omitempty"`
+	FullName string `json:"full_name,omitempty"`
 }
 
 // DeveloperListOptions selects a page of developers and filters it by exact values.
@@ -105,8 +109,8 @@ func (c *Client) CreateDeveloper(ctx context.Context, portalID string, req Creat
 	return &d, nil
 }
 
-// UpdateDeveloper changes a developer's status. A developer who is no longer
-// approved loses their sessions.
+// UpdateDeveloper changes a developer's status, name or address. A developer
+// who is no longer approved loses their sessions.
 func (c *Client) UpdateDeveloper(ctx context.Context, portalID, id string, req UpdateDeveloperRequest) (*Developer, error) {
 	var d Developer
 	if err := c.do(ctx, http.MethodPatch, developerPath(portalID, id), nil, req, &d); err != nil {

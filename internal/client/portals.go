@@ -140,8 +140,9 @@ func (c *Client) UpdatePortal(ctx context.Context, id string, req UpdatePortalRe
 	return &p, nil
 }
 
-// DeletePortal deletes a portal. With force, the server also removes the
-// portal's API publications instead of refusing.
+// DeletePortal deletes a portal. Without force the server refuses (409) while
+// APIs are published to the portal or developers or applications exist in it;
+// with force it deletes them all with the portal.
 func (c *Client) DeletePortal(ctx context.Context, id string, force bool) error {
 	var q url.Values
 	if force {

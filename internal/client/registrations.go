@@ -20,12 +20,16 @@ var RegistrationStatuses = []string{RegistrationApproved, RegistrationPending, R
 
 // Registration is an application's registration with an API.
 type Registration struct {
-	ID          string              `json:"id"`
-	Status      string              `json:"status"`
-	API         RegistrationAPI     `json:"api"`
-	Application RegistrationAppLink `json:"application"`
-	CreatedAt   time.Time           `json:"created_at"`
-	UpdatedAt   time.Time           `json:"updated_at"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// SuspendedReason, an extension of the bundled backend, says why the registration grants no
+	// access whatever its status: the API's publication no longer accepts the application's auth
+	// strategy. Empty otherwise.
+	SuspendedReason string              `json:"suspended_reason,omitempty"`
+	API             RegistrationAPI     `json:"api"`
+	Application     RegistrationAppLink `json:"application"`
+	CreatedAt       time.Time           `json:"created_at"`
+	UpdatedAt       time.Time           `json:"updated_at"`
 }
 
 // RegistrationAPI names the API of a registration.
@@ -62,6 +66,9 @@ type RegistrationListOptions struct {
 	APIID         string
 	ApplicationID string
 	DeveloperID   string
+	// ApplicationAuthStrategyID keeps registrations whose application uses this strategy (an
+	// extension of the bundled backend).
+	ApplicationAuthStrategyID string
 }
 
 func (o RegistrationListOptions) query() url.Values {
@@ -70,6 +77,7 @@ func (o RegistrationListOptions) query() url.Values {
 	setFilter(q, "api_id", o.APIID)
 	setFilter(q, "application_id", o.ApplicationID)
 	setFilter(q, "developer_id", o.DeveloperID)
+	setFilter(q, "application_auth_strategy_id", o.ApplicationAuthStrategyID)
 	return q
 }
 

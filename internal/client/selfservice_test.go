@@ -166,10 +166,22 @@ func TestApplicationsAndRegistrations(t *testing.T) {
 		{client.RegistrationListOptions{Status: client.RegistrationPending}, 0},
 		{client.RegistrationListOptions{APIID: b.apiID, ApplicationID: app.ID, DeveloperID: bob.ID}, 1},
 		{client.RegistrationListOptions{DeveloperID: ada.ID}, 0},
+		{client.RegistrationListOptions{ApplicationAuthStrategyID: app.AuthStrategy.ID}, 1},
+		{client.RegistrationListOptions{ApplicationAuthStrategyID: "00000000-0000-4000-8000-000000000000"}, 0},
 	} {
 		if got := must(c.ListAllPortalRegistrations(ctx, b.portalID, tt.opts)); len(got) != tt.want {
 			t.Errorf("ListAllPortalRegistrations(%+v) = %d registrations, want %d", tt.opts, len(got), tt.want)
 		}
+	}
+	// Dropping application auth from the publication suspends the registration; it keeps its status.
+	must(c.PublishAPI(ctx, b.apiID, b.portalID, client.PublishRequest{AuthStrategyIDs: client.Null[[]string]()}))
+	reg = must(c.GetRegistration(ctx, b.portalID, app.ID, reg.ID))
+	if reg.Status != client.RegistrationApproved || !strings.Contains(reg.SuspendedReason, "without application auth") {
+		t.Errorf("registration of a publication without application auth: %+v", reg)
+	}
+	must(c.PublishAPI(ctx, b.apiID, b.portalID, client.PublishRequest{AuthStrategyIDs: client.Value([]string{app.AuthStrategy.ID})}))
+	if reg = must(c.GetRegistration(ctx, b.portalID, app.ID, reg.ID)); reg.SuspendedReason != "" {
+		t.Errorf("registration still suspended once its strategy is back: %+v", reg)
 	}
 	if err := c.DeleteRegistration(ctx, b.portalID, app.ID, reg.ID); err != nil {
 		t.Fatal(err)

@@ -31,9 +31,10 @@ var allowances = []allowance{
 	// except 404, which every other portal sub-resource of the document uses.
 	{"portal-management-v3.yaml", "get-portal-authentication-settings", http.StatusNotFound, []string{"NotFound"}, nil},
 	{"portal-management-v3.yaml", "update-portal-authentication-settings", http.StatusNotFound, []string{"NotFound"}, nil},
-	// The document states that a portal with published APIs is deleted only with force=true, yet
-	// lists 204, 401, 403 and 404 alone: refusing needs a status, and 409 is the document's own
-	// answer to a conflict elsewhere.
+	// The document states that a portal with published APIs is deleted only with force=true (this
+	// server applies the same rule to a portal's developers and applications), yet lists 204, 401,
+	// 403 and 404 alone: refusing needs a status, and 409 is the document's own answer to a
+	// conflict elsewhere.
 	{"portal-management-v3.yaml", "delete-portal", http.StatusConflict, []string{"Conflict"}, nil},
 	// Portal names are documented as unique, and update-portal answers a taken name with 409, but
 	// create-portal lists no conflict status: the same refusal gets the same answer on both.
@@ -86,6 +87,11 @@ var allowances = []allowance{
 	// and the document defines TooManyRequests for exactly this kind of refusal.
 	{"dev-portal-v3.yaml", "authenticate", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
 
+	// The backend's update-developer also takes the address (see requestExtensions), which is
+	// unique within a portal: taking another developer's has no documented status, and
+	// create-developer answers the same clash with 409.
+	{"portal-management-v3.yaml", "update-developer", http.StatusConflict, []string{"Conflict"}, nil},
+
 	// A request with an Idempotency-Key (an extension, see the bundled-backend guide) whose key
 	// was already used for a different request is refused with 409, and one whose key is not a
 	// valid value with 400, whatever the operation: the documents know no such header, so they
@@ -99,10 +105,33 @@ var allowances = []allowance{
 	{"dev-portal-v3.yaml", "", http.StatusBadRequest, []string{"BadRequest"}, carriesIdempotencyKey},
 	// The API catalog document writes its 400 answers inline; this component is the same body.
 	{"api-builder-v3.yaml", "", http.StatusBadRequest, []string{"ApiPublicationBadRequest"}, carriesIdempotencyKey},
+	// Sign-up and forgot-password send mail and are rate-limited per address and client, and
+	// setting a password waits for the bounded password hashing pool like a login; their
+	// operations list no status for a refusal to be retried later, and the document defines
+	// TooManyRequests for exactly that.
+	{"dev-portal-v3.yaml", "register", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	{"dev-portal-v3.yaml", "forgot-password", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	{"dev-portal-v3.yaml", "reset-password", http.StatusTooManyRequests, []string{"TooManyRequests"}, nil},
+	// A state-changing request that carries the session cookie from another site's page is
+	// refused before any operation runs; most operations list no 403, and the document defines
+	// Forbidden for a refusal of the caller.
+	{"dev-portal-v3.yaml", "", http.StatusForbidden, []string{"Forbidden"}, crossSiteWithCookie},
 }
 
 func carriesIdempotencyKey(req *http.Request) bool {
 	return req.Header.Get("Idempotency-Key") != ""
+}
+
+// crossSiteWithCookie reports whether req is a state-changing request with the developer session
+// cookie that a browser sent from another site.
+func crossSiteWithCookie(req *http.Request) bool {
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return false
+	}
+	if _, err := req.Cookie("portalaccesstoken"); err != nil {
+		return false
+	}
+	return req.Header.Get("Sec-Fetch-Site") == "cross-site" || req.Header.Get("Origin") != ""
 }
 
 func invalidForce(req *http.Request) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -26,6 +27,10 @@ var requestExtensions = []requestExtension{
 	// only the owner, which would force replacing applications that developers hold keys for.
 	{"portal-management-v3.yaml", "update-application", "name", nil},
 	{"portal-management-v3.yaml", "update-application", "labels", nil},
+	// Admins correct a developer's name and address in place; the document's update takes only
+	// the status, which would force replacing the developer and deleting their applications.
+	{"portal-management-v3.yaml", "update-developer", "full_name", nil},
+	{"portal-management-v3.yaml", "update-developer", "email", nil},
 	// Admins may record a registration as rejected or revoked from the start (an import of an
 	// existing decision); the document's creation enum has approved and pending only.
 	{"portal-management-v3.yaml", "create-application-registration", "status", []string{"rejected", "revoked"}},
@@ -200,4 +205,59 @@ func withoutExtensions(body []byte, exts []requestExtension) []byte {
 		return body
 	}
 	return b.Bytes()
+}
+
+// responseExtension is an optional string property that the backend adds, as its guide
+// describes, to an object schema of the documents' components that only responses use. The
+// loaded copy of the document gets the property, so responses carrying it still conform while
+// every other property of the schema is checked as published.
+type responseExtension struct {
+	file     string
+	schema   string // the name under components.schemas
+	property string
+}
+
+// responseExtensions is kept as short as the product allows; each entry says why it exists.
+var responseExtensions = []responseExtension{
+	// A registration whose application's auth strategy the API's publication no longer accepts
+	// grants no access whatever its status; suspended_reason says so on the registration, in the
+	// admin and the developer API, without changing the status an administrator gave it.
+	{"portal-management-v3.yaml", "ApplicationRegistration", "suspended_reason"},
+	{"dev-portal-v3.yaml", "GetApiRegistrationResponse", "suspended_reason"},
+}
+
+// extendResponses adds the entries of list that belong to file to doc, which must be a loaded
+// copy. It fails when an entry no longer matches the document, so that one the document has made
+// unnecessary gets noticed, and when a request body uses the schema, which must stay as published.
+func extendResponses(doc *openapi3.T, file string, list []responseExtension) error {
+	for _, e := range list {
+		if e.file != file {
+			continue
+		}
+		var ref *openapi3.SchemaRef
+		if doc.Components != nil {
+			ref = doc.Components.Schemas[e.schema]
+		}
+		if ref == nil || ref.Value == nil || !ref.Value.Type.Is("object") {
+			return fmt.Errorf("%s: response extension for unknown object schema %s", file, e.schema)
+		}
+		if ref.Value.Properties[e.property] != nil {
+			return fmt.Errorf("%s: %s now documents %q: remove its response extension", file, e.schema, e.property)
+		}
+		for _, item := range doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				if s := jsonRequestSchema(op); s == ref.Value {
+					return fmt.Errorf("%s: %s takes %s as its request body: a response extension would accept %q there too",
+						file, op.OperationID, e.schema, e.property)
+				}
+			}
+		}
+		props := maps.Clone(ref.Value.Properties)
+		if props == nil {
+			props = openapi3.Schemas{}
+		}
+		props[e.property] = openapi3.NewStringSchema().NewRef()
+		ref.Value.Properties = props
+	}
+	return nil
 }

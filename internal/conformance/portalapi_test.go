@@ -1,10 +1,12 @@
 package conformance
 
 import (
+	"context"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
@@ -17,7 +19,7 @@ import (
 func TestPortalAPIConforms(t *testing.T) {
 	specs := SpecsFromEnv(t)
 	token := "spat_" + randomAlnum(t, 40)
-	outbox := mail.NewOutbox()
+	outbox := &mailbox{}
 	srv, err := backend.New(t.Context(), backend.Config{
 		DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token, Mailer: outbox,
 		PasswordIterations: 1000, // the cost of real hashes is irrelevant here
@@ -72,7 +74,7 @@ func TestPortalAPIConforms(t *testing.T) {
 }
 
 // lastToken returns the token of the newest message the backend mailed for the portal.
-func lastToken(t *testing.T, outbox *mail.Outbox, region, portalID string) string {
+func lastToken(t *testing.T, outbox *mailbox, region, portalID string) string {
 	t.Helper()
 	msgs := outbox.Messages(region, portalID)
 	if len(msgs) == 0 || msgs[len(msgs)-1].Token == "" {
@@ -86,7 +88,7 @@ func lastToken(t *testing.T, outbox *mail.Outbox, region, portalID string) strin
 func TestSelfServiceConforms(t *testing.T) {
 	specs := SpecsFromEnv(t)
 	token := "spat_" + randomAlnum(t, 40)
-	outbox := mail.NewOutbox()
+	outbox := &mailbox{}
 	srv, err := backend.New(t.Context(), backend.Config{
 		DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token, Mailer: outbox, PasswordIterations: 1000,
 	})
@@ -170,7 +172,7 @@ func TestSelfServiceConforms(t *testing.T) {
 
 // signIn signs a developer up, verifies the address, sets the password and logs in, leaving the
 // session cookie in c's jar.
-func signIn(t *testing.T, c *client, outbox *mail.Outbox, region, portal, base, email, password string) {
+func signIn(t *testing.T, c *client, outbox *mailbox, region, portal, base, email, password string) {
 	t.Helper()
 	c.doRaw("POST", base+"/developer", 201, []byte(`{"email":"`+email+`","full_name":"App Developer"}`), "")
 	verify := lastToken(t, outbox, region, portal)
@@ -195,4 +197,30 @@ func firstID(t *testing.T, list map[string]any) string {
 	}
 	t.Fatalf("list has no item with an id: %v", list)
 	return ""
+}
+
+// mailbox is the mailer of these tests: it keeps what the backend sends, for reading tokens.
+type mailbox struct {
+	mu   sync.Mutex
+	msgs []mail.Message
+}
+
+func (m *mailbox) Send(_ context.Context, msg mail.Message) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.msgs = append(m.msgs, msg)
+	return nil
+}
+
+// Messages returns the messages of a portal, newest first.
+func (m *mailbox) Messages(region, portalID string) []mail.Message {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []mail.Message
+	for i := len(m.msgs) - 1; i >= 0; i-- {
+		if m.msgs[i].Region == region && m.msgs[i].PortalID == portalID {
+			out = append(out, m.msgs[i])
+		}
+	}
+	return out
 }

@@ -76,6 +76,9 @@ func Load(dir string) (*Specs, error) {
 		if err := returnWriteOnly(doc, d.file, writeOnlyReturns); err != nil {
 			return nil, err
 		}
+		if err := extendResponses(doc, d.file, responseExtensions); err != nil {
+			return nil, err
+		}
 		as, err := allow(doc, d.file, allowances)
 		if err != nil {
 			return nil, err

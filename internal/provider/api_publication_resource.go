@@ -81,7 +81,10 @@ func (r *apiPublicationResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Description: "ID of the application auth strategy developers use for this API on the portal. When " +
 					"not set, the publication takes the portal's default strategy at creation and keeps the strategy " +
 					"it has afterwards; the state shows which. Conflicts with `disable_application_auth = true`; null " +
-					"in state when the API is published without application auth.",
+					"in state when the API is published without application auth. Changing the strategy (or disabling " +
+					"application auth) suspends the registrations of applications that use the old one: they stop " +
+					"granting access when the change is applied, and grant it again if the strategy comes back. The " +
+					"plan warns with their number, read from the server.",
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.String{uuidValidator{}},
@@ -150,6 +153,66 @@ func (r *apiPublicationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	planPublication(cfg, &plan, state)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if state != nil {
+		r.warnSuspendedRegistrations(ctx, *state, plan, &resp.Diagnostics)
+	}
+}
+
+// warnSuspendedRegistrations warns, when the plan changes the strategy of a publication, how
+// many registrations of applications using the current strategy it suspends: the server stops
+// them granting access at once (their keys leave the gateway data) until the strategy comes back.
+// The count comes from the server at plan time; when it cannot be read the plan says so and goes on.
+func (r *apiPublicationResource) warnSuspendedRegistrations(ctx context.Context, state, plan apiPublicationResourceModel, diags *diag.Diagnostics) {
+	old := state.AuthStrategyID
+	if r.client == nil || !known(old) || !plan.APIID.Equal(state.APIID) || !plan.PortalID.Equal(state.PortalID) ||
+		plan.AuthStrategyID.Equal(old) {
+		return
+	}
+	apiID, portalID := state.APIID.ValueString(), state.PortalID.ValueString()
+	page, err := r.client.ListPortalRegistrations(ctx, portalID, client.RegistrationListOptions{
+		ListOptions: client.ListOptions{PageSize: 1}, APIID: apiID, ApplicationAuthStrategyID: old.ValueString(),
+	})
+	if err != nil {
+		diags.AddAttributeWarning(path.Root("auth_strategy_id"), "Unable to count the registrations this change suspends",
+			fmt.Sprintf("%s: changing its strategy suspends the registrations of applications using strategy %s, "+
+				"but the server did not say how many: %v", state.object(), old.ValueString(), err))
+		return
+	}
+	n := page.Meta.Page.Total
+	if n == 0 {
+		return
+	}
+	apiName := apiID
+	if len(page.Data) > 0 {
+		apiName = fmt.Sprintf("%q (%s)", page.Data[0].API.Name, apiID)
+	}
+	portalName := portalID
+	if p, err := r.client.GetPortal(ctx, portalID); err == nil {
+		portalName = fmt.Sprintf("%q (%s)", p.Name, portalID)
+	}
+	diags.AddAttributeWarning(path.Root("auth_strategy_id"), "Registrations will lose access",
+		suspendedRegistrationsWarning(apiName, portalName, old.ValueString(), plan, n))
+}
+
+// suspendedRegistrationsWarning explains what changing a publication's strategy from old does to
+// the n registrations made under it.
+func suspendedRegistrationsWarning(apiName, portalName, old string, plan apiPublicationResourceModel, n int) string {
+	to := "a strategy known after apply"
+	switch {
+	case plan.DisableApplicationAuth.ValueBool() || plan.AuthStrategyID.IsNull():
+		to = "no application auth"
+	case known(plan.AuthStrategyID):
+		to = "strategy " + plan.AuthStrategyID.ValueString()
+	}
+	what := fmt.Sprintf("%d application registrations", n)
+	if n == 1 {
+		what = "1 application registration"
+	}
+	return fmt.Sprintf("Changing the publication of API %s to portal %s from strategy %s to %s suspends %s of "+
+		"applications that use strategy %s. They stop granting access as soon as this is applied: their API keys "+
+		"leave the gateway data, and the registrations show suspended_reason. They keep their status and grant "+
+		"access again if the publication goes back to strategy %s; otherwise developers need applications that "+
+		"use the new strategy.", apiName, portalName, old, to, what, old, old)
 }
 
 // planPublication fills the computed parts of a publication's plan from the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -29,12 +28,11 @@ type apiServiceLinkResource struct {
 
 // apiServiceLinkResourceModel is the state of devportal_api_service_link.
 type apiServiceLinkResourceModel struct {
-	ID                      types.String `tfsdk:"id"`
-	APIID                   types.String `tfsdk:"api_id"`
-	ControlPlaneID          types.String `tfsdk:"control_plane_id"`
-	ServiceID               types.String `tfsdk:"service_id"`
-	ApplicationAuthPluginID types.String `tfsdk:"application_auth_plugin_id"`
-	AuthStrategySyncError   types.String `tfsdk:"auth_strategy_sync_error"`
+	ID                    types.String `tfsdk:"id"`
+	APIID                 types.String `tfsdk:"api_id"`
+	ControlPlaneID        types.String `tfsdk:"control_plane_id"`
+	ServiceID             types.String `tfsdk:"service_id"`
+	AuthStrategySyncError types.String `tfsdk:"auth_strategy_sync_error"`
 }
 
 // NewAPIServiceLinkResource returns the devportal_api_service_link resource.
@@ -50,7 +48,9 @@ func (r *apiServiceLinkResource) Schema(_ context.Context, _ resource.SchemaRequ
 		Description: "Links an API to the gateway service that implements it. An API has at most one link and a " +
 			"service serves at most one API. While the API is published with an application auth strategy, the " +
 			"server owns a `konnect-application-auth` plugin on the linked service; the plugin is applied when " +
-			"the link is created and removed when it is deleted. Every argument forces a new link, so moving an " +
+			"the link is created and removed when it is deleted. The plugin depends on the publications as much " +
+			"as on the link, so the link does not show it: read it with the `devportal_application_auth_enforcement` " +
+			"data source, with `depends_on` naming the link and the publications. Every argument forces a new link, so moving an " +
 			"API to another service unlinks it first and then links it again: the plugin moves with it. The " +
 			"server refuses the link while a data-plane node older than gateway 3.6 is registered with the " +
 			"control plane.",
@@ -77,13 +77,6 @@ func (r *apiServiceLinkResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Required:      true,
 				Validators:    []validator.String{uuidValidator{}},
 				PlanModifiers: replace,
-			},
-			"application_auth_plugin_id": schema.StringAttribute{
-				Description: "ID of the managed `konnect-application-auth` plugin on the service; null while the API " +
-					"is not published with an application auth strategy. Publications change it without changing " +
-					"the link: it is refreshed on every read, and `devportal_application_auth_enforcement` tells " +
-					"the whole picture.",
-				Computed: true,
 			},
 			"auth_strategy_sync_error": schema.StringAttribute{
 				Description: "Why the service does not enforce the API's application auth strategies, such as a " +
@@ -119,9 +112,6 @@ func (r *apiServiceLinkResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	plan.fromAPI(im)
-	// The link exists from here on: keep it in state even if the plugin lookup fails.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(r.readPlugin(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -148,7 +138,6 @@ func (r *apiServiceLinkResource) Read(ctx context.Context, req resource.ReadRequ
 				"Upgrade or remove that data-plane node.", state.ServiceID.ValueString(), state.ControlPlaneID.ValueString(),
 				state.APIID.ValueString(), state.AuthStrategySyncError.ValueString()))
 	}
-	resp.Diagnostics.Append(r.readPlugin(ctx, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -180,22 +169,6 @@ func (r *apiServiceLinkResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[1])...)
 }
 
-// readPlugin finds the managed plugin the link carries for its API.
-func (r *apiServiceLinkResource) readPlugin(ctx context.Context, m *apiServiceLinkResourceModel) diag.Diagnostics {
-	var diags diag.Diagnostics
-	p, err := r.client.ManagedApplicationAuthPlugin(ctx, m.ControlPlaneID.ValueString(), m.ServiceID.ValueString(), m.APIID.ValueString())
-	if err != nil {
-		addAPIError(&diags, "Unable to read the application auth plugin",
-			fmt.Sprintf("Plugins of service %s of control plane %s", m.ServiceID.ValueString(), m.ControlPlaneID.ValueString()), err)
-		return diags
-	}
-	m.ApplicationAuthPluginID = types.StringNull()
-	if p != nil {
-		m.ApplicationAuthPluginID = types.StringValue(p.ID)
-	}
-	return diags
-}
-
 func (m apiServiceLinkResourceModel) object() string {
 	return fmt.Sprintf("Link %s of API %s", m.ID.ValueString(), m.APIID.ValueString())
 }
@@ -209,8 +182,5 @@ func (m *apiServiceLinkResourceModel) fromAPI(im *client.Implementation) {
 	m.AuthStrategySyncError = types.StringNull()
 	if im.Service.AuthStrategySyncError != nil {
 		m.AuthStrategySyncError = types.StringValue(im.Service.AuthStrategySyncError.Message)
-	}
-	if m.ApplicationAuthPluginID.IsUnknown() {
-		m.ApplicationAuthPluginID = types.StringNull()
 	}
 }

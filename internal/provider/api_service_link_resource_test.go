@@ -38,7 +38,6 @@ func TestAccAPIServiceLink_lifecycle(t *testing.T) {
 			{
 				Config: toA,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(linkRes, tfjsonpath.New("application_auth_plugin_id"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(linkRes, tfjsonpath.New("auth_strategy_sync_error"), knownvalue.Null()),
 				},
 				Check: resource.ComposeTestCheckFunc(

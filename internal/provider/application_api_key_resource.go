@@ -61,7 +61,8 @@ func (r *applicationAPIKeyResource) Schema(_ context.Context, _ resource.SchemaR
 			"counted in the limit of 20 keys per application. Either supply the key with the write-only `key_wo` " +
 			"(Terraform 1.11 or later), so that it never reaches the plan or the state, and bump `key_wo_version` " +
 			"to rotate it; or leave `key_wo` out and the server generates a key, returned once and kept in the " +
-			"state as the sensitive `key` (protect the state accordingly). Every change replaces the key. Import " +
+			"state as the sensitive `key` (protect the state accordingly). Renaming the key changes it in place; " +
+			"every other change replaces the key. Import " +
 			"with `<portal_id>/<application_id>/<key_id>`; the secret of an imported key is unknown.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -83,11 +84,11 @@ func (r *applicationAPIKeyResource) Schema(_ context.Context, _ resource.SchemaR
 			},
 			"display_name": schema.StringAttribute{
 				Description: "Name of the key shown to the developer (1 to 255 characters). When not set, the server " +
-					"names it after its creation time. Changing it replaces the key.",
+					"names it after its creation time. Changing it renames the key in place.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				PlanModifiers: keep,
 			},
 			"key_wo": schema.StringAttribute{
 				Description: "The key, supplied by you (16 to 256 letters, digits or `-._~+/=`). Write-only: never stored " +
@@ -119,7 +120,7 @@ func (r *applicationAPIKeyResource) Schema(_ context.Context, _ resource.SchemaR
 			"expires_at": schema.StringAttribute{
 				Description: "When the key expires (RFC 3339, in the future), for example `2030-01-31T00:00:00Z`. When " +
 					"not set, the application auth strategy's `ttl` decides, and without one the key never expires. " +
-					"Changing it replaces the key.",
+					"Changing it replaces the key: the server fixes a key's expiry when it issues it.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{rfc3339Validator{}},
@@ -223,8 +224,8 @@ func (r *applicationAPIKeyResource) ModifyPlan(ctx context.Context, req resource
 			planned.ValueString()))
 }
 
-// Update only records a key_wo_version given to an imported key: every other
-// change replaces the key.
+// Update renames the key, and records a key_wo_version given to an imported key:
+// every other change replaces the key.
 func (r *applicationAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state applicationAPIKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -234,6 +235,22 @@ func (r *applicationAPIKeyResource) Update(ctx context.Context, req resource.Upd
 	}
 	state.KeyWOVersion = plan.KeyWOVersion
 	state.KeyWO = types.StringNull()
+	if known(plan.DisplayName) && !plan.DisplayName.Equal(state.DisplayName) {
+		k, err := r.client.RenameAPIKey(ctx, state.PortalID.ValueString(), state.ApplicationID.ValueString(),
+			state.ID.ValueString(), plan.DisplayName.ValueString())
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to rename API key", state.object(), err)
+			return
+		}
+		state.fromAPI(k)
+	} else {
+		k, err := r.client.GetCredential(ctx, state.PortalID.ValueString(), state.ApplicationID.ValueString(), state.ID.ValueString())
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to read API key", state.object(), err)
+			return
+		}
+		state.fromAPI(k)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

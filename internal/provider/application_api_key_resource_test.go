@@ -239,14 +239,55 @@ func TestAccApplicationAPIKey_generated(t *testing.T) {
 				ImportStateKind:   resource.ImportBlockWithID,
 				ImportStateIdFunc: importID,
 			},
+		},
+	})
+}
+
+// TestAccApplicationAPIKey_renameInPlace renames a generated key: the key, its secret in the state
+// and the gateway's trust in it stay.
+func TestAccApplicationAPIKey_renameInPlace(t *testing.T) {
+	acctest.PreCheck(t)
+	k := newKeyApplication(t)
+	var id, key string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
 			{
-				// The backend cannot rename an admin-issued key: a new name replaces it.
-				Config: apiKeyConfig(k, `  display_name = "renamed"`),
+				Config: apiKeyConfig(k, `  display_name = "ci"`),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttrWith(apiKeyAddr, "id", func(v string) error { id = v; return nil }),
+					resource.TestCheckResourceAttrWith(apiKeyAddr, "key", func(v string) error { key = v; return nil }),
+				),
+			},
+			{
+				Config: apiKeyConfig(k, `  display_name = "ci-renamed"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiKeyAddr, plancheck.ResourceActionUpdate)},
 				},
-				Check: checkGatewayHonours(t, k, func() string { return key }, false),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(apiKeyAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("ci-renamed")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttrWith(apiKeyAddr, "id", sameID(&id)),
+					resource.TestCheckResourceAttrWith(apiKeyAddr, "key", func(v string) error {
+						if v != key {
+							return fmt.Errorf("renaming changed the key in the state")
+						}
+						return nil
+					}),
+					checkGatewayHonours(t, k, func() string { return key }, true),
+					func(*terraformState) error {
+						got, err := acctest.Client(t).GetCredential(context.Background(), k.PortalID, k.ApplicationID, id)
+						if err != nil {
+							return err
+						}
+						if got.DisplayName != "ci-renamed" {
+							return fmt.Errorf("server display name %q, want ci-renamed", got.DisplayName)
+						}
+						return nil
+					},
+				),
 			},
 		},
 	})

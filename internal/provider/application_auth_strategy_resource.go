@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -128,7 +129,9 @@ func (r *authStrategyResource) Schema(_ context.Context, _ resource.SchemaReques
 			"published with it, either with API keys (`key_auth`) or with credentials from an OpenID Connect " +
 			"identity provider (`openid_connect`). Exactly one of the two blocks is required; switching from one " +
 			"to the other replaces the strategy, every other change is made in place. The server refuses to " +
-			"delete a strategy that a portal or an API publication uses.",
+			"delete a strategy that a portal or an API publication uses; destroying waits up to 15 seconds for " +
+			"them to let it go (for example a `devportal_portal_security` destroyed in the same run), then fails " +
+			"with the server's answer.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "Strategy ID (UUID).",
@@ -313,8 +316,33 @@ func (r *authStrategyResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.client.DeleteAuthStrategy(ctx, state.ID.ValueString()); err != nil && !client.IsNotFound(err) {
+	err := retryWhileInUse(ctx, strategyReleaseWait, func() error { return r.client.DeleteAuthStrategy(ctx, state.ID.ValueString()) })
+	if err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to delete application auth strategy", fmt.Sprintf("Strategy %s", state.ID.ValueString()), err)
+	}
+}
+
+// strategyReleaseWait bounds how long deleting a strategy waits for its users to let it go.
+const strategyReleaseWait = 15 * time.Second
+
+// retryWhileInUse calls del until it answers anything but 409 (in use), for at most wait. The
+// objects that use a strategy may be changed in the same run without Terraform knowing they must
+// go first: after terraform import, the state records no dependencies, so a portal's security
+// settings can be reset in parallel with the deletion of the strategy they named.
+func retryWhileInUse(ctx context.Context, wait time.Duration, del func() error) error {
+	deadline := time.Now().Add(wait)
+	delay := 250 * time.Millisecond
+	for {
+		err := del()
+		if !client.IsConflict(err) || time.Now().Add(delay).After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
 	}
 }
 

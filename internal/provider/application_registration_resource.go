@@ -92,9 +92,9 @@ func (r *applicationRegistrationResource) Schema(_ context.Context, _ resource.S
 				PlanModifiers: keep,
 			},
 			"api_name": schema.StringAttribute{
-				Description:   "Name of the API.",
-				Computed:      true,
-				PlanModifiers: keep,
+				// Not kept from the state: renaming the API, in the same run, changes it.
+				Description: "Name of the API, as the server reports it after each change of the registration.",
+				Computed:    true,
 			},
 			"created_at": schema.StringAttribute{
 				Description:   "When the registration was made (RFC 3339).",

@@ -215,3 +215,77 @@ func TestAccApplicationRegistration_unpublishedAPI(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccApplicationRegistration_apiRenamedInSameApply renames the API while changing the
+// registration's status: api_name, which the API's resource changes, is read after the update
+// rather than carried over from the state.
+func TestAccApplicationRegistration_apiRenamedInSameApply(t *testing.T) {
+	acctest.PreCheck(t)
+	f := newPortalFixture(t, fixtureOptions{withoutAPI: true})
+	name, email := acctest.RandomName("reg-rename"), randomEmail("reg-rename")
+	config := func(apiName, status string) string {
+		return fixtureLocals(f) + fmt.Sprintf(`
+resource "devportal_control_plane" "test" {
+  name = %[1]q
+}
+
+resource "devportal_gateway_service" "test" {
+  control_plane_id = devportal_control_plane.test.id
+  name             = "orders"
+  host             = "orders.internal"
+}
+
+resource "devportal_api" "test" {
+  name = %[2]q
+}
+
+resource "devportal_api_service_link" "test" {
+  api_id           = devportal_api.test.id
+  control_plane_id = devportal_control_plane.test.id
+  service_id       = devportal_gateway_service.test.id
+}
+
+resource "devportal_api_publication" "test" {
+  api_id    = devportal_api.test.id
+  portal_id = local.portal_id
+}
+
+resource "devportal_developer" "test" {
+  portal_id = local.portal_id
+  email     = %[3]q
+  full_name = "Registrant"
+  status    = "approved"
+}
+
+resource "devportal_application" "test" {
+  portal_id    = local.portal_id
+  name         = "registrant-app"
+  developer_id = devportal_developer.test.id
+}
+
+resource "devportal_application_registration" "test" {
+  portal_id      = local.portal_id
+  application_id = devportal_application.test.id
+  api_id         = devportal_api_publication.test.api_id
+  status         = %[4]q
+  depends_on     = [devportal_api_service_link.test]
+}
+`, name, apiName, email, status)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(name+"-a", "pending")},
+			{
+				Config: config(name+"-b", "approved"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(registrationAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(registrationAddr, tfjsonpath.New("api_name"), knownvalue.StringExact(name+"-b")),
+				},
+			},
+		},
+	})
+}

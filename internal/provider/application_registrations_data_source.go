@@ -37,6 +37,7 @@ type applicationRegistrationsDataSourceModel struct {
 type registrationItemModel struct {
 	ID              types.String `tfsdk:"id"`
 	Status          types.String `tfsdk:"status"`
+	SuspendedReason types.String `tfsdk:"suspended_reason"`
 	APIID           types.String `tfsdk:"api_id"`
 	APIName         types.String `tfsdk:"api_name"`
 	ApplicationID   types.String `tfsdk:"application_id"`
@@ -82,8 +83,11 @@ func (d *applicationRegistrationsDataSource) Schema(_ context.Context, _ datasou
 				Description: "The registrations that match.",
 				Computed:    true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":               computed("Registration ID."),
-					"status":           computed("`approved`, `pending`, `rejected` or `revoked`."),
+					"id":     computed("Registration ID."),
+					"status": computed("`approved`, `pending`, `rejected` or `revoked`."),
+					"suspended_reason": computed("Why the registration grants no access whatever its status: the API's " +
+						"publication no longer accepts the application's auth strategy. Null otherwise; the registration " +
+						"grants access again, with its status, once the publication accepts that strategy again."),
 					"api_id":           computed("API ID."),
 					"api_name":         computed("API name."),
 					"application_id":   computed("Application ID."),
@@ -120,11 +124,15 @@ func (d *applicationRegistrationsDataSource) Read(ctx context.Context, req datas
 		m.Registrations[i] = registrationItemModel{
 			ID:              types.StringValue(r.ID),
 			Status:          types.StringValue(r.Status),
+			SuspendedReason: types.StringNull(),
 			APIID:           types.StringValue(r.API.ID),
 			APIName:         types.StringValue(r.API.Name),
 			ApplicationID:   types.StringValue(r.Application.ID),
 			ApplicationName: types.StringValue(r.Application.Name),
 			CreatedAt:       types.StringValue(formatTimestamp(r.CreatedAt)),
+		}
+		if r.SuspendedReason != "" {
+			m.Registrations[i].SuspendedReason = types.StringValue(r.SuspendedReason)
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

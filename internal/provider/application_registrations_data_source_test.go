@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -70,6 +71,7 @@ func TestAccApplicationRegistrationsDataSource(t *testing.T) {
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"id":               knownvalue.StringExact(aOne),
 							"status":           knownvalue.StringExact("approved"),
+							"suspended_reason": knownvalue.Null(),
 							"api_id":           knownvalue.StringExact(f.APIID),
 							"api_name":         knownvalue.NotNull(),
 							"application_id":   knownvalue.StringExact(appA),
@@ -85,6 +87,23 @@ func TestAccApplicationRegistrationsDataSource(t *testing.T) {
 			{
 				Config:            lookup(fmt.Sprintf("  developer_id = %q\n  status = \"pending\"", devA)),
 				ConfigStateChecks: []statecheck.StateCheck{ids(aTwo)},
+			},
+			{
+				// Published without application auth, the API's registrations are suspended.
+				PreConfig: func() {
+					if _, err := c.PublishAPI(ctx, f.APIID, f.PortalID, client.PublishRequest{AuthStrategyIDs: client.Null[[]string]()}); err != nil {
+						t.Fatalf("dropping application auth: %v", err)
+					}
+				},
+				Config: lookup(fmt.Sprintf("  api_id = %q", f.APIID)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					ids(aOne, bOne),
+					statecheck.ExpectKnownValue("data.devportal_application_registrations.test",
+						tfjsonpath.New("registrations").AtSliceIndex(0).AtMapKey("suspended_reason"),
+						knownvalue.StringRegexp(regexp.MustCompile("published without application auth"))),
+					statecheck.ExpectKnownValue("data.devportal_application_registrations.test",
+						tfjsonpath.New("registrations").AtSliceIndex(0).AtMapKey("status"), knownvalue.StringExact("approved")),
+				},
 			},
 		},
 	})

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -31,7 +32,7 @@ type developerResource struct {
 type developerResourceModel struct {
 	ID        types.String `tfsdk:"id"`
 	PortalID  types.String `tfsdk:"portal_id"`
-	Email     types.String `tfsdk:"email"`
+	Email     emailAddress `tfsdk:"email"`
 	FullName  types.String `tfsdk:"full_name"`
 	Status    types.String `tfsdk:"status"`
 	CreatedAt types.String `tfsdk:"created_at"`
@@ -45,12 +46,13 @@ func (r *developerResource) Metadata(_ context.Context, req resource.MetadataReq
 }
 
 func (r *developerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		Description: "A developer account of a portal, created by an administrator or, after an import, one that " +
 			"signed up through the portal. An account created here counts as verified and has no password: the " +
-			"developer chooses one through the portal's forgot-password flow. Destroying it also deletes the " +
-			"developer's applications, registrations and API keys. Import with `<portal_id>/<developer_id>`.",
+			"developer chooses one through the portal's forgot-password flow. The name, the address and the status " +
+			"change in place; destroying the developer, or moving it to another portal, also deletes the " +
+			"developer's applications, registrations and API keys. Import with `<portal_id>/<developer_id>` or " +
+			"`<portal_id>/<email>`; importing by address keeps the address's case as written.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "Developer ID (UUID).",
@@ -61,20 +63,20 @@ func (r *developerResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Description:   "ID of the portal the developer belongs to. Changing it replaces the developer.",
 				Required:      true,
 				Validators:    []validator.String{uuidValidator{}},
-				PlanModifiers: replace,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"email": schema.StringAttribute{
-				Description: "E-mail address in lower case (as the server stores it), unique within the portal. " +
-					"Changing it replaces the developer.",
-				Required:      true,
-				Validators:    []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an e-mail address in lower case, such as dev@example.com")},
-				PlanModifiers: replace,
+				Description: "E-mail address, unique within the portal ignoring case. The server stores it lower-case " +
+					"and the state keeps it as written: a change of case alone is no change. Changing the address " +
+					"updates the developer in place; the new address counts as verified.",
+				Required:   true,
+				CustomType: emailAddressType{},
+				Validators: []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an e-mail address, such as dev@example.com")},
 			},
 			"full_name": schema.StringAttribute{
-				Description:   "Full name of the developer (1 to 255 characters). Changing it replaces the developer, since the API cannot rename one.",
-				Required:      true,
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
-				PlanModifiers: replace,
+				Description: "Full name of the developer (1 to 255 characters). Changing it renames the developer in place.",
+				Required:    true,
+				Validators:  []validator.String{stringvalidator.LengthBetween(1, 255)},
 			},
 			"status": schema.StringAttribute{
 				Description: "Approval status: `approved`, `pending`, `rejected` or `revoked`; only approved developers " +
@@ -149,16 +151,19 @@ func (r *developerResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Only the status can change in place; everything else replaces the developer.
-	if !known(plan.Status) || plan.Status.Equal(state.Status) {
-		plan.Status = state.Status
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		return
+	body := client.UpdateDeveloperRequest{}
+	if known(plan.Status) && !plan.Status.Equal(state.Status) {
+		body.Status = plan.Status.ValueString()
 	}
-	d, err := r.client.UpdateDeveloper(ctx, state.PortalID.ValueString(), state.ID.ValueString(),
-		client.UpdateDeveloperRequest{Status: plan.Status.ValueString()})
+	if !plan.FullName.Equal(state.FullName) {
+		body.FullName = plan.FullName.ValueString()
+	}
+	if !strings.EqualFold(plan.Email.ValueString(), state.Email.ValueString()) {
+		body.Email = plan.Email.ValueString()
+	}
+	d, err := r.client.UpdateDeveloper(ctx, state.PortalID.ValueString(), state.ID.ValueString(), body)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update developer", state.object(), err)
+		developerWireFields.addAPIError(&resp.Diagnostics, "Unable to update developer", state.object(), err)
 		return
 	}
 	plan.fromAPI(d)
@@ -177,14 +182,45 @@ func (r *developerResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 }
 
+// ImportState takes `<portal_id>/<developer_id>` or `<portal_id>/<email>`. An address is looked up
+// ignoring case and kept as written, so that a configuration writing it so plans no change.
 func (r *developerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	parts, ok := splitImportID(req.ID, 2)
 	if !ok {
-		addImportIDError(&resp.Diagnostics, req.ID, "<portal_id>/<developer_id>")
+		addImportIDError(&resp.Diagnostics, req.ID, "<portal_id>/<developer_id> or <portal_id>/<email>")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("portal_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[1])...)
+	portalID, id := parts[0], parts[1]
+	if strings.Contains(id, "@") {
+		devs, err := r.client.ListAllDevelopers(ctx, portalID, client.DeveloperListOptions{Email: id})
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to find developer", fmt.Sprintf("Developer %q of portal %s", id, portalID), err)
+			return
+		}
+		var found *client.Developer
+		for i := range devs {
+			if strings.EqualFold(devs[i].Email, id) {
+				found = &devs[i]
+			}
+		}
+		if found == nil {
+			resp.Diagnostics.AddError("Developer not found",
+				fmt.Sprintf("Portal %s has no developer with e-mail %s. Check the address and the portal ID, and that the "+
+					"provider's region is the portal's.", portalID, id))
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), emailAddressValue(id))...)
+		id = found.ID
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("portal_id"), portalID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// developerWireFields names the attributes behind the fields of developer requests.
+var developerWireFields = wireFields{
+	"email":     path.Root("email"),
+	"full_name": path.Root("full_name"),
+	"status":    path.Root("status"),
 }
 
 func (m *developerResourceModel) object() string {
@@ -194,7 +230,7 @@ func (m *developerResourceModel) object() string {
 // fromAPI refreshes the model from a developer the server returned.
 func (m *developerResourceModel) fromAPI(d *client.Developer) {
 	m.ID = types.StringValue(d.ID)
-	m.Email = types.StringValue(d.Email)
+	m.Email = emailAddressValue(d.Email)
 	m.FullName = types.StringValue(d.FullName)
 	m.Status = types.StringValue(d.Status)
 	m.CreatedAt = types.StringValue(formatTimestamp(d.CreatedAt))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -103,22 +104,13 @@ func TestAccDeveloper_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				// The API cannot change an address: a new one replaces the developer.
+				// A new address updates the developer in place.
 				Config: developerConfig(f, other, "Ada Lovelace", `  status = "approved"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(developerAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(developerAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: resource.TestCheckResourceAttrWith(developerAddr, "id", func(v string) error {
-					if v == id {
-						return fmt.Errorf("developer %s was not replaced", id)
-					}
-					if _, err := c.GetDeveloper(context.Background(), f.PortalID, id); !client.IsNotFound(err) {
-						return fmt.Errorf("replaced developer %s still readable: %v", id, err)
-					}
-					id = v
-					return nil
-				}),
+				Check: resource.TestCheckResourceAttrWith(developerAddr, "id", sameID(&id)),
 			},
 			{
 				// A developer deleted behind Terraform's back is created again.
@@ -176,14 +168,111 @@ func TestAccDeveloper_importSelfService(t *testing.T) {
 	})
 }
 
+// TestAccDeveloper_updateInPlace corrects a developer's name and address: the developer, and the
+// application they own, stay.
+func TestAccDeveloper_updateInPlace(t *testing.T) {
+	acctest.PreCheck(t)
+	f := newPortalFixture(t, fixtureOptions{withoutAPI: true})
+	email, corrected := randomEmail("typo"), randomEmail("fixed")
+	c := acctest.Client(t)
+	var id, appID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: developerConfig(f, email, "Ada Lovelce", `  status = "approved"`),
+				Check: resource.TestCheckResourceAttrWith(developerAddr, "id", func(v string) error {
+					id = v
+					app, err := c.CreateApplication(context.Background(), f.PortalID, client.CreateApplicationRequest{
+						Name: "engine", Owner: client.DeveloperOwner(v),
+					})
+					if err != nil {
+						return err
+					}
+					appID = app.ID
+					return nil
+				}),
+			},
+			{
+				Config: developerConfig(f, corrected, "Ada Lovelace", `  status = "approved"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(developerAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttrWith(developerAddr, "id", sameID(&id)),
+					func(*terraformState) error {
+						d, err := c.GetDeveloper(context.Background(), f.PortalID, id)
+						if err != nil {
+							return err
+						}
+						if d.FullName != "Ada Lovelace" || d.Email != corrected {
+							return fmt.Errorf("server has %q <%s>, want Ada Lovelace <%s>", d.FullName, d.Email, corrected)
+						}
+						if _, err := c.GetApplication(context.Background(), f.PortalID, appID); err != nil {
+							return fmt.Errorf("the developer's application is gone: %w", err)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccDeveloper_mixedCaseEmail writes an address with capitals, which the server stores
+// lower-case: the plan is empty after apply, and after an import by address.
+func TestAccDeveloper_mixedCaseEmail(t *testing.T) {
+	acctest.PreCheck(t)
+	f := newPortalFixture(t, fixtureOptions{withoutAPI: true})
+	email := "Ada." + strings.ToUpper(randomEmail("Mixed"))
+	config := developerConfig(f, email, "Ada Lovelace", "")
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(developerAddr, tfjsonpath.New("email"), knownvalue.StringExact(email)),
+				},
+				Check: func(s *terraformState) error {
+					id := s.RootModule().Resources[developerAddr].Primary.Attributes["id"]
+					d, err := acctest.Client(t).GetDeveloper(context.Background(), f.PortalID, id)
+					if err != nil {
+						return err
+					}
+					if d.Email != strings.ToLower(email) {
+						return fmt.Errorf("server stores %q, want %q", d.Email, strings.ToLower(email))
+					}
+					return nil
+				},
+			},
+			{
+				Config:            config,
+				ResourceName:      developerAddr,
+				ImportState:       true,
+				ImportStateId:     f.PortalID + "/" + email,
+				ImportStateVerify: true,
+			},
+			{
+				Config:          config,
+				ResourceName:    developerAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   f.PortalID + "/" + email,
+			},
+		},
+	})
+}
+
 func TestAccDeveloper_invalidConfig(t *testing.T) {
 	f := portalFixture{PortalID: "7f7b3c4e-5d6a-4b8c-9e0f-1a2b3c4d5e6f"}
 	tests := map[string]struct {
 		email, extra, want string
 	}{
-		"upper-case e-mail": {"Ada@Example.com", "", `must be an e-mail address in lower case`},
-		"not an e-mail":     {"ada", "", `must be an e-mail address in lower case`},
-		"unknown status":    {"ada@example.com", `  status = "active"`, `status value must be one of`},
+		"not an e-mail":  {"ada", "", `must be an e-mail address`},
+		"unknown status": {"ada@example.com", `  status = "active"`, `status value must be one of`},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -210,7 +299,7 @@ func TestAccDeveloper_importInvalidID(t *testing.T) {
 			ResourceName:  developerAddr,
 			ImportState:   true,
 			ImportStateId: f.PortalID,
-			ExpectError:   regexp.MustCompile(`<portal_id>/<developer_id>`),
+			ExpectError:   regexp.MustCompile(`<portal_id>/<developer_id> or <portal_id>/<email>`),
 		}},
 	})
 }

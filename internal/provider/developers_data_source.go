@@ -66,9 +66,9 @@ func (d *developersDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Validators:  []validator.String{stringvalidator.OneOf(client.DeveloperStatuses...)},
 			},
 			"email": schema.StringAttribute{
-				Description: "Keep only the developer with this e-mail address, in lower case as the server stores it.",
+				Description: "Keep only the developer with this e-mail address, in any case (the server stores addresses lower-case and compares them ignoring case).",
 				Optional:    true,
-				Validators:  []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an e-mail address in lower case, such as dev@example.com")},
+				Validators:  []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an e-mail address, such as dev@example.com")},
 			},
 			"developers": schema.ListNestedAttribute{
 				Description: "The developers that match.",

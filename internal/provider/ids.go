@@ -11,9 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// emailPattern is a loose check that catches values that are clearly not addresses at plan time,
-// and upper-case letters, which the server would lower-case; the server has the final word.
-var emailPattern = regexp.MustCompile(`^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$`)
+// emailPattern is a loose check that catches values that are clearly not addresses at plan time;
+// the server has the final word. Any case is accepted: the server compares addresses ignoring it.
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 
 // splitImportID splits a composite import id into n non-empty parts separated by "/".
 func splitImportID(id string, n int) ([]string, bool) {

@@ -3,8 +3,11 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -96,7 +99,8 @@ func TestPortalSecurityDefaults(t *testing.T) {
 		original *originalStrategy
 		want     string
 	}{
-		{"imported: strategy left as is", ptr("s1"), nil, `{` + base + `,"auto_approve_developers":false,"auto_approve_applications":false}`},
+		{"imported: strategy cleared", ptr("s1"), nil, `{` + base + `,"default_application_auth_strategy_id":null,"auto_approve_developers":false,"auto_approve_applications":false}`},
+		{"imported without strategy", nil, nil, `{` + base + `,"auto_approve_developers":false,"auto_approve_applications":false}`},
 		{"unchanged strategy", ptr("s1"), &originalStrategy{ID: ptr("s1")}, `{` + base + `,"auto_approve_developers":false,"auto_approve_applications":false}`},
 		{"restore original", nil, &originalStrategy{ID: ptr("s1")}, `{` + base + `,"default_application_auth_strategy_id":"s1","auto_approve_developers":false,"auto_approve_applications":false}`},
 		{"restore none", ptr("s2"), &originalStrategy{}, `{` + base + `,"default_application_auth_strategy_id":null,"auto_approve_developers":false,"auto_approve_applications":false}`},
@@ -243,5 +247,38 @@ func TestAuthStrategyCreateRequest(t *testing.T) {
 	want := `{"name":"s","display_name":"s","strategy_type":"openid_connect","configs":{"openid-connect":{"audience":["x"],"auth_methods":["bearer"],"credential_claim":["sub"],"issuer":"https://idp","scopes":[]}}}`
 	if string(body) != want {
 		t.Errorf("body = %s\nwant   %s", body, want)
+	}
+}
+
+func TestRetryWhileInUse(t *testing.T) {
+	inUse := &client.APIError{StatusCode: http.StatusConflict}
+	boom := errors.New("boom")
+	tests := []struct {
+		name      string
+		answers   []error
+		wait      time.Duration
+		wantCalls int
+		wantErr   error
+	}{
+		{"deleted at once", []error{nil}, time.Minute, 1, nil},
+		{"released by another change", []error{inUse, inUse, nil}, time.Minute, 3, nil},
+		{"other errors are not retried", []error{boom}, time.Minute, 1, boom},
+		{"still in use when the wait is over", []error{inUse, inUse}, 0, 1, inUse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			err := retryWhileInUse(context.Background(), tt.wait, func() error {
+				answer := tt.answers[min(calls, len(tt.answers)-1)]
+				calls++
+				return answer
+			})
+			if calls != tt.wantCalls {
+				t.Errorf("calls = %d, want %d", calls, tt.wantCalls)
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("err = %v, want %v", err, tt.wantErr)
+			}
+		})
 	}
 }

@@ -53,8 +53,10 @@ func (r *portalResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		Description: "A developer portal where outside developers find APIs and register applications. " +
 			"The portal's security settings (authentication, RBAC, approvals, default visibility and default " +
 			"application auth strategy) are managed by `devportal_portal_security`, never by this resource. " +
-			"A new portal starts with authentication on and, unless told otherwise, a key-auth strategy " +
-			"named `<name>-key-auth` that the server creates as the portal's default.",
+			"A new portal starts with authentication on and a key-auth strategy named `<name>-key-auth` that " +
+			"the server creates as the portal's default. The server deletes that strategy again when " +
+			"`devportal_portal_security` turns authentication off or chooses another default, unless a " +
+			"publication, application or other portal uses it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "Portal ID (UUID).",
@@ -88,9 +90,12 @@ func (r *portalResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:  labelsValidators(),
 			},
 			"force_destroy": schema.BoolAttribute{
-				Description: "When true, destroying the portal also removes its API publications; when false (the " +
-					"default), the server refuses to delete a portal that still has published APIs. Not sent to the " +
-					"server on create or update.",
+				Description: "When true, destroying the portal also deletes everything in it: its API publications " +
+					"(and with them the managed plugins they need), its self-service developers, their applications, " +
+					"registrations and API keys. When false (the default), the server refuses to delete a portal while " +
+					"APIs are published to it or developers or applications exist in it, and the destroy fails with " +
+					"the server's count of what is in the way. Sent to the server only on destroy; set it, apply, then " +
+					"destroy.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -182,8 +187,8 @@ func (r *portalResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	err := r.client.DeletePortal(ctx, state.ID.ValueString(), state.ForceDestroy.ValueBool())
 	if err != nil && !client.IsNotFound(err) {
 		object := fmt.Sprintf("Portal %s", state.ID.ValueString())
-		if client.IsConflict(err) || client.IsBadRequest(err) {
-			object += " (set force_destroy = true to delete it together with its API publications)"
+		if client.IsConflict(err) {
+			object += " (set force_destroy = true and apply before destroying to delete it with everything in it)"
 		}
 		addAPIError(&resp.Diagnostics, "Unable to delete portal", object, err)
 	}

@@ -79,7 +79,8 @@ func (r *portalSecurityResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"(auto-approve off), API and page visibility `private`, basic auth on, and the default application " +
 			"auth strategy the portal had before this resource was created. When that strategy no longer exists, " +
 			"the portal is left with no default strategy. After an import there is no recorded original, and " +
-			"destroying leaves the default strategy as it is.",
+			"destroying leaves the portal with no default strategy, so that the strategy it used can be destroyed " +
+			"in the same run.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "Same as `portal_id`.",
@@ -128,6 +129,9 @@ func (r *portalSecurityResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"Set it to `\"\"` (empty string) for no default strategy: publications then use no application " +
 					"auth unless they name one. When not set, the current value is kept and reported, such as the " +
 					"key-auth strategy the server creates with a portal; `\"\"` is reported when there is none. " +
+					"Setting another strategy, or turning authentication off while this is not set, makes the server " +
+					"delete the key-auth strategy it created with the portal unless a publication, application or " +
+					"other portal uses it (with authentication off the default then becomes `\"\"`). " +
 					"Applies to publications made after the change, never retroactively.",
 				Optional:      true,
 				Computed:      true,
@@ -156,15 +160,25 @@ func (r *portalSecurityResource) ValidateConfig(ctx context.Context, req resourc
 
 // ModifyPlan applies the RBAC rule to the planned values, which include the
 // portal's current authentication setting when the configuration leaves it out,
-// so that the server's refusal shows at plan time rather than at apply.
+// so that the server's refusal shows at plan time rather than at apply. When
+// authentication is turned off and the configuration leaves the default strategy
+// out, the default is left to the server, which deletes the key-auth strategy it
+// created with the portal once nothing uses it.
 func (r *portalSecurityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}
-	var plan portalSecurityModel
+	var plan, state portalSecurityModel
+	var configuredDefault types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("default_application_auth_strategy_id"), &configuredDefault)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if configuredDefault.IsNull() && known(plan.AuthenticationEnabled) && !plan.AuthenticationEnabled.ValueBool() &&
+		state.AuthenticationEnabled.ValueBool() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("default_application_auth_strategy_id"), types.StringUnknown())...)
 	}
 	if known(plan.RBACEnabled) && plan.RBACEnabled.ValueBool() && known(plan.AuthenticationEnabled) && !plan.AuthenticationEnabled.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("rbac_enabled"), "RBAC needs authentication",
@@ -387,7 +401,10 @@ func portalSecurityUpdateRequest(m portalSecurityModel) client.UpdatePortalReque
 
 // portalSecurityDefaults is the PATCH that puts a portal's security back to
 // the documented defaults, and its default strategy back to original when
-// that is known and differs from the current one.
+// that is known and differs from the current one. Without a recorded original
+// (after an import) the portal is left with no default strategy: the strategy
+// it uses may be destroyed in the same run, which the server refuses while a
+// portal default names it.
 func portalSecurityDefaults(current *client.Portal, original *originalStrategy) client.UpdatePortalRequest {
 	on, off, private := true, false, client.VisibilityPrivate
 	req := client.UpdatePortalRequest{
@@ -398,8 +415,11 @@ func portalSecurityDefaults(current *client.Portal, original *originalStrategy) 
 		DefaultAPIVisibility:    &private,
 		DefaultPageVisibility:   &private,
 	}
-	if original != nil && !sameID(original.ID, current.DefaultApplicationAuthStrategyID) {
+	switch {
+	case original != nil && !sameID(original.ID, current.DefaultApplicationAuthStrategyID):
 		req.DefaultApplicationAuthStrategyID = client.FromPointer(original.ID)
+	case original == nil && current.DefaultApplicationAuthStrategyID != nil:
+		req.DefaultApplicationAuthStrategyID = client.Null[string]()
 	}
 	return req
 }

@@ -109,13 +109,18 @@ func TestAccPortalSecurity_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				// Destroying the settings puts the defaults and the original strategy back.
+				// Destroying the settings puts the defaults back. The original strategy, which the
+				// server created with the portal, went when step 2 cleared the default, so the
+				// portal is left without one.
 				Config: portalOnlyConfig(name),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroy)},
 				},
 				Check: func(*terraformState) error {
-					return checkSecurityDefaults(t, portalID, serverDefault)
+					if _, err := acctest.Client(t).GetAuthStrategy(context.Background(), serverDefault); !client.IsNotFound(err) {
+						return fmt.Errorf("strategy %s the server created with the portal: err = %v, want 404", serverDefault, err)
+					}
+					return checkSecurityDefaults(t, portalID, "")
 				},
 			},
 		},
@@ -257,7 +262,7 @@ resource "devportal_portal_security" "test" {
 }
 
 // checkSecurityDefaults verifies the settings that destroying
-// devportal_portal_security puts back.
+// devportal_portal_security puts back, with wantStrategy "" for no default strategy.
 func checkSecurityDefaults(t *testing.T, portalID, wantStrategy string) error {
 	ctx := context.Background()
 	c := acctest.Client(t)
@@ -273,8 +278,8 @@ func checkSecurityDefaults(t *testing.T, portalID, wantStrategy string) error {
 		p.DefaultAPIVisibility != "private" || p.DefaultPageVisibility != "private" || !s.BasicAuthEnabled {
 		return fmt.Errorf("defaults not restored: %+v, basic auth %v", p, s.BasicAuthEnabled)
 	}
-	if p.DefaultApplicationAuthStrategyID == nil || *p.DefaultApplicationAuthStrategyID != wantStrategy {
-		return fmt.Errorf("default strategy = %v, want %s", p.DefaultApplicationAuthStrategyID, wantStrategy)
+	if got := p.DefaultApplicationAuthStrategyID; (got == nil) != (wantStrategy == "") || (got != nil && *got != wantStrategy) {
+		return fmt.Errorf("default strategy = %v, want %q (\"\" for none)", got, wantStrategy)
 	}
 	return nil
 }

@@ -175,7 +175,7 @@ type developerSession struct {
 	hc     *http.Client
 }
 
-const developerPassword = "correct horse battery staple"
+const developerPassword = "lantern harbour quill 47"
 
 func newDeveloperSession(t *testing.T, portalID, email string) *developerSession {
 	t.Helper()
@@ -262,4 +262,15 @@ func gatewayKeyHashes(t *testing.T, controlPlaneID string) map[string][]string {
 // fixtureLocals hands the fixture's ids to a configuration as locals.
 func fixtureLocals(f portalFixture) string {
 	return fmt.Sprintf("locals {\n  portal_id   = %q\n  api_id      = %q\n  strategy_id = %q\n}\n", f.PortalID, f.APIID, f.StrategyID)
+}
+
+// sameID returns a check that an id attribute still holds *id, the value an earlier step saw:
+// the object was updated in place, not replaced.
+func sameID(id *string) func(string) error {
+	return func(v string) error {
+		if v != *id {
+			return fmt.Errorf("id changed from %s to %s: the object was replaced", *id, v)
+		}
+		return nil
+	}
 }

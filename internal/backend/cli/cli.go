@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -25,6 +26,10 @@ import (
 // TokenEnv names the environment variable that supplies the bootstrap admin token.
 const TokenEnv = "DEVPORTAL_ADMIN_TOKEN"
 
+// TrustedProxiesEnv names the environment variable that supplies --trusted-proxy when the flag is
+// not given.
+const TrustedProxiesEnv = "DEVPORTAL_TRUSTED_PROXIES"
+
 // shutdownTimeout bounds how long in-flight requests may take once shutdown starts.
 const shutdownTimeout = 15 * time.Second
 
@@ -32,6 +37,71 @@ const shutdownTimeout = 15 * time.Second
 type options struct {
 	listen, db, region, tokenFile string
 	logLevel                      slog.Level
+	trustedProxies                proxyList
+	limits                        serverLimits
+}
+
+// proxyList is the value of --trusted-proxy: addresses and CIDR ranges, comma-separated, the flag
+// repeatable.
+type proxyList []netip.Prefix
+
+func (l *proxyList) String() string {
+	parts := make([]string, len(*l))
+	for i, p := range *l {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *proxyList) Set(s string) error {
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return fmt.Errorf("%q is neither an IP address nor a CIDR range such as 10.0.0.0/8", item)
+			}
+			p = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		*l = append(*l, p.Masked())
+	}
+	return nil
+}
+
+// serverLimits bound what one connection may cost the server: slow or stalled clients are cut
+// off, oversized headers refused. Bodies are bounded by the API itself (1 MiB).
+type serverLimits struct {
+	readHeaderTimeout time.Duration // to read the request line and headers
+	readTimeout       time.Duration // to read the whole request, body included
+	writeTimeout      time.Duration // from the end of the headers to the end of the response
+	idleTimeout       time.Duration // a kept-alive connection waiting for its next request
+	maxHeaderBytes    int           // request line and headers
+}
+
+// defaultLimits are the flags' defaults, listed in the README's serve table.
+var defaultLimits = serverLimits{
+	readHeaderTimeout: 10 * time.Second,
+	readTimeout:       30 * time.Second,
+	writeTimeout:      60 * time.Second,
+	idleTimeout:       120 * time.Second,
+	maxHeaderBytes:    64 << 10,
+}
+
+// newHTTPServer builds the server that serves h within limits.
+func newHTTPServer(h http.Handler, limits serverLimits, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: limits.readHeaderTimeout,
+		ReadTimeout:       limits.readTimeout,
+		WriteTimeout:      limits.writeTimeout,
+		IdleTimeout:       limits.idleTimeout,
+		MaxHeaderBytes:    limits.maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // Serve runs the backend until ctx is cancelled or the process gets SIGINT or SIGTERM, then
@@ -63,6 +133,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.region, "default-region", core.DefaultRegion, "`region` also served at / (one of "+strings.Join(core.Regions, ", ")+")")
 	fs.StringVar(&o.tokenFile, "token-file", "", "admin token `file`: read if it exists, else created with a new token (mode 0600); default devportal-admin-token next to the database")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "`level` of the log on stderr: debug, info (one line per request), warn or error")
+	fs.Var(&o.trustedProxies, "trusted-proxy", "reverse proxy `addresses` (IPs or CIDR ranges, comma-separated, repeatable) whose X-Forwarded-For, "+
+		"-Proto and -Host are believed; default $"+TrustedProxiesEnv+", else none")
+	fs.DurationVar(&o.limits.readHeaderTimeout, "read-header-timeout", defaultLimits.readHeaderTimeout, "`time` a client has to send the request line and headers")
+	fs.DurationVar(&o.limits.readTimeout, "read-timeout", defaultLimits.readTimeout, "`time` a client has to send a whole request, body included")
+	fs.DurationVar(&o.limits.writeTimeout, "write-timeout", defaultLimits.writeTimeout, "`time` from the end of a request's headers to the end of its response")
+	fs.DurationVar(&o.limits.idleTimeout, "idle-timeout", defaultLimits.idleTimeout, "`time` a kept-alive connection may wait for its next request")
+	fs.IntVar(&o.limits.maxHeaderBytes, "max-header-bytes", defaultLimits.maxHeaderBytes, "largest request line and headers, in `bytes`; larger ones get 431")
 	fs.Usage = func() {
 		writeLine(stderr, "Usage: terraform-provider-devportal serve [flags]")
 		writeLine(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")
@@ -74,11 +151,28 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
+	if env, ok := os.LookupEnv(TrustedProxiesEnv); ok && len(o.trustedProxies) == 0 {
+		if err := o.trustedProxies.Set(env); err != nil {
+			return o, fmt.Errorf("$%s: %w", TrustedProxiesEnv, err)
+		}
+	}
 	if !core.IsRegion(o.region) {
 		return o, fmt.Errorf("invalid --default-region %q: use one of %s", o.region, strings.Join(core.Regions, ", "))
 	}
 	if o.db == "" {
 		return o, errors.New("--db must not be empty")
+	}
+	for _, t := range []struct {
+		flag string
+		d    time.Duration
+	}{{"read-header-timeout", o.limits.readHeaderTimeout}, {"read-timeout", o.limits.readTimeout},
+		{"write-timeout", o.limits.writeTimeout}, {"idle-timeout", o.limits.idleTimeout}} {
+		if t.d <= 0 {
+			return o, fmt.Errorf("invalid --%s %s: use a positive duration such as 30s", t.flag, t.d)
+		}
+	}
+	if o.limits.maxHeaderBytes < 4096 {
+		return o, fmt.Errorf("invalid --max-header-bytes %d: use at least 4096", o.limits.maxHeaderBytes)
 	}
 	if o.tokenFile == "" {
 		o.tokenFile = filepath.Join(filepath.Dir(o.db), "devportal-admin-token")
@@ -94,7 +188,8 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	srv, err := backend.New(ctx, backend.Config{DBPath: o.db, DefaultRegion: o.region, AdminToken: token, Logger: log})
+	srv, err := backend.New(ctx, backend.Config{DBPath: o.db, DefaultRegion: o.region, AdminToken: token, Logger: log,
+		TrustedProxies: o.trustedProxies})
 	if err != nil {
 		return err
 	}
@@ -102,11 +197,7 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 	if err != nil {
 		return errors.Join(fmt.Errorf("listen on %s: %w", o.listen, err), srv.Close())
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	hs := newHTTPServer(srv.Handler(), o.limits, log)
 	// The address line is how callers learn the port when --listen asks for port 0: without it
 	// the server is unreachable, so a failed write stops it.
 	if _, err := fmt.Fprintf(stdout, "devportal backend listening on http://%s\n", ln.Addr()); err != nil {
@@ -142,10 +233,11 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 }
 
 // adminToken returns the bootstrap token: from the environment, else from the token file, else
-// a new one written to the token file. The token itself is never printed or logged.
+// a new one written to the token file. A token that is easy to guess is refused: it guards
+// every object of every region. The token itself is never printed or logged.
 func adminToken(path string, stdout io.Writer) (string, error) {
 	if tok, ok := os.LookupEnv(TokenEnv); ok {
-		if err := core.ValidateAdminToken(tok); err != nil {
+		if err := core.CheckAdminTokenStrength(tok); err != nil {
 			return "", fmt.Errorf("$%s: %w", TokenEnv, err)
 		}
 		return tok, nil
@@ -154,7 +246,7 @@ func adminToken(path string, stdout io.Writer) (string, error) {
 	switch {
 	case err == nil:
 		tok := strings.TrimSpace(string(b))
-		if err := core.ValidateAdminToken(tok); err != nil {
+		if err := core.CheckAdminTokenStrength(tok); err != nil {
 			return "", fmt.Errorf("token file %s: %w", path, err)
 		}
 		return tok, nil

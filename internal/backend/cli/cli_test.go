@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -186,7 +189,7 @@ func TestServeGeneratesTokenFile(t *testing.T) {
 }
 
 func TestServeTokenFromEnvironment(t *testing.T) {
-	const token = "kpat_environmenttoken0123456789abcdef"
+	const token = "kpat_7c1e4b9a2f6d8e0c3b5a7d9f1e2c4b6a5d3f8e0b9c2a4e6f"
 	t.Setenv(TokenEnv, token)
 	dir := t.TempDir()
 	tokenFile := filepath.Join(dir, "tok")
@@ -211,7 +214,7 @@ func TestServeTokenFromEnvironment(t *testing.T) {
 }
 
 func TestServeSignalShutdownKeepsData(t *testing.T) {
-	const token = "spat_signaltoken0123456789abcdefghijkl"
+	const token = "spat_Qm4Tz8Rw2Ky6Lp0Vn3Hd7Xs5Jb9Fc1Gt"
 	t.Setenv(TokenEnv, token)
 	db := filepath.Join(t.TempDir(), "dp.db")
 	r := start(t, "--db", db)
@@ -272,8 +275,10 @@ func TestServeRejectsBadInput(t *testing.T) {
 		{"unknown flag", "", []string{"--port", "1"}, 2, "flag provided but not defined"},
 		{"extra argument", "", []string{"now"}, 2, "unexpected arguments"},
 		{"unknown log level", "", []string{"--log-level", "loud"}, 2, "-log-level"},
+		{"bad trusted proxy", "", []string{"--trusted-proxy", "10.0.0.1,proxy.internal"}, 2, `"proxy.internal" is neither`},
 		{"bad environment token", "secret", nil, 1, TokenEnv},
-		{"listen failure", "spat_listenfailure0123456789abcdefgh", []string{"--listen", "127.0.0.1:99999"}, 1, "listen on"},
+		{"guessable environment token", "spat_" + strings.Repeat("ab", 20), nil, 1, "openssl rand -hex 32"},
+		{"listen failure", "spat_e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3", []string{"--listen", "127.0.0.1:99999"}, 1, "listen on"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,6 +295,22 @@ func TestServeRejectsBadInput(t *testing.T) {
 			}
 		})
 	}
+	t.Run("guessable token file", func(t *testing.T) {
+		tokenFile := filepath.Join(dir, "weak-token")
+		if err := os.WriteFile(tokenFile, []byte("spat_"+strings.Repeat("0123456789", 4)+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		args := []string{"--db", filepath.Join(dir, "weak.db"), "--token-file", tokenFile}
+		if code := Serve(context.Background(), args, &stdout, &stderr); code != 1 {
+			t.Errorf("exit code %d, want 1; stderr:\n%s", code, stderr.String())
+		}
+		for _, want := range []string{tokenFile, "too easy to guess", "openssl rand -hex 32"} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr does not mention %q:\n%s", want, stderr.String())
+			}
+		}
+	})
 	t.Run("help", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if code := Serve(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
@@ -299,4 +320,88 @@ func TestServeRejectsBadInput(t *testing.T) {
 			t.Errorf("usage does not list flags:\n%s", stderr.String())
 		}
 	})
+}
+
+func TestParseFlagsTrustedProxies(t *testing.T) {
+	o, err := parseFlags([]string{"--trusted-proxy", "10.0.0.0/8, 192.168.1.7", "--trusted-proxy", "::1"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.trustedProxies.String(); got != "10.0.0.0/8,192.168.1.7/32,::1/128" {
+		t.Errorf("--trusted-proxy parsed as %s", got)
+	}
+	t.Setenv(TrustedProxiesEnv, "172.16.0.0/12")
+	if o, err = parseFlags(nil, io.Discard); err != nil || o.trustedProxies.String() != "172.16.0.0/12" {
+		t.Errorf("$%s: %v, %v", TrustedProxiesEnv, o.trustedProxies.String(), err)
+	}
+	if o, err = parseFlags([]string{"--trusted-proxy", "10.1.2.3"}, io.Discard); err != nil || o.trustedProxies.String() != "10.1.2.3/32" {
+		t.Errorf("the flag does not win over $%s: %v, %v", TrustedProxiesEnv, o.trustedProxies.String(), err)
+	}
+	t.Setenv(TrustedProxiesEnv, "nonsense")
+	if _, err = parseFlags(nil, io.Discard); err == nil || !strings.Contains(err.Error(), TrustedProxiesEnv) {
+		t.Errorf("a bad $%s is not reported: %v", TrustedProxiesEnv, err)
+	}
+}
+
+// TestServeCutsOffStalledBody sends the headers and half the body of a request, then stalls:
+// the server built by Serve answers 408 once its read timeout passes and closes the connection,
+// instead of holding it (and a handler) for as long as the client likes.
+func TestServeCutsOffStalledBody(t *testing.T) {
+	const token = "spat_c4f8a2e6b0d9c3f7a1e5b8d2f6a0c4e9b3d7f1a5"
+	t.Setenv(TokenEnv, token)
+	r := start(t, "--db", filepath.Join(t.TempDir(), "dp.db"), "--read-timeout", "300ms")
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(r.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }() // the server closes it first; a failed close changes nothing
+	// A generous bound for the whole exchange; the server must act well before it.
+	if err := conn.SetDeadline(time.Now().Add(30 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"name":"stalled-portal"}`
+	head := "POST /v3/portals HTTP/1.1\r\nHost: devportal\r\nAuthorization: Bearer " + token +
+		"\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+	if _, err := io.WriteString(conn, head+body[:len(body)/2]); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	raw, err := io.ReadAll(res.Body)
+	if err := errors.Join(err, res.Body.Close()); err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusRequestTimeout || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("stalled body answered %d %s: %s", res.StatusCode, res.Header.Get("Content-Type"), raw)
+	}
+	// The connection is closed, not kept for another request.
+	if n, err := br.Read(make([]byte, 1)); n != 0 || !errors.Is(err, io.EOF) {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Fatal("the server kept the connection of a stalled request open")
+		}
+		t.Errorf("after the answer: read %d bytes, %v; want EOF", n, err)
+	}
+	if get(t, r.url+"/v3/portals?filter[name]=stalled-portal", token) != http.StatusOK {
+		t.Error("the server does not answer after cutting off a stalled request")
+	}
+}
+
+func TestServeRejectsBadLimits(t *testing.T) {
+	for _, args := range [][]string{
+		{"--read-timeout", "0s"}, {"--write-timeout", "-1s"}, {"--idle-timeout", "0"}, {"--read-header-timeout", "0s"},
+		{"--max-header-bytes", "100"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := Serve(context.Background(), append([]string{"--db", filepath.Join(t.TempDir(), "x.db")}, args...), &stdout, &stderr); code != 2 {
+			t.Errorf("%v: exit code %d, want 2; stderr:\n%s", args, code, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), args[0]) {
+			t.Errorf("%v: stderr does not name the flag:\n%s", args, stderr.String())
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -46,6 +47,78 @@ func ValidateAdminToken(tok string) error {
 		}
 	}
 	return nil
+}
+
+// MinAdminTokenBits is the least estimated strength of an admin token that serve accepts.
+const MinAdminTokenBits = 128
+
+// AdminTokenAdvice says how to get a token strong enough; errors about tokens end with it.
+const AdminTokenAdvice = "generate one with `echo spat_$(openssl rand -hex 32)`, or leave the token unset so that serve generates one"
+
+// CheckAdminTokenStrength refuses a well-formed admin token whose secret is too easy to guess:
+// fewer than MinAdminTokenBits by EstimateSecretBits.
+func CheckAdminTokenStrength(tok string) error {
+	if err := ValidateAdminToken(tok); err != nil {
+		return err
+	}
+	secret := tok[strings.IndexByte(tok, '_')+1:]
+	if bits := EstimateSecretBits(secret); bits < MinAdminTokenBits {
+		return fmt.Errorf("the admin token is too easy to guess: its secret holds about %d bits of randomness, and at least %d are needed; %s",
+			int(bits), MinAdminTokenBits, AdminTokenAdvice)
+	}
+	return nil
+}
+
+// EstimateSecretBits estimates, on the safe side, the bits of randomness in secret. It is the
+// smaller of two measures: the length times the bits of a character drawn from the classes used
+// (lower case, upper case, digits, others), and the length times the entropy of the characters'
+// own frequencies, which is low when few characters repeat (Z9_Z9_Z9_). Characters that repeat
+// the previous one or continue a run (aaaa, 3456, fedc) add nothing.
+func EstimateSecretBits(secret string) float64 {
+	rs := []rune(secret)
+	if len(rs) == 0 {
+		return 0
+	}
+	var lower, upper, digit, other bool
+	counts := map[rune]int{}
+	for _, r := range rs {
+		counts[r]++
+		switch {
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= '0' && r <= '9':
+			digit = true
+		default:
+			other = true
+		}
+	}
+	pool := 0
+	for _, c := range []struct {
+		used bool
+		size int
+	}{{lower, 26}, {upper, 26}, {digit, 10}, {other, 32}} {
+		if c.used {
+			pool += c.size
+		}
+	}
+	n := float64(len(rs))
+	var perChar float64
+	for _, c := range counts {
+		p := float64(c) / n
+		perChar -= p * math.Log2(p)
+	}
+	perChar = min(perChar, math.Log2(float64(pool)))
+	fresh := 0
+	for i, r := range rs {
+		repeat := i > 0 && r == rs[i-1]
+		run := i > 1 && (r-rs[i-1] == 1 || r-rs[i-1] == -1) && r-rs[i-1] == rs[i-1]-rs[i-2]
+		if !repeat && !run {
+			fresh++
+		}
+	}
+	return float64(fresh) * perChar
 }
 
 // GenerateAdminToken returns a new random system-account style token ("spat_" and 48 characters).

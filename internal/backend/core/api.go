@@ -55,7 +55,7 @@ func ValidateAPIInput(in APIInput, create bool) []Violation {
 	var vs []Violation
 	vs = append(vs, checkRequiredName(in.Name, create, apiNameMax)...)
 	if in.Version.HasValue() {
-		vs = append(vs, checkString("version", in.Version.Value, 1, apiVersionMax)...)
+		vs = append(vs, checkNameString("version", in.Version.Value, 1, apiVersionMax)...)
 	}
 	if in.Slug.HasValue() && !apiSlugPattern.MatchString(in.Slug.Value) {
 		vs = append(vs, Violation{Field: "slug", Rule: "matches_regex", Source: "body",

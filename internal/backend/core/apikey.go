@@ -121,11 +121,37 @@ func APIKeyExpired(expiresAt, now time.Time) bool {
 	return !expiresAt.IsZero() && !now.Before(expiresAt)
 }
 
+// MaxAPIKeyLifetimeYears bounds how long a key may live, whether its expiry is given as
+// expires_at or follows from its strategy's ttl. It keeps every expiry far inside the range
+// that timestamps are stored in (years 0001 to 9999).
+const MaxAPIKeyLifetimeYears = 100
+
+// APIKeyLatestExpiry returns the latest expiry a key created at created may have.
+func APIKeyLatestExpiry(created time.Time) time.Time {
+	return created.AddDate(MaxAPIKeyLifetimeYears, 0, 0)
+}
+
+// CheckAPIKeyExpiresAt checks an explicit expiry of a key created at now: in the future and at
+// most MaxAPIKeyLifetimeYears ahead.
+func CheckAPIKeyExpiresAt(field string, expiresAt, now time.Time) []Violation {
+	switch {
+	case !expiresAt.After(now):
+		return []Violation{InvalidViolation(field, "must be in the future")}
+	case expiresAt.After(APIKeyLatestExpiry(now)):
+		return []Violation{InvalidViolation(field, fmt.Sprintf("must be at most %d years ahead, no later than %s",
+			MaxAPIKeyLifetimeYears, APIKeyLatestExpiry(now).Format(time.RFC3339)))}
+	}
+	return nil
+}
+
 // APIKeyExpiresAt returns when a key created at created expires under a key-auth strategy's ttl of value
 // units ("days", "weeks" or "years"). Units are calendar units, so a year from 29 February ends on 1 March.
 func APIKeyExpiresAt(created time.Time, value int, unit string) (time.Time, error) {
 	if value < 1 {
 		return time.Time{}, fmt.Errorf("ttl value %d is not valid; use a whole number of at least 1", value)
+	}
+	if limit, ok := ttlMax[unit]; ok && value > limit {
+		return time.Time{}, fmt.Errorf("ttl of %d %s is longer than %d years; use at most %d %s", value, unit, MaxAPIKeyLifetimeYears, limit, unit)
 	}
 	var exp time.Time
 	switch unit {
@@ -137,10 +163,6 @@ func APIKeyExpiresAt(created time.Time, value int, unit string) (time.Time, erro
 		exp = created.AddDate(value, 0, 0)
 	default:
 		return time.Time{}, fmt.Errorf("ttl unit %q is not valid; use days, weeks or years", unit)
-	}
-	// Absurd values overflow the calendar arithmetic and wrap around.
-	if !exp.After(created) {
-		return time.Time{}, fmt.Errorf("ttl of %d %s is too large", value, unit)
 	}
 	return exp, nil
 }

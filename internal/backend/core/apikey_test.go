@@ -146,7 +146,14 @@ func TestAPIKeyExpiresAt(t *testing.T) {
 		{value: 1, unit: "years", want: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)},
 		{value: 0, unit: "days", wantErr: "at least 1"},
 		{value: 3, unit: "months", wantErr: "days, weeks or years"},
-		{value: math.MaxInt, unit: "years", wantErr: "too large"},
+		{value: 100, unit: "years", want: time.Date(2124, 2, 29, 10, 0, 0, 0, time.UTC)},
+		{value: 36500, unit: "days", want: time.Date(2024, 2, 29, 10, 0, 0, 0, time.UTC).AddDate(0, 0, 36500)},
+		{value: 5200, unit: "weeks", want: time.Date(2024, 2, 29, 10, 0, 0, 0, time.UTC).AddDate(0, 0, 36400)},
+		{value: 101, unit: "years", wantErr: "at most 100 years"},
+		{value: 36501, unit: "days", wantErr: "at most 36500 days"},
+		{value: 5201, unit: "weeks", wantErr: "at most 5200 weeks"},
+		{value: math.MaxInt, unit: "years", wantErr: "longer than 100 years"},
+		{value: math.MaxInt / 7, unit: "weeks", wantErr: "longer than 100 years"},
 	}
 	for _, tt := range tests {
 		got, err := APIKeyExpiresAt(created, tt.value, tt.unit)
@@ -158,6 +165,32 @@ func TestAPIKeyExpiresAt(t *testing.T) {
 		}
 		if err != nil || !got.Equal(tt.want) {
 			t.Errorf("APIKeyExpiresAt(%d %s) = %v, %v; want %v", tt.value, tt.unit, got, err, tt.want)
+		}
+	}
+}
+
+func TestCheckAPIKeyExpiresAt(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name      string
+		expiresAt time.Time
+		want      string // a part of the reason; "" for none
+	}{
+		{"tomorrow", now.AddDate(0, 0, 1), ""},
+		{"the latest allowed", now.AddDate(100, 0, 0), ""},
+		{"now", now, "in the future"},
+		{"past", now.Add(-time.Second), "in the future"},
+		{"a second too late", now.AddDate(100, 0, 0).Add(time.Second), "at most 100 years ahead"},
+		{"year 9999", time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), "at most 100 years ahead"},
+		{"year 10000", time.Date(10000, 1, 1, 4, 59, 59, 0, time.UTC), "at most 100 years ahead"},
+	}
+	for _, tt := range tests {
+		vs := CheckAPIKeyExpiresAt("expires_at", tt.expiresAt, now)
+		switch {
+		case tt.want == "" && len(vs) > 0:
+			t.Errorf("%s: unexpected violations %v", tt.name, vs)
+		case tt.want != "" && (len(vs) != 1 || vs[0].Field != "expires_at" || !strings.Contains(vs[0].Reason, tt.want)):
+			t.Errorf("%s: violations %v, want one on expires_at containing %q", tt.name, vs, tt.want)
 		}
 	}
 }

@@ -106,9 +106,10 @@ func CheckClientIDUnchanged(current string, in Field[string]) []Violation {
 			"or create a new application to use another client_id", current))}
 }
 
-// CheckName returns the violations of a required display string of at most max characters.
+// CheckName returns the violations of a required display string of at most max characters,
+// without control characters.
 func CheckName(field, value string, max int) []Violation {
-	return checkString(field, value, 1, max)
+	return checkNameString(field, value, 1, max)
 }
 
 // CheckOptionalText returns the violations of an optional string of at most max characters.

@@ -27,6 +27,9 @@ const DefaultKeyName = "apikey"
 // TTL units accepted by key-auth strategies.
 var ttlUnits = []string{"days", "weeks", "years"}
 
+// ttlMax is the largest ttl value of each unit: none is longer than MaxAPIKeyLifetimeYears.
+var ttlMax = map[string]int{"days": 36500, "weeks": 5200, "years": MaxAPIKeyLifetimeYears}
+
 // AuthStrategy is an application auth strategy: how a gateway authenticates applications.
 type AuthStrategy struct {
 	ID                string
@@ -92,10 +95,10 @@ func ValidateAuthStrategyInput(in AuthStrategyInput, current *AuthStrategy) []Vi
 		}
 	}
 	if in.Name.HasValue() {
-		vs = append(vs, checkString("name", in.Name.Value, 1, AuthStrategyNameMax)...)
+		vs = append(vs, checkNameString("name", in.Name.Value, 1, AuthStrategyNameMax)...)
 	}
 	if in.DisplayName.HasValue() {
-		vs = append(vs, checkString("display_name", in.DisplayName.Value, 0, AuthStrategyNameMax)...)
+		vs = append(vs, checkNameString("display_name", in.DisplayName.Value, 0, AuthStrategyNameMax)...)
 	}
 	if in.Labels.HasValue() {
 		vs = append(vs, ValidateLabels("labels", in.Labels.Value, !create)...)
@@ -176,6 +179,10 @@ func validateKeyAuth(in KeyAuthInput) []Violation {
 		if in.TTL.Value.Value < 1 {
 			min := 1
 			vs = append(vs, Violation{Field: "configs.key-auth.ttl.value", Rule: "min", Minimum: &min, Source: "body", Reason: "must be at least 1"})
+		}
+		if max, ok := ttlMax[in.TTL.Value.Unit]; ok && in.TTL.Value.Value > max {
+			vs = append(vs, Violation{Field: "configs.key-auth.ttl.value", Rule: "max", Maximum: &max, Source: "body",
+				Reason: fmt.Sprintf("must be at most %d %s: keys live at most %d years", max, in.TTL.Value.Unit, MaxAPIKeyLifetimeYears)})
 		}
 		vs = append(vs, checkEnum("configs.key-auth.ttl.unit", in.TTL.Value.Unit, ttlUnits...)...)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // DeveloperStatus is the state of a developer's account on a portal.
@@ -97,4 +98,17 @@ func NormalizeDeveloperEmail(s string) (string, error) {
 		return invalid(fmt.Sprintf("the part before @ is longer than %d characters", developerEmailLocalMaxLen))
 	}
 	return strings.ToLower(addr), nil
+}
+
+// CheckPersonName returns the violations of a developer's name, which is shown to administrators and
+// quoted in the mail the portal sends: besides the length limit, it may not hold line breaks or other
+// control or formatting characters (such as bidirectional overrides) that could make it read as text of
+// the portal's own.
+func CheckPersonName(field, value string, max int) []Violation {
+	// The stricter rule goes first, so that its reason (a single line) is the one given.
+	if strings.ContainsFunc(value, func(r rune) bool { return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) }) {
+		return []Violation{{Field: field, Rule: "invalid", Source: "body",
+			Reason: field + " must be a single line of text: remove line breaks, tabs and other control characters"}}
+	}
+	return CheckName(field, value, max)
 }

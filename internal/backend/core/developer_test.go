@@ -102,3 +102,32 @@ func TestNormalizeDeveloperEmailRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckPersonName(t *testing.T) {
+	tests := []struct {
+		name, value string
+		wantRule    string
+	}{
+		{"plain", "Ada Lovelace", ""},
+		{"accents and scripts", "Zoë Ωmega 李", ""},
+		{"empty", "", "min_length"},
+		{"line feed", "Ada\nPlease wire money to", "invalid"},
+		{"carriage return", "Ada\r", "invalid"},
+		{"tab", "Ada\tLovelace", "invalid"},
+		{"escape", "Ada\x1b[31m", "invalid"},
+		{"unicode line separator", "Ada\u2028Lovelace", "invalid"},
+		{"bidirectional override", "Ada\u202eecalevoL", "invalid"},
+		{"too long", strings.Repeat("a", 256), "max_length"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vs := CheckPersonName("full_name", tt.value, DeveloperNameMax)
+			switch {
+			case tt.wantRule == "" && len(vs) > 0:
+				t.Fatalf("violations %v, want none", vs)
+			case tt.wantRule != "" && (len(vs) != 1 || vs[0].Rule != tt.wantRule || vs[0].Field != "full_name"):
+				t.Fatalf("violations %v, want one full_name %s", vs, tt.wantRule)
+			}
+		})
+	}
+}

@@ -109,3 +109,32 @@ func TestLoginThrottleRetainAfter(t *testing.T) {
 		t.Errorf("Check(all) = %+v, Check(pruned) = %+v; want the same lock", all, pruned)
 	}
 }
+
+func TestRateLimitCheck(t *testing.T) {
+	t0 := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	tm := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	limit := RateLimit{Max: 3, Window: time.Minute}
+	tests := []struct {
+		name   string
+		limit  RateLimit
+		events []time.Time
+		now    time.Time
+		want   time.Duration
+	}{
+		{name: "no events", limit: limit, now: tm(0)},
+		{name: "below the limit", limit: limit, events: []time.Time{tm(0), tm(1)}, now: tm(2)},
+		{name: "at the limit", limit: limit, events: []time.Time{tm(0), tm(10), tm(20)}, now: tm(30), want: 30 * time.Second},
+		{name: "order does not matter", limit: limit, events: []time.Time{tm(20), tm(0), tm(10)}, now: tm(30), want: 30 * time.Second},
+		{name: "oldest left the window", limit: limit, events: []time.Time{tm(0), tm(10), tm(20)}, now: tm(60)},
+		{name: "over the limit waits for enough to leave", limit: limit,
+			events: []time.Time{tm(0), tm(5), tm(10), tm(20)}, now: tm(30), want: 35 * time.Second},
+		{name: "disabled", events: []time.Time{tm(0), tm(1), tm(2)}, now: tm(3)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.limit.Check(tt.events, tt.now); got != tt.want {
+				t.Fatalf("Check() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

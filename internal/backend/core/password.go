@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	_ "embed" // the common-password list
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,9 +27,10 @@ const (
 // ErrPasswordPolicy is wrapped by every error CheckPasswordPolicy returns.
 var ErrPasswordPolicy = errors.New("password does not meet the policy")
 
-// CheckPasswordPolicy returns an error, suitable as a 400 reason, when password may not be used. There are
-// no composition rules (digits, symbols): length is what makes a password hard to guess.
-func CheckPasswordPolicy(password string) error {
+// CheckPasswordPolicy returns an error, suitable as a 400 reason, when password may not be used by the
+// account with this e-mail address. There are no composition rules (digits, symbols): length is what makes a
+// password hard to guess, as long as it is not one that guessers try first (see checkGuessable).
+func CheckPasswordPolicy(password, email string) error {
 	switch n := utf8.RuneCountInString(password); {
 	case !utf8.ValidString(password):
 		return fmt.Errorf("%w: it is not valid UTF-8 text", ErrPasswordPolicy)
@@ -40,7 +43,83 @@ func CheckPasswordPolicy(password string) error {
 	case strings.ContainsFunc(password, unicode.IsControl):
 		return fmt.Errorf("%w: it must not contain control characters", ErrPasswordPolicy)
 	}
+	if why := checkGuessable(password, email); why != "" {
+		return fmt.Errorf("%w: %s; choose a longer passphrase of unrelated words", ErrPasswordPolicy, why)
+	}
 	return nil
+}
+
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+// commonPasswords holds the most used passwords of published breaches, lower-cased. Most are shorter
+// than PasswordMinLength; they also catch the usual padding ("password2026!").
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for line := range strings.Lines(commonPasswordList) {
+		if w := strings.TrimSpace(line); w != "" {
+			m[strings.ToLower(w)] = true
+		}
+	}
+	return m
+}()
+
+// keyboardRuns are sequences people type instead of choosing a password.
+var keyboardRuns = []string{
+	"abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm",
+	"azertyuiopqsdfghjklmwxcvbn", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+}
+
+// emailLocalPartMinLength is the shortest local part a password is checked against: shorter ones ("al")
+// occur in too many words to mean anything.
+const emailLocalPartMinLength = 3
+
+// checkGuessable returns why password is among the first an attacker would try, or "".
+func checkGuessable(password, email string) string {
+	lower := strings.ToLower(password)
+	if commonPasswords[lower] {
+		return "it is one of the most commonly used passwords"
+	}
+	// Padding a common password with digits or symbols does not make it uncommon.
+	letters := strings.TrimFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) })
+	if letters != "" && commonPasswords[letters] {
+		return "it is a commonly used password with digits or symbols added"
+	}
+	compact := strings.Join(strings.Fields(lower), "")
+	if distinct := len(uniqueRunes(compact)); distinct < 5 {
+		return "it uses too few different characters"
+	}
+	for _, run := range keyboardRuns {
+		double := run + run
+		if strings.Contains(double, compact) || strings.Contains(reverse(double), compact) {
+			return "it is a run of consecutive characters or keys"
+		}
+	}
+	if email = strings.ToLower(strings.TrimSpace(email)); email != "" {
+		if strings.Contains(lower, email) {
+			return "it contains the account's e-mail address"
+		}
+		local, _, _ := strings.Cut(email, "@")
+		local, _, _ = strings.Cut(local, "+")
+		if utf8.RuneCountInString(local) >= emailLocalPartMinLength && strings.Contains(lower, local) {
+			return "it contains the account's e-mail address (the part before @)"
+		}
+	}
+	return ""
+}
+
+func uniqueRunes(s string) map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range s {
+		m[r] = true
+	}
+	return m
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
 }
 
 // DefaultPasswordIterations is OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256.

@@ -10,22 +10,32 @@ func TestCheckPasswordPolicy(t *testing.T) {
 	tests := []struct {
 		name, password, wantErr string
 	}{
-		{"twelve characters", "abcdefghijkl", ""},
+		{"twelve characters", "plum-ferry-42", ""},
 		{"passphrase with spaces", "correct horse battery", ""},
-		{"twelve multi-byte characters", strings.Repeat("é", 12), ""},
-		{"maximum length", strings.Repeat("x", 256), ""},
-		{"too short", "abcdefghijk", "at least 12"},
+		{"twelve multi-byte characters", "éàüöçñøåßæœþ", ""},
+		{"maximum length", strings.Repeat("harbour-lantern-", 16), ""},
+		{"too short", "plum-ferry4", "at least 12"},
 		{"short in characters though long in bytes", strings.Repeat("é", 11), "at least 12"},
 		{"empty", "", "at least 12"},
 		{"too long", strings.Repeat("x", 257), "at most 256"},
 		{"only spaces", strings.Repeat(" ", 12), "only of spaces"},
 		{"only mixed whitespace", " \u00a0 \u2003     \u3000   ", "only of spaces"},
-		{"control character", "abcdefghijkl\x00", "control characters"},
-		{"invalid UTF-8", "abcdefghijkl\xff", "UTF-8"},
+		{"control character", "plum-ferry-42\x00", "control characters"},
+		{"invalid UTF-8", "plum-ferry-42\xff", "UTF-8"},
+		{"common password", "qwertyuiop123", "most commonly used"},
+		{"common password in capitals", "PASSWORD1234", "most commonly used"},
+		{"famous passphrase", "correct horse battery staple", "most commonly used"},
+		{"common password padded", "iloveyou2026!!", "digits or symbols added"},
+		{"common password padded in front", "2026!Sunshine", "digits or symbols added"},
+		{"one character repeated", strings.Repeat("z", 12), "too few different"},
+		{"short pattern repeated", "abababababab", "too few different"},
+		{"alphabet run", "bcdefghijklm", "consecutive"},
+		{"digit run across zero", "789012345678", "consecutive"},
+		{"keyboard row backwards", "lkjhgfdsapoi", "consecutive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckPasswordPolicy(tt.password)
+			err := CheckPasswordPolicy(tt.password, "")
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("CheckPasswordPolicy() = %v, want nil", err)
@@ -34,6 +44,32 @@ func TestCheckPasswordPolicy(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.Is(err, ErrPasswordPolicy) {
 				t.Fatalf("CheckPasswordPolicy() = %v, want an ErrPasswordPolicy error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCheckPasswordPolicyRefusesTheEmailAddress(t *testing.T) {
+	tests := []struct {
+		name, password, email, wantErr string
+	}{
+		{"whole address", "x-ada.l@example.com-x", "Ada.L@example.com", "e-mail address"},
+		{"local part", "my name is ada.lovelace", "ada.lovelace@example.com", "the part before @"},
+		{"local part without its tag", "ada.lovelace rocks!", "ada.lovelace+portal@example.com", "the part before @"},
+		{"short local part is too common to matter", "plum-ferry-42", "um@example.com", ""},
+		{"unrelated", "plum-ferry-42", "ada@example.com", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckPasswordPolicy(tt.password, tt.email)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("CheckPasswordPolicy() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("CheckPasswordPolicy() = %v, want an error containing %q", err, tt.wantErr)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -66,7 +67,7 @@ func ValidatePortalInput(in PortalInput, create bool) []Violation {
 	var vs []Violation
 	vs = append(vs, checkRequiredName(in.Name, create, portalNameMax)...)
 	if in.DisplayName.HasValue() {
-		vs = append(vs, checkString("display_name", in.DisplayName.Value, 1, portalNameMax)...)
+		vs = append(vs, checkNameString("display_name", in.DisplayName.Value, 1, portalNameMax)...)
 	}
 	if in.Description.HasValue() {
 		vs = append(vs, checkString("description", in.Description.Value, 0, portalDescriptionMax)...)
@@ -168,6 +169,76 @@ func ValidatePortal(p Portal) []Violation {
 func WantsManagedKeyAuthStrategy(in PortalInput) bool {
 	authOn := !in.AuthenticationEnabled.HasValue() || in.AuthenticationEnabled.Value
 	return authOn && !in.DefaultApplicationAuthStrategyID.Set
+}
+
+// ManagedStrategiesToRetire returns which of the key-auth strategies a portal created for itself
+// (owned) an update leaves without purpose, given the request in and the resulting portal after:
+// those that are no longer its default, and, once authentication is off, the default itself
+// unless the request names it. Only updates that touch authentication_enabled or
+// default_application_auth_strategy_id retire anything. The caller deletes a returned strategy
+// only when no portal, publication or application uses it, and then clears the portal's default
+// if it was that strategy.
+func ManagedStrategiesToRetire(after Portal, in PortalInput, owned []string) []string {
+	if !in.AuthenticationEnabled.Set && !in.DefaultApplicationAuthStrategyID.Set {
+		return nil
+	}
+	var out []string
+	for _, id := range owned {
+		isDefault := after.DefaultApplicationAuthStrategyID != nil && *after.DefaultApplicationAuthStrategyID == id
+		if !isDefault || (!after.AuthenticationEnabled && !in.DefaultApplicationAuthStrategyID.Set) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// PortalContents is what deleting a portal deletes with it: its self-service objects and the
+// APIs published to it.
+type PortalContents struct {
+	Developers    int
+	Applications  int
+	Registrations int
+	APIKeys       int
+	// PublishedAPIs names each API published to the portal, e.g. `"Orders" version "v1" (<id>)`.
+	PublishedAPIs []string
+}
+
+// maxNamedPublishedAPIs bounds how many APIs a refused portal deletion names.
+const maxNamedPublishedAPIs = 10
+
+// PortalDeletionRefusal returns why a portal may not be deleted without force=true, or "" when it
+// may: while developers or applications exist (deleting the portal would delete them, and with
+// them the keys partners use) or APIs are published to it. The text counts what is in the way,
+// names the blocking APIs and both ways out.
+func PortalDeletionRefusal(name, id string, c PortalContents, force bool) string {
+	if force || (c.Developers == 0 && c.Applications == 0 && len(c.PublishedAPIs) == 0) {
+		return ""
+	}
+	var parts []string
+	if c.Developers > 0 || c.Applications > 0 {
+		parts = append(parts, fmt.Sprintf("%s and %s (with %s and %s)",
+			plural(c.Developers, "developer"), plural(c.Applications, "application"),
+			plural(c.Registrations, "registration"), plural(c.APIKeys, "API key")))
+	}
+	if n := len(c.PublishedAPIs); n > 0 {
+		named := c.PublishedAPIs
+		if n > maxNamedPublishedAPIs {
+			named = append(slices.Clone(named[:maxNamedPublishedAPIs]), fmt.Sprintf("and %d more", n-maxNamedPublishedAPIs))
+		}
+		parts = append(parts, fmt.Sprintf("%s published to it: %s", plural(n, "API"), strings.Join(named, ", ")))
+	}
+	return fmt.Sprintf("Portal %q (%s) still has %s. Deleting it would delete all of this, and the API keys of its "+
+		"applications would stop working. To delete it anyway, set force_destroy = true on the devportal_portal "+
+		"resource (or send DELETE with ?force=true); otherwise unpublish the APIs and delete the developers and "+
+		"applications first.", name, id, strings.Join(parts, "; and "))
+}
+
+// plural counts n things, e.g. "1 developer", "2 developers".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // ManagedKeyAuthStrategySuffix ends the name of the strategy created for a portal.

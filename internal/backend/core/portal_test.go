@@ -1,6 +1,8 @@
 package core
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +187,80 @@ func TestPortalDefaultDomain(t *testing.T) {
 		if got := PortalDefaultDomain(tt.name, id, tt.region); got != tt.want {
 			t.Errorf("PortalDefaultDomain(%q) = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestManagedStrategiesToRetire(t *testing.T) {
+	const owned, other = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "1f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+	portal := func(auth bool, def *string) Portal {
+		return Portal{AuthenticationEnabled: auth, DefaultApplicationAuthStrategyID: def}
+	}
+	tests := []struct {
+		name  string
+		after Portal
+		in    PortalInput
+		owned []string
+		want  []string
+	}{
+		{"rename only", portal(false, nil), PortalInput{Name: Val("q")}, []string{owned}, nil},
+		{"still the default", portal(true, ptr(owned)), PortalInput{AuthenticationEnabled: Val(true)}, []string{owned}, nil},
+		{"replaced by another strategy", portal(true, ptr(other)), PortalInput{DefaultApplicationAuthStrategyID: Val(other)}, []string{owned}, []string{owned}},
+		{"default cleared", portal(true, nil), PortalInput{DefaultApplicationAuthStrategyID: Null[string]()}, []string{owned}, []string{owned}},
+		{"authentication off", portal(false, ptr(owned)), PortalInput{AuthenticationEnabled: Val(false)}, []string{owned}, []string{owned}},
+		{"authentication off, named as default", portal(false, ptr(owned)),
+			PortalInput{AuthenticationEnabled: Val(false), DefaultApplicationAuthStrategyID: Val(owned)}, []string{owned}, nil},
+		{"authentication on, left over from earlier", portal(true, ptr(other)), PortalInput{AuthenticationEnabled: Val(true)}, []string{owned}, []string{owned}},
+		{"nothing owned", portal(false, ptr(other)), PortalInput{AuthenticationEnabled: Val(false)}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ManagedStrategiesToRetire(tt.after, tt.in, tt.owned); !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPortalDeletionRefusal(t *testing.T) {
+	many := make([]string, 12)
+	for i := range many {
+		many[i] = fmt.Sprintf("%q (id-%d)", "api", i)
+	}
+	tests := []struct {
+		name  string
+		c     PortalContents
+		force bool
+		want  []string // fragments of the refusal; nil: allowed
+	}{
+		{"empty", PortalContents{}, false, nil},
+		{"forced", PortalContents{Developers: 1, Applications: 1, PublishedAPIs: []string{`"Orders" (a)`}}, true, nil},
+		{"developers", PortalContents{Developers: 2}, false,
+			[]string{"2 developers and 0 applications (with 0 registrations and 0 API keys)", "force_destroy = true", "?force=true"}},
+		{"applications", PortalContents{Developers: 1, Applications: 1, Registrations: 1, APIKeys: 3}, false,
+			[]string{"1 developer and 1 application (with 1 registration and 3 API keys)"}},
+		{"publications", PortalContents{PublishedAPIs: []string{`"Orders" version "v1" (a)`, `"Billing" (b)`}}, false,
+			[]string{`2 APIs published to it: "Orders" version "v1" (a), "Billing" (b)`, "force_destroy = true", "unpublish"}},
+		{"both", PortalContents{Developers: 1, PublishedAPIs: []string{`"Orders" (a)`}}, false,
+			[]string{"1 developer and 0 applications", `; and 1 API published to it: "Orders" (a)`}},
+		{"many publications", PortalContents{PublishedAPIs: many}, false, []string{`"api" (id-9), and 2 more`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := PortalDeletionRefusal("p", "pid", tt.c, tt.force)
+			if tt.want == nil {
+				if got != "" {
+					t.Fatalf("refused: %s", got)
+				}
+				return
+			}
+			if !strings.HasPrefix(got, `Portal "p" (pid) still has `) {
+				t.Errorf("refusal does not name the portal: %s", got)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("refusal lacks %q: %s", w, got)
+				}
+			}
+		})
 	}
 }

@@ -55,9 +55,28 @@ func InitialRegistrationStatus(in RegistrationApprovalInput) RegistrationStatus 
 }
 
 // RegistrationAllowsTraffic reports whether the gateway should accept the application's credentials for
-// the API.
-func RegistrationAllowsTraffic(status RegistrationStatus) bool {
-	return status == RegistrationApproved
+// the API: the registration is approved and not suspended (see RegistrationSuspendedReason).
+func RegistrationAllowsTraffic(status RegistrationStatus, suspendedReason string) bool {
+	return status == RegistrationApproved && suspendedReason == ""
+}
+
+// RegistrationSuspendedReason returns why a registration grants no access whatever its status, or
+// "" when it is not suspended: an application's auth strategy must be one of the strategies its
+// API's publication accepts, and a publication whose strategy changed (or that dropped application
+// auth) no longer accepts the credentials of applications registered under the old one. The
+// suspension is derived from the current publication rather than stored, so the registration
+// grants access again, with its status as it was, once the publication accepts the strategy again.
+func RegistrationSuspendedReason(applicationAuthStrategyID string, publicationAuthStrategyIDs []string) string {
+	if slices.Contains(publicationAuthStrategyIDs, applicationAuthStrategyID) {
+		return ""
+	}
+	accepts := "is published without application auth"
+	if len(publicationAuthStrategyIDs) > 0 {
+		accepts = "accepts only auth strategy " + strings.Join(publicationAuthStrategyIDs, ", ")
+	}
+	return fmt.Sprintf("the application uses auth strategy %s but the API's publication on this portal %s, so this "+
+		"registration grants no access whatever its status; it does again once the publication accepts that strategy",
+		applicationAuthStrategyID, accepts)
 }
 
 // RegistrationEligibilityInput describes an attempt to register an application with an API on a portal.
@@ -106,6 +125,24 @@ func (e *RegistrationRefusedError) Error() string {
 		return fmt.Sprintf("the application uses auth strategy %q but the API's publication on this portal accepts %s; "+
 			"register an application that uses that strategy", e.ApplicationAuthStrategyID,
 			strings.Join(e.PublicationAuthStrategyIDs, ", "))
+	default:
+		return "registration is not allowed"
+	}
+}
+
+// DeveloperMessage says why the registration is refused in words for the developer who asked, naming no
+// settings, fields or ids that only administrators see.
+func (e *RegistrationRefusedError) DeveloperMessage() string {
+	switch e.Reason {
+	case RegistrationAuthenticationDisabled:
+		return "this portal does not offer applications"
+	case RegistrationNotPublished:
+		return "the API is not available on this portal"
+	case RegistrationNoAuthStrategy:
+		return "the API does not use application credentials, so applications need not register with it"
+	case RegistrationStrategyMismatch:
+		return "the application's credentials are of a kind this API does not accept; register an application " +
+			"created with the API's auth strategy (see the API's auth_strategies)"
 	default:
 		return "registration is not allowed"
 	}

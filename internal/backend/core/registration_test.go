@@ -53,9 +53,41 @@ func TestRegistrationAllowsTraffic(t *testing.T) {
 		RegistrationApproved: true, RegistrationPending: false, RegistrationRejected: false,
 		RegistrationRevoked: false, "": false, "APPROVED": false,
 	} {
-		if got := RegistrationAllowsTraffic(st); got != want {
+		if got := RegistrationAllowsTraffic(st, ""); got != want {
 			t.Errorf("RegistrationAllowsTraffic(%q) = %v, want %v", st, got, want)
 		}
+	}
+	if RegistrationAllowsTraffic(RegistrationApproved, "strategy changed") {
+		t.Error("a suspended approved registration lets traffic through")
+	}
+}
+
+func TestRegistrationSuspendedReason(t *testing.T) {
+	const keys, oidc = "key-auth-id", "oidc-id"
+	tests := []struct {
+		name        string
+		application string
+		publication []string
+		want        string // fragment of the reason; "" for not suspended
+	}{
+		{"strategy accepted", keys, []string{keys}, ""},
+		{"one of several accepted", keys, []string{oidc, keys}, ""},
+		{"strategy changed", keys, []string{oidc}, "uses auth strategy key-auth-id but the API's publication on this portal accepts only auth strategy oidc-id"},
+		{"application auth dropped", keys, nil, "is published without application auth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := RegistrationSuspendedReason(tt.application, tt.publication)
+			if tt.want == "" {
+				if got != "" {
+					t.Fatalf("suspended: %s", got)
+				}
+				return
+			}
+			if !strings.Contains(got, tt.want) || !strings.Contains(got, "once the publication accepts that strategy") {
+				t.Errorf("reason %q lacks %q or the way back", got, tt.want)
+			}
+		})
 	}
 }
 

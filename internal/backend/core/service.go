@@ -243,7 +243,7 @@ func ValidateNodeRegistration(hostname, version Field[string]) []Violation {
 	if !hostname.HasValue() {
 		vs = append(vs, RequiredViolation("hostname"))
 	} else {
-		vs = append(vs, checkString("hostname", hostname.Value, 1, nodeHostnameMax)...)
+		vs = append(vs, checkNameString("hostname", hostname.Value, 1, nodeHostnameMax)...)
 	}
 	if !version.HasValue() {
 		vs = append(vs, RequiredViolation("version"))

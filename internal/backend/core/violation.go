@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Violation is one invalid input, shaped like an item of Konnect's invalid_parameters list.
@@ -80,24 +82,53 @@ func InvalidViolation(field, reason string) Violation {
 }
 
 // checkRequiredName checks the name of a create or update request: creating requires one, and a name
-// given has 1 to max characters.
+// given has 1 to max characters and no control characters.
 func checkRequiredName(name Field[string], create bool, max int) []Violation {
 	switch {
 	case create && !name.HasValue():
 		return []Violation{RequiredViolation("name")}
 	case name.HasValue():
-		return checkString("name", name.Value, 1, max)
+		return checkNameString("name", name.Value, 1, max)
 	}
 	return nil
 }
 
+// checkString checks the length of a free text of min to max characters (no maximum when max is
+// 0) and that it holds no control characters other than tab and line breaks.
 func checkString(field, value string, min, max int) []Violation {
-	n := len([]rune(value))
+	n := utf8.RuneCountInString(value)
 	switch {
 	case n < min:
 		return []Violation{MinLengthViolation(field, min)}
 	case max > 0 && n > max:
 		return []Violation{MaxLengthViolation(field, max)}
+	}
+	return CheckControlCharacters(field, value, true)
+}
+
+// checkNameString is checkString for names, which are shown on one line: no control
+// characters at all.
+func checkNameString(field, value string, min, max int) []Violation {
+	if vs := checkString(field, value, min, max); vs != nil {
+		return vs
+	}
+	return CheckControlCharacters(field, value, false)
+}
+
+// CheckControlCharacters refuses NUL and the other control characters (Unicode category Cc:
+// U+0000 to U+001F and U+007F to U+009F) in a value that people read, in lists, logs, headers
+// and mail. With lineBreaks, tab, line feed and carriage return are allowed, as in descriptions;
+// names allow none.
+func CheckControlCharacters(field, value string, lineBreaks bool) []Violation {
+	for i, r := range []rune(value) {
+		if !unicode.IsControl(r) || (lineBreaks && (r == '\t' || r == '\n' || r == '\r')) {
+			continue
+		}
+		reason := "must not contain control characters"
+		if lineBreaks {
+			reason = "must not contain control characters other than tab and line breaks"
+		}
+		return []Violation{InvalidViolation(field, fmt.Sprintf("%s: character %d is %U", reason, i+1, r))}
 	}
 	return nil
 }

@@ -133,6 +133,11 @@ func regionOfHost(host string) (string, bool) {
 // A path prefix and a host name that name different regions are refused rather than one of them
 // silently winning.
 func (a *API) serve(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, "/") {
+		// "GET *" and CONNECT's host:port: net/http's mux would answer with an empty 400.
+		writeProblem(w, http.StatusBadRequest, "The request target must be a path such as /v3/portals.", nil)
+		return
+	}
 	region, rest, prefixed := a.regionOfPath(r.URL.Path)
 	if hostRegion, ok := regionOfHost(r.Host); ok {
 		if prefixed && hostRegion != region {

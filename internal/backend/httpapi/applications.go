@@ -383,6 +383,9 @@ func (a *API) devCreateApplication(w http.ResponseWriter, r *http.Request, c dev
 	ctx := r.Context()
 	var v appView
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := checkDeveloperStrategy(ctx, tx, c.portal, in); err != nil {
+			return err
+		}
 		app, err := a.newApplication(ctx, tx, c.portal, c.developer.ID, in)
 		if err != nil {
 			return err
@@ -391,6 +394,28 @@ func (a *API) devCreateApplication(w http.ResponseWriter, r *http.Request, c dev
 		return err
 	})
 	return respond(w, err, http.StatusCreated, v.devJSON())
+}
+
+// checkDeveloperStrategy refuses, in a developer's words, an application whose strategy no API of the
+// developer's portal uses: strategies of other portals are not the developer's to use or to probe.
+// Without auth_strategy_id, the portal's default strategy applies.
+func checkDeveloperStrategy(ctx context.Context, tx *store.Tx, p core.Portal, in applicationInput) error {
+	if !in.AuthStrategyID.HasValue() {
+		if p.DefaultApplicationAuthStrategyID == nil {
+			return core.Invalid(core.Violation{Field: "auth_strategy_id", Rule: "required", Source: "body",
+				Reason: "give auth_strategy_id: use the auth strategy of the API you want to register with (see GET /api/v3/apis)"})
+		}
+		return nil
+	}
+	offered, err := tx.PortalOffersAuthStrategy(ctx, p.Region, p.ID, in.AuthStrategyID.Value)
+	if err != nil {
+		return err
+	}
+	if !offered {
+		return core.Invalid(core.Violation{Field: "auth_strategy_id", Rule: "invalid", Source: "body",
+			Reason: "no API of this portal uses this auth strategy: use the auth strategy of the API you want to register with (see GET /api/v3/apis)"})
+	}
+	return nil
 }
 
 func (a *API) devGetApplication(w http.ResponseWriter, r *http.Request, c devContext) error {

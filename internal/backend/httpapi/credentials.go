@@ -43,8 +43,13 @@ type newKeyRequest struct {
 
 // issueKey creates a key for app, within the per-application limit, and returns it with its secret.
 func (a *API) issueKey(ctx context.Context, tx *store.Tx, app core.Application, req newKeyRequest) (core.APIKey, string, error) {
+	developer := req.origin == core.APIKeyByDeveloper
 	s, err := tx.GetAuthStrategy(ctx, app.Region, app.AuthStrategyID)
 	if errors.Is(err, store.ErrNotFound) {
+		if developer {
+			return core.APIKey{}, "", errorf(http.StatusConflict,
+				"API keys cannot be issued for this application any more: ask the portal's administrators.")
+		}
 		return core.APIKey{}, "", errorf(http.StatusConflict,
 			"Application %s uses auth strategy %s, which no longer exists: API keys cannot be issued for it.", app.ID, app.AuthStrategyID)
 	}
@@ -52,6 +57,10 @@ func (a *API) issueKey(ctx context.Context, tx *store.Tx, app core.Application, 
 		return core.APIKey{}, "", err
 	}
 	if s.StrategyType != core.StrategyKeyAuth {
+		if developer {
+			return core.APIKey{}, "", errorf(http.StatusConflict,
+				"This application's credentials are issued by the identity provider, not as API keys.")
+		}
 		return core.APIKey{}, "", errorf(http.StatusConflict,
 			"Application %s uses the %s strategy %q, whose credentials are issued by the identity provider; API keys exist only for key_auth applications.",
 			app.ID, s.StrategyType, s.Name)
@@ -74,7 +83,9 @@ func (a *API) issueKey(ctx context.Context, tx *store.Tx, app core.Application, 
 		Hash: core.HashAPIKey(secret), Hint: core.APIKeyHint(secret), Origin: req.origin, ExpiresAt: req.expiresAt, CreatedAt: now}
 	if k.ExpiresAt.IsZero() && s.KeyAuth.TTL != nil {
 		if k.ExpiresAt, err = core.APIKeyExpiresAt(now, s.KeyAuth.TTL.Value, s.KeyAuth.TTL.Unit); err != nil {
-			return core.APIKey{}, "", err
+			// Only a strategy stored before its ttl was bounded can get here.
+			return core.APIKey{}, "", errorf(http.StatusConflict,
+				"Auth strategy %s cannot issue keys: %v. Change the strategy's configs.key-auth.ttl.", s.ID, err)
 		}
 	}
 	if k.DisplayName == "" {
@@ -168,6 +179,7 @@ func (a *API) devCreateCredential(w http.ResponseWriter, r *http.Request, c devC
 	a.log.DebugContext(ctx, "API key created", "application_id", k.ApplicationID, "credential_id", k.ID)
 	out := toCredentialJSON(k, a.now())
 	out.Credential = secret
+	noStore(w)
 	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
@@ -255,10 +267,12 @@ func (a *API) adminIssueCredential(w http.ResponseWriter, r *http.Request) error
 		case err != nil:
 			vs = append(vs, core.Violation{Field: "expires_at", Rule: "is_date_time", Source: "body",
 				Reason: "must be an RFC 3339 date-time such as 2030-01-31T12:00:00Z"})
-		case !t.After(a.now()):
-			vs = append(vs, core.InvalidViolation("expires_at", "must be in the future"))
 		default:
-			req.expiresAt = t.UTC()
+			if evs := core.CheckAPIKeyExpiresAt("expires_at", t, a.now()); evs != nil {
+				vs = append(vs, evs...)
+			} else {
+				req.expiresAt = t.UTC()
+			}
 		}
 	}
 	if err := core.Invalid(vs...); err != nil {
@@ -282,6 +296,7 @@ func (a *API) adminIssueCredential(w http.ResponseWriter, r *http.Request) error
 	if req.secret == "" {
 		out.Credential = generated
 	}
+	noStore(w)
 	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
@@ -296,6 +311,29 @@ func (a *API) adminGetCredential(w http.ResponseWriter, r *http.Request) error {
 		}
 		k, err = getKey(ctx, tx, app, r.PathValue("credentialId"))
 		return err
+	})
+	return respond(w, err, http.StatusOK, toCredentialJSON(k, a.now()))
+}
+
+// adminRenameCredential changes a key's display name, as the developer portal's PUT does for the
+// developer, and answers with the key; its secret and expiry stay.
+func (a *API) adminRenameCredential(w http.ResponseWriter, r *http.Request) error {
+	name, err := readDisplayName(w, r, true)
+	if err != nil {
+		return err
+	}
+	ctx, portalID := r.Context(), r.PathValue("portalId")
+	var k core.APIKey
+	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		app, err := pathApplication(ctx, tx, r, portalID, nil)
+		if err != nil {
+			return err
+		}
+		if k, err = getKey(ctx, tx, app, r.PathValue("credentialId")); err != nil {
+			return err
+		}
+		k.DisplayName = name
+		return tx.RenameAPIKey(ctx, app.Region, app.ID, k.ID, name)
 	})
 	return respond(w, err, http.StatusOK, toCredentialJSON(k, a.now()))
 }

@@ -7,13 +7,26 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 )
 
-const maxBodyBytes = 1 << 20
+// Limits of a request body. Every body is read through readObject, so these hold for the admin
+// and the developer API alike.
+const (
+	maxBodyBytes = 1 << 20 // bytes of one request body
+	// maxJSONMembers bounds the members of one object and the items of one array: no field of
+	// the API takes more, and a larger one would only make work (a map of every key, a
+	// violation for each unknown one).
+	maxJSONMembers = 1000
+	// maxJSONDepth bounds the nesting of objects and arrays; the deepest field of the API (a
+	// plugin's free-form config) needs far fewer levels.
+	maxJSONDepth = 32
+)
 
 // object reads the fields of one JSON object, recording a violation for each field of the wrong
 // type; finish adds one for every field nobody asked for.
@@ -24,15 +37,15 @@ type object struct {
 	vs     *[]core.Violation
 }
 
-// readObject reads a request body that must be a JSON object.
+// readObject reads a request body that must be a JSON object. A body that is too large, cut off,
+// too slow or too wide or deep is refused before any map of it is built.
 func readObject(w http.ResponseWriter, r *http.Request) (*object, error) {
+	if r.ContentLength > maxBodyBytes {
+		return nil, bodyTooLarge()
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, errorf(http.StatusRequestEntityTooLarge, "The request body is larger than %d bytes.", maxBodyBytes)
-		}
-		return nil, err
+		return nil, bodyReadError(err)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, core.Invalid(core.Violation{Field: "body", Rule: "required", Source: "body",
@@ -41,6 +54,9 @@ func readObject(w http.ResponseWriter, r *http.Request) (*object, error) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return nil, errorf(http.StatusUnsupportedMediaType,
 			"Content-Type %q is not supported: send the body as JSON with Content-Type: application/json.", r.Header.Get("Content-Type"))
+	}
+	if v := checkJSONShape(body); v != nil {
+		return nil, core.Invalid(*v)
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
@@ -52,6 +68,107 @@ func readObject(w http.ResponseWriter, r *http.Request) (*object, error) {
 		return nil, core.Invalid(core.Violation{Field: "body", Rule: "is_object", Source: "body", Reason: reason})
 	}
 	return &object{raw: raw, used: map[string]bool{}, vs: new([]core.Violation)}, nil
+}
+
+func bodyTooLarge() error {
+	return errorf(http.StatusRequestEntityTooLarge, "The request body is larger than %d bytes.", maxBodyBytes)
+}
+
+// bodyReadError turns a failed read of the request body into the client's problem: too large,
+// too slow (the server's read timeout) or cut off before its declared end.
+func bodyReadError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return bodyTooLarge()
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return errorf(http.StatusRequestTimeout,
+			"The request body did not arrive within the server's read timeout: send it in one go.")
+	}
+	return core.Invalid(core.Violation{Field: "body", Rule: "invalid", Source: "body",
+		Reason: fmt.Sprintf("the request body could not be read to its end (%v): send the whole body, matching Content-Length", err)})
+}
+
+// jsonFrame is one open object or array while checkJSONShape walks a body.
+type jsonFrame struct {
+	object    bool
+	members   int
+	expectKey bool   // in an object: the next token is a key or the closing brace
+	key       string // in an object: the key of the member being read
+}
+
+// checkJSONShape walks the tokens of body and reports the first object or array with more than
+// maxJSONMembers members, or nesting deeper than maxJSONDepth, naming where it is. Syntax errors
+// are left to the decoding that follows, which describes them.
+func checkJSONShape(body []byte) *core.Violation {
+	d := json.NewDecoder(bytes.NewReader(body))
+	var stack []jsonFrame
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil
+		}
+		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].expectKey {
+			if key, ok := tok.(string); ok {
+				top := &stack[n-1]
+				top.members++
+				top.expectKey, top.key = false, key
+				if top.members > maxJSONMembers {
+					return shapeViolation(stack, fmt.Sprintf("must not have more than %d members", maxJSONMembers))
+				}
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return nil
+			}
+			continue
+		}
+		if n := len(stack); n > 0 {
+			top := &stack[n-1]
+			if top.object {
+				top.expectKey = true
+			} else if top.members++; top.members > maxJSONMembers {
+				return shapeViolation(stack, fmt.Sprintf("must not have more than %d items", maxJSONMembers))
+			}
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			stack = append(stack, jsonFrame{object: tok == json.Delim('{'), expectKey: true})
+			if len(stack) > maxJSONDepth {
+				return shapeViolation(stack, fmt.Sprintf("nests objects and arrays deeper than %d levels", maxJSONDepth))
+			}
+		default:
+			if len(stack) == 0 {
+				return nil
+			}
+		}
+	}
+}
+
+// shapeViolation names the innermost container of stack by its path in the body ("labels",
+// "config.allow[3]"), or "body" for the body itself.
+func shapeViolation(stack []jsonFrame, reason string) *core.Violation {
+	var path strings.Builder
+	for i, f := range stack[:len(stack)-1] {
+		switch {
+		case f.object && i == 0:
+			path.WriteString(f.key)
+		case f.object:
+			path.WriteString("." + f.key)
+		default:
+			fmt.Fprintf(&path, "[%d]", f.members-1)
+		}
+	}
+	field := path.String()
+	if field == "" {
+		field = "body"
+	}
+	return &core.Violation{Field: field, Rule: "invalid", Source: "body", Reason: fmt.Sprintf("%q %s", field, reason)}
 }
 
 func (o *object) path(name string) string { return o.prefix + name }

@@ -3,10 +3,12 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
@@ -44,6 +46,11 @@ func (a *API) listDevelopers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Addresses are stored lower-case, so a filter on one matches whatever case it is given in.
+	if f, ok := filters["email"]; ok {
+		f.Value = strings.ToLower(f.Value)
+		filters["email"] = f
+	}
 	ctx, region, portalID := r.Context(), regionOf(r), r.PathValue("portalId")
 	var (
 		devs  []core.Developer
@@ -78,7 +85,7 @@ func (a *API) createDeveloper(w http.ResponseWriter, r *http.Request) error {
 			vs = append(vs, core.RequiredViolation("full_name"))
 		}
 	} else {
-		vs = append(vs, core.CheckName("full_name", fullName.Value, core.DeveloperNameMax)...)
+		vs = append(vs, core.CheckPersonName("full_name", fullName.Value, core.DeveloperNameMax)...)
 	}
 	if err := core.Invalid(vs...); err != nil {
 		return err
@@ -129,15 +136,29 @@ func developerOf(r *http.Request, tx *store.Tx, region, portalID, id string) (co
 	return d, orNotFound(err, "Developer", id)
 }
 
-// updateDeveloper changes a developer's status. A developer who is no longer approved loses
-// their sessions at once; their keys keep working until registrations are revoked, as in Konnect.
+// updateDeveloper changes a developer's status, name or e-mail address. Konnect's update takes the
+// status only; renaming in place keeps a typo fix from deleting the developer's applications. An
+// address set here counts as verified, as on creation, and is unique within the portal ignoring
+// case (409). A developer who is no longer approved loses their sessions at once; their keys keep
+// working until registrations are revoked, as in Konnect.
 func (a *API) updateDeveloper(w http.ResponseWriter, r *http.Request) error {
 	o, err := readObject(w, r)
 	if err != nil {
 		return err
 	}
+	email, fullName := field[string](o, "email", false), field[string](o, "full_name", false)
 	status, vs := readDeveloperStatus(o)
-	if err := core.Invalid(append(o.finish(), vs...)...); err != nil {
+	vs = append(o.finish(), vs...)
+	var normalized string
+	if email.HasValue() {
+		var evs []core.Violation
+		normalized, evs = checkEmail(email)
+		vs = append(vs, evs...)
+	}
+	if fullName.HasValue() {
+		vs = append(vs, core.CheckPersonName("full_name", fullName.Value, core.DeveloperNameMax)...)
+	}
+	if err := core.Invalid(vs...); err != nil {
 		return err
 	}
 	ctx, region, portalID, id := r.Context(), regionOf(r), r.PathValue("portalId"), r.PathValue("developerId")
@@ -147,14 +168,34 @@ func (a *API) updateDeveloper(w http.ResponseWriter, r *http.Request) error {
 		if d, err = developerOf(r, tx, region, portalID, id); err != nil {
 			return err
 		}
-		if status == "" || status == d.Status {
+		next := d
+		if status != "" {
+			next.Status = status
+		}
+		if fullName.HasValue() {
+			next.FullName = fullName.Value
+		}
+		if normalized != "" && normalized != d.Email {
+			other, err := tx.GetDeveloperByEmail(ctx, region, portalID, normalized)
+			switch {
+			case err == nil:
+				return errorf(http.StatusConflict, "Portal %s already has a developer with e-mail %s (%s): choose another address or delete that developer.",
+					portalID, normalized, other.ID)
+			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+			next.Email, next.EmailVerified = normalized, true
+		}
+		if next == d {
 			return nil
 		}
-		d.Status, d.UpdatedAt = status, a.now()
-		if err := tx.UpdateDeveloper(ctx, d); err != nil {
+		next.UpdatedAt = a.now()
+		if err := tx.UpdateDeveloper(ctx, next); err != nil {
 			return err
 		}
-		if status != core.DeveloperApproved {
+		statusChanged := next.Status != d.Status
+		d = next
+		if statusChanged && d.Status != core.DeveloperApproved {
 			return tx.DeleteDeveloperSessions(ctx, d.ID)
 		}
 		return nil
@@ -183,7 +224,7 @@ type outboxJSON struct {
 	SentAt  string `json:"sent_at"`
 }
 
-// listOutbox lists the messages the default mailer kept for a portal, newest first. It is 404
+// listOutbox lists the unexpired messages the outbox keeps for a portal, newest first. It is 404
 // when another mailer delivers them.
 func (a *API) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	page, _, err := listParams(r)
@@ -194,17 +235,25 @@ func (a *API) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	if err := a.portalExists(r, portalID); err != nil {
 		return err
 	}
-	if a.ss.outbox == nil {
+	if a.ss.mailer != nil {
 		return errorf(http.StatusNotFound, "The outbox is off: this server delivers developer messages through its configured mailer.")
 	}
-	msgs := a.ss.outbox.Messages(regionOf(r), portalID)
-	total := len(msgs)
-	from := min((page.Number-1)*page.Size, total)
-	to := min(from+page.Size, total)
-	out := make([]outboxJSON, 0, to-from)
-	for _, m := range msgs[from:to] {
+	var msgs []mail.Message
+	var total int
+	err = a.store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		msgs, total, err = tx.OutboxMessages(r.Context(), regionOf(r), portalID, a.now(), page)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]outboxJSON, 0, len(msgs))
+	for _, m := range msgs {
 		out = append(out, outboxJSON{To: m.To, Subject: m.Subject, Body: m.Body, Token: m.Token, SentAt: formatTime(m.SentAt)})
 	}
+	// The messages carry one-time tokens.
+	noStore(w)
 	writeJSON(w, http.StatusOK, newListResponse(out, page, total))
 	return nil
 }

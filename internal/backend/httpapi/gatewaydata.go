@@ -3,12 +3,15 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
 // gatewayDataJSON is what a gateway node of a control plane needs to enforce application auth
 // without further calls: for each application with an approved registration for an API served
 // by the control plane, the hashes of its active keys and the scopes (API ids) it may call.
+// A registration whose application's strategy the API's publication no longer accepts is left
+// out (core.RegistrationSuspendedReason).
 type gatewayDataJSON struct {
 	ControlPlaneID string               `json:"control_plane_id"`
 	HashAlgorithm  string               `json:"hash_algorithm"`
@@ -38,6 +41,14 @@ func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, g := range grants {
+			var accepted []string
+			if g.PublicationAuthStrategyID != nil {
+				accepted = []string{*g.PublicationAuthStrategyID}
+			}
+			suspended := core.RegistrationSuspendedReason(g.AuthStrategyID, accepted)
+			if !core.RegistrationAllowsTraffic(core.RegistrationApproved, suspended) {
+				continue
+			}
 			n := len(out.Applications)
 			if n > 0 && out.Applications[n-1].ID == g.ApplicationID {
 				out.Applications[n-1].Scopes = append(out.Applications[n-1].Scopes, g.APIID)

@@ -15,10 +15,27 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
+// Limits of list requests; each is documented in the bundled backend guide.
 const (
 	defaultPageSize = 10
 	maxPageSize     = 100
+	// maxPageNumber keeps page offsets (at most 10^8 rows) far from overflow and far beyond
+	// any list this server holds.
+	maxPageNumber = 1_000_000
+	// maxFilters bounds the filter[...] parameters of one request.
+	maxFilters = 10
+	// maxFilterValues bounds the comma-separated values of one oeq or ocontains filter.
+	maxFilterValues = 50
+	// maxSortTerms bounds the comma-separated fields of sort.
+	maxSortTerms = 10
 )
+
+// maxViolation reports a query parameter beyond its documented maximum.
+func maxViolation(name, what string, max int) core.Violation {
+	v := queryViolation(name, "max", fmt.Sprintf("%q takes at most %d %s", name, max, what))
+	v.Maximum = &max
+	return v
+}
 
 // listResponse is the body of every list endpoint.
 type listResponse[T any] struct {
@@ -56,7 +73,8 @@ func queryViolation(field, rule, reason string) core.Violation {
 	return core.Violation{Field: field, Rule: rule, Reason: reason, Source: "query"}
 }
 
-// parsePage reads page[size] (default 10, at most 100) and page[number] (default 1).
+// parsePage reads page[size] (default 10, at most 100) and page[number] (default 1, at most
+// maxPageNumber).
 func parsePage(q url.Values) (store.Page, []core.Violation) {
 	page := store.Page{Size: defaultPageSize, Number: 1}
 	var vs []core.Violation
@@ -66,6 +84,9 @@ func parsePage(q url.Values) (store.Page, []core.Violation) {
 			return
 		}
 		n, err := strconv.Atoi(s)
+		if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(s, "-") {
+			n, err = max+1, nil // too large for an int: beyond the maximum
+		}
 		if err != nil {
 			vs = append(vs, queryViolation(name, "is_number", fmt.Sprintf("%q must be a number", name)))
 			return
@@ -77,7 +98,7 @@ func parsePage(q url.Values) (store.Page, []core.Violation) {
 			vs = append(vs, v)
 			return
 		}
-		if max > 0 && n > max {
+		if n > max {
 			v := queryViolation(name, "max", fmt.Sprintf("%q must be at most %d", name, max))
 			v.Maximum = &max
 			vs = append(vs, v)
@@ -86,7 +107,7 @@ func parsePage(q url.Values) (store.Page, []core.Violation) {
 		*dst = n
 	}
 	read("page[size]", &page.Size, maxPageSize)
-	read("page[number]", &page.Number, 0)
+	read("page[number]", &page.Number, maxPageNumber)
 	return page, vs
 }
 
@@ -99,6 +120,15 @@ var textOps = []string{store.OpEq, store.OpNeq, store.OpOeq, store.OpContains, s
 func parseTextFilters(q url.Values, fields ...string) (map[string]store.TextFilter, []core.Violation) {
 	out := map[string]store.TextFilter{}
 	var vs []core.Violation
+	n := 0
+	for key, values := range q {
+		if strings.HasPrefix(key, "filter") {
+			n += len(values)
+		}
+	}
+	if n > maxFilters {
+		return out, []core.Violation{maxViolation("filter", "filter parameters per request", maxFilters)}
+	}
 	for _, key := range slices.Sorted(maps.Keys(q)) {
 		values := q[key]
 		m := filterKey.FindStringSubmatch(key)
@@ -124,6 +154,10 @@ func parseTextFilters(q url.Values, fields ...string) (map[string]store.TextFilt
 			vs = append(vs, v)
 			continue
 		}
+		if (op == store.OpOeq || op == store.OpOcontains) && strings.Count(values[0], ",") >= maxFilterValues {
+			vs = append(vs, maxViolation(key, "comma-separated values", maxFilterValues))
+			continue
+		}
 		out[name] = store.TextFilter{Op: op, Value: values[0]}
 	}
 	return out, vs
@@ -137,6 +171,9 @@ func parseSort(q url.Values, fields map[string]string) ([]store.Sort, []core.Vio
 		return nil, nil
 	}
 	choices := slices.Sorted(maps.Keys(fields))
+	if strings.Count(raw, ",") >= maxSortTerms {
+		return nil, []core.Violation{maxViolation("sort", "fields", maxSortTerms)}
+	}
 	var out []store.Sort
 	for _, item := range strings.Split(raw, ",") {
 		parts := strings.Fields(item)

@@ -13,8 +13,12 @@ import (
 // headers, cookies and bodies stay out of the log because they carry credentials.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	securityHeaders(w)
 	rw := &statusWriter{ResponseWriter: w}
 	region, _, _ := a.regionOfPath(r.URL.Path)
+	if hostRegion, ok := regionOfHost(r.Host); ok {
+		region = hostRegion // as serve decides, so that the log names the region that answered
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler { //nolint:errorlint // a panic value, matched by identity as net/http does

@@ -40,7 +40,7 @@ func (b *syncBuffer) String() string {
 }
 
 // newTestAPI serves the API on loopback over a fresh database, logging into the returned buffer.
-func newTestAPI(t *testing.T) (*API, *httptest.Server, *syncBuffer) {
+func newTestAPI(t *testing.T, opts ...Option) (*API, *httptest.Server, *syncBuffer) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
@@ -53,7 +53,7 @@ func newTestAPI(t *testing.T) (*API, *httptest.Server, *syncBuffer) {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	a := New(st, core.DefaultRegion, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	a := New(st, core.DefaultRegion, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts...)
 	hs := httptest.NewServer(a)
 	t.Cleanup(func() {
 		hs.Close()

@@ -8,6 +8,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,22 +30,26 @@ const portalAPIPrefix = "/portals/{portalId}/api/v3"
 
 // selfService holds what the developer-facing API needs beyond the store.
 type selfService struct {
-	mux      *http.ServeMux
-	mailer   mail.Mailer
-	outbox   *mail.Outbox // nil when another mailer delivers the messages
-	hasher   core.PasswordHasher
-	throttle core.LoginThrottle
+	mux    *http.ServeMux
+	mailer mail.Mailer // nil: messages go to the database outbox
+	hasher core.PasswordHasher
+	limits core.SelfServiceLimits
+	// hashing bounds how many password hashes are computed at once, so that logins cannot take every
+	// CPU from the rest of the server; a request that finds it full is answered 429.
+	hashing chan struct{}
+	// trustedProxies are the peers whose X-Forwarded-For and X-Forwarded-Proto are believed.
+	trustedProxies []netip.Prefix
 }
 
 // Option configures the developer-facing API.
 type Option func(*selfService)
 
-// WithMailer sends sign-up and password messages through m instead of the in-memory outbox,
-// which is then unavailable.
+// WithMailer sends sign-up and password messages through m instead of the database outbox, which
+// is then unavailable.
 func WithMailer(m mail.Mailer) Option {
 	return func(s *selfService) {
 		if m != nil {
-			s.mailer, s.outbox = m, nil
+			s.mailer = m
 		}
 	}
 }
@@ -53,18 +60,158 @@ func WithPasswordIterations(n int) Option {
 	return func(s *selfService) { s.hasher = core.PasswordHasher{Iterations: n} }
 }
 
-// WithLoginThrottle replaces the failed-login policy.
-func WithLoginThrottle(t core.LoginThrottle) Option {
-	return func(s *selfService) { s.throttle = t }
+// WithLimits replaces the sign-up and login limits (core.DefaultSelfServiceLimits).
+func WithLimits(l core.SelfServiceLimits) Option {
+	return func(s *selfService) { s.limits = l }
 }
 
+// WithPasswordHashingSlots sets how many password hashes may be computed at once; zero or less keeps
+// the default, DefaultPasswordHashingSlots.
+func WithPasswordHashingSlots(n int) Option {
+	return func(s *selfService) {
+		if n > 0 {
+			s.hashing = make(chan struct{}, n)
+		}
+	}
+}
+
+// WithTrustedProxies names the reverse proxies whose X-Forwarded-For (the client address used by
+// the limits) and X-Forwarded-Proto (whether cookies get Secure) are believed.
+func WithTrustedProxies(p []netip.Prefix) Option {
+	return func(s *selfService) { s.trustedProxies = slices.Clone(p) }
+}
+
+// DefaultPasswordHashingSlots is half the CPUs Go may use, at least one: logins can never take the
+// whole machine from the admin API.
+func DefaultPasswordHashingSlots() int { return max(1, runtime.GOMAXPROCS(0)/2) }
+
 func newSelfService(opts []Option) *selfService {
-	outbox := mail.NewOutbox()
-	s := &selfService{mux: http.NewServeMux(), mailer: outbox, outbox: outbox, throttle: core.DefaultLoginThrottle}
+	s := &selfService{mux: http.NewServeMux(), limits: core.DefaultSelfServiceLimits,
+		hashing: make(chan struct{}, DefaultPasswordHashingSlots())}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
+}
+
+// withHashingSlot runs fn, which hashes a password, when a hashing slot is free and answers 429
+// otherwise: waiting would only pile up requests behind a flood of logins.
+func (a *API) withHashingSlot(fn func() error) error {
+	select {
+	case a.ss.hashing <- struct{}{}:
+		defer func() { <-a.ss.hashing }()
+		return fn()
+	default:
+		return &titledError{status: http.StatusTooManyRequests, title: "Too Many Requests", retryAfter: time.Second,
+			detail: "The server is busy checking other passwords: try again in a second."}
+	}
+}
+
+// client is what the server knows of the party that sent a request.
+type client struct {
+	// address identifies the client for the limits: its IP address, or for IPv6 its /64 network,
+	// which one host usually has to itself.
+	address string
+	// secure is whether the client reached us over TLS, directly or through a trusted proxy.
+	secure bool
+}
+
+// clientOf returns the request's client. X-Forwarded-For and X-Forwarded-Proto count only when the
+// peer is a trusted proxy; the client is then the last address of X-Forwarded-For that is not
+// itself a trusted proxy.
+func (a *API) clientOf(r *http.Request) client {
+	c := client{secure: r.TLS != nil}
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		c.address = r.RemoteAddr
+		return c
+	}
+	addr := peer.Addr().Unmap()
+	if a.trusted(addr) {
+		if proto := firstForwarded(r.Header.Values("X-Forwarded-Proto")); proto != "" {
+			c.secure = strings.EqualFold(proto, "https")
+		}
+		hops := forwardedList(r.Header.Values("X-Forwarded-For"))
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(hops[i])
+			if err != nil {
+				break
+			}
+			addr = hop.Unmap()
+			if !a.trusted(addr) {
+				break
+			}
+		}
+	}
+	if addr.Is6() {
+		c.address = netip.PrefixFrom(addr, 64).Masked().String()
+	} else {
+		c.address = addr.String()
+	}
+	return c
+}
+
+func (a *API) trusted(addr netip.Addr) bool {
+	return slices.ContainsFunc(a.ss.trustedProxies, func(p netip.Prefix) bool { return p.Contains(addr) })
+}
+
+// forwardedList splits the values of a comma-separated header such as X-Forwarded-For.
+func forwardedList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for item := range strings.SplitSeq(v, ",") {
+			out = append(out, strings.TrimSpace(item))
+		}
+	}
+	return out
+}
+
+func firstForwarded(values []string) string {
+	if list := forwardedList(values); len(list) > 0 {
+		return list[0]
+	}
+	return ""
+}
+
+// checkSameOrigin refuses a state-changing request that carries the session cookie but comes from
+// another site's page: a browser sends the cookie along with such requests, so the cookie alone
+// does not show that the developer meant them. Clients that are not browsers send neither header.
+// Behind a trusted proxy, the host the browser addressed may arrive in X-Forwarded-Host.
+func (a *API) checkSameOrigin(r *http.Request) error {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	if sessionToken(r) == "" {
+		return nil
+	}
+	refuse := &titledError{status: http.StatusForbidden, title: "Forbidden",
+		detail: "Cross-site requests may not use the developer session: send this request from the portal's own pages."}
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return refuse
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return refuse
+	}
+	host := r.Host
+	if forwarded := firstForwarded(r.Header.Values("X-Forwarded-Host")); forwarded != "" && a.fromTrustedProxy(r) {
+		host = forwarded
+	}
+	if !strings.EqualFold(u.Host, host) {
+		return refuse
+	}
+	return nil
+}
+
+// fromTrustedProxy reports whether the request's peer is a trusted proxy.
+func (a *API) fromTrustedProxy(r *http.Request) bool {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && a.trusted(peer.Addr().Unmap())
 }
 
 // access is what a developer endpoint asks of the caller.
@@ -151,7 +298,11 @@ func (a *API) devRoute(path string, need access, methods map[string]devHandler) 
 	for m, h := range methods {
 		allowed = append(allowed, m)
 		a.ss.mux.HandleFunc(m+" "+full, func(w http.ResponseWriter, r *http.Request) {
-			c, err := a.devContext(r, need)
+			err := a.checkSameOrigin(r)
+			var c devContext
+			if err == nil {
+				c, err = a.devContext(r, need)
+			}
 			if err != nil {
 				a.writeDevError(w, r, err)
 				return
@@ -241,7 +392,8 @@ func (a *API) writeDevError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if te.retryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(te.retryAfter.Round(time.Second)/time.Second)))
+		// Rounded up, so that a client that waits as told is not refused again.
+		w.Header().Set("Retry-After", strconv.Itoa(int((te.retryAfter+time.Second-1)/time.Second)))
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(te.status)
@@ -261,17 +413,19 @@ func cookiePath(r *http.Request) string {
 	return "/"
 }
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+// setSessionCookie sets the session cookie, Secure when the client reached us over TLS (directly
+// or through a trusted proxy), so that the browser never sends it over plain HTTP.
+func (a *API) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: cookiePath(r), Expires: expires,
-		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: a.clientOf(r).secure, SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+func (a *API) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: "", Path: cookiePath(r), MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: a.clientOf(r).secure, SameSite: http.SameSiteLaxMode,
 	})
 }
 

@@ -188,14 +188,63 @@ func (a *API) updatePortal(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		return tx.UpdatePortal(ctx, p)
+		owned, err := tx.AuthStrategiesOwnedByPortal(ctx, region, id)
+		if err != nil {
+			return err
+		}
+		var retired []string
+		for _, sid := range core.ManagedStrategiesToRetire(p, in, owned) {
+			used, err := strategyInUse(ctx, tx, region, sid, p.ID)
+			if err != nil {
+				return err
+			}
+			if used {
+				continue
+			}
+			if p.DefaultApplicationAuthStrategyID != nil && *p.DefaultApplicationAuthStrategyID == sid {
+				p.DefaultApplicationAuthStrategyID = nil
+			}
+			retired = append(retired, sid)
+		}
+		if err := tx.UpdatePortal(ctx, p); err != nil {
+			return err
+		}
+		for _, sid := range retired {
+			if err := tx.DeleteAuthStrategy(ctx, region, sid); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return respond(w, err, http.StatusOK, toPortalJSON(p))
 }
 
+// strategyInUse reports whether a portal other than exceptPortalID has the strategy as its
+// default, or a publication or an application uses it: the key-auth strategy a portal created
+// for itself is deleted by the backend only when none does.
+func strategyInUse(ctx context.Context, tx *store.Tx, region, strategyID, exceptPortalID string) (bool, error) {
+	portals, err := tx.PortalsUsingAuthStrategy(ctx, region, strategyID)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range portals {
+		if p.ID != exceptPortalID {
+			return true, nil
+		}
+	}
+	pubs, err := tx.CountAuthStrategyPublications(ctx, region, strategyID)
+	if err != nil || pubs > 0 {
+		return pubs > 0, err
+	}
+	apps, err := tx.ApplicationsUsingAuthStrategy(ctx, region, strategyID)
+	return len(apps) > 0, err
+}
+
 // deletePortal deletes a portal with its authentication settings. While APIs are published to
-// it the request is refused with 409 unless force=true. The key-auth strategy the portal created
-// as its default is deleted with it when no other portal or publication uses it.
+// it, or developers or applications exist in it, the request is refused with 409 unless
+// force=true (core.PortalDeletionRefusal); forced, the publications (with their plugin effects),
+// developers, applications, registrations and API keys go with it in one transaction. The
+// key-auth strategy the portal created as its default is deleted with it when nothing else uses it.
 func (a *API) deletePortal(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("portalId")
 	force := false
@@ -214,16 +263,23 @@ func (a *API) deletePortal(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		n, err := tx.CountPortalPublications(ctx, region, id)
+		contents, err := tx.CountPortalContents(ctx, region, id)
 		if err != nil {
 			return err
 		}
-		if n > 0 && !force {
-			return errorf(http.StatusConflict,
-				"Portal %q (%s) has %d published API(s): unpublish them first, or delete with force=true to remove the publications too.",
-				p.Name, p.ID, n)
+		pubs, err := tx.PublicationsOfPortal(ctx, region, id)
+		if err != nil {
+			return err
 		}
-		// Forced: the publications go first, with their plugin effects, in this transaction.
+		for _, pub := range pubs {
+			contents.PublishedAPIs = append(contents.PublishedAPIs,
+				fmt.Sprintf("%s (%s)", core.APILabel(pub.APIName, pub.APIVersion), pub.APIID))
+		}
+		if refusal := core.PortalDeletionRefusal(p.Name, p.ID, contents, force); refusal != "" {
+			return errorf(http.StatusConflict, "%s", refusal)
+		}
+		// The publications go first, with their plugin effects; developers, applications,
+		// registrations and keys follow the portal through the schema's cascades.
 		apiIDs, err := tx.DeletePortalPublications(ctx, region, id)
 		if err != nil {
 			return err
@@ -239,15 +295,11 @@ func (a *API) deletePortal(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, sid := range owned {
-			users, err := tx.PortalsUsingAuthStrategy(ctx, region, sid)
+			used, err := strategyInUse(ctx, tx, region, sid, "")
 			if err != nil {
 				return err
 			}
-			pubs, err := tx.CountAuthStrategyPublications(ctx, region, sid)
-			if err != nil {
-				return err
-			}
-			if len(users) == 0 && pubs == 0 {
+			if !used {
 				if err := tx.DeleteAuthStrategy(ctx, region, sid); err != nil {
 					return err
 				}

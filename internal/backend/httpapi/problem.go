@@ -65,6 +65,7 @@ var titles = map[int]string{
 	http.StatusForbidden:             "Forbidden",
 	http.StatusNotFound:              "Not Found",
 	http.StatusMethodNotAllowed:      "Method Not Allowed",
+	http.StatusRequestTimeout:        "Request Timeout",
 	http.StatusConflict:              "Conflict",
 	http.StatusUnsupportedMediaType:  "Unsupported Media Type",
 	http.StatusRequestEntityTooLarge: "Request Entity Too Large",
@@ -76,6 +77,10 @@ func traceID() string {
 	_, _ = rand.Read(b[:])
 	return "kong:trace:" + hex.EncodeToString(b[:])
 }
+
+// maxReportedViolations bounds invalid_parameters: a body with thousands of mistakes gets the
+// first ones and their count, not an answer many times its own size.
+const maxReportedViolations = 20
 
 func writeProblem(w http.ResponseWriter, status int, detail string, vs []core.Violation) {
 	writeProblemInstance(w, status, traceID(), detail, vs)
@@ -94,6 +99,11 @@ func writeProblemInstance(w http.ResponseWriter, status int, instance, detail st
 		Type:     fmt.Sprintf("https://httpstatuses.com/%d", status),
 		Instance: instance,
 		Detail:   detail,
+	}
+	if len(vs) > maxReportedViolations {
+		p.Detail = fmt.Sprintf("%s: %d of %d listed, %d more not shown; correct these and send the request again to see the rest.",
+			detail, maxReportedViolations, len(vs), len(vs)-maxReportedViolations)
+		vs = vs[:maxReportedViolations]
 	}
 	for _, v := range vs {
 		src := v.Source

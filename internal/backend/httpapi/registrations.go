@@ -11,26 +11,31 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
-// devRegistrationJSON is the developer portal's registration.
+// devRegistrationJSON is the developer portal's registration. suspended_reason goes beyond
+// Konnect: it appears only while the registration grants no access whatever its status,
+// because the API's publication no longer accepts the application's auth strategy.
 type devRegistrationJSON struct {
-	ID            string `json:"id"`
-	CreatedAt     string `json:"created_at"`
-	UpdatedAt     string `json:"updated_at"`
-	Status        string `json:"status"`
-	APIName       string `json:"api_name"`
-	APIID         string `json:"api_id"`
-	APISlug       string `json:"api_slug"`
-	ApplicationID string `json:"application_id"`
+	ID              string `json:"id"`
+	CreatedAt       string `json:"created_at"`
+	UpdatedAt       string `json:"updated_at"`
+	Status          string `json:"status"`
+	SuspendedReason string `json:"suspended_reason,omitempty"`
+	APIName         string `json:"api_name"`
+	APIID           string `json:"api_id"`
+	APISlug         string `json:"api_slug"`
+	ApplicationID   string `json:"application_id"`
 }
 
-// registrationJSON is the admin API's application registration.
+// registrationJSON is the admin API's application registration, with suspended_reason as in
+// devRegistrationJSON.
 type registrationJSON struct {
-	ID          string              `json:"id"`
-	CreatedAt   string              `json:"created_at"`
-	UpdatedAt   string              `json:"updated_at"`
-	Status      string              `json:"status"`
-	API         registrationAPIJSON `json:"api"`
-	Application registrationAppJSON `json:"application"`
+	ID              string              `json:"id"`
+	CreatedAt       string              `json:"created_at"`
+	UpdatedAt       string              `json:"updated_at"`
+	Status          string              `json:"status"`
+	SuspendedReason string              `json:"suspended_reason,omitempty"`
+	API             registrationAPIJSON `json:"api"`
+	Application     registrationAppJSON `json:"application"`
 }
 
 type registrationAPIJSON struct {
@@ -47,13 +52,15 @@ type registrationAppJSON struct {
 
 func toDevRegistrationJSON(r store.Registration) devRegistrationJSON {
 	return devRegistrationJSON{ID: r.ID, CreatedAt: formatTime(r.CreatedAt), UpdatedAt: formatTime(r.UpdatedAt),
-		Status: string(r.Status), APIName: r.APIName, APIID: r.APIID, APISlug: r.APISlug, ApplicationID: r.ApplicationID}
+		Status: string(r.Status), SuspendedReason: r.SuspendedReason(), APIName: r.APIName, APIID: r.APIID,
+		APISlug: r.APISlug, ApplicationID: r.ApplicationID}
 }
 
 func toRegistrationJSON(r store.Registration) registrationJSON {
 	return registrationJSON{ID: r.ID, CreatedAt: formatTime(r.CreatedAt), UpdatedAt: formatTime(r.UpdatedAt), Status: string(r.Status),
-		API:         registrationAPIJSON{ID: r.APIID, Name: r.APIName, Version: r.APIVersion, EntityType: "api"},
-		Application: registrationAppJSON{ID: r.ApplicationID, Name: r.ApplicationName}}
+		SuspendedReason: r.SuspendedReason(),
+		API:             registrationAPIJSON{ID: r.APIID, Name: r.APIName, Version: r.APIVersion, EntityType: "api"},
+		Application:     registrationAppJSON{ID: r.ApplicationID, Name: r.ApplicationName}}
 }
 
 // readRegistrationInput reads a create registration body; admins may also give the status.
@@ -80,11 +87,15 @@ func readRegistrationInput(o *object, admin bool) (apiID string, status core.Reg
 	return api.Value, status, core.Invalid(vs...)
 }
 
-// register registers app with an API published to its portal, when the rules allow it.
+// register registers app with an API published to its portal, when the rules allow it. A
+// developer's refusals name nothing the developer cannot see (settings, nodes, other ids).
 func (a *API) register(ctx context.Context, tx *store.Tx, p core.Portal, app core.Application, apiID string,
-	explicit core.RegistrationStatus) (store.Registration, error) {
+	explicit core.RegistrationStatus, developer bool) (store.Registration, error) {
 	pub, err := tx.GetPublication(ctx, p.Region, apiID, p.ID)
 	if errors.Is(err, store.ErrNotFound) {
+		if developer {
+			return store.Registration{}, errorf(http.StatusNotFound, "API %s is not available on this portal.", apiID)
+		}
 		return store.Registration{}, errorf(http.StatusNotFound, "API %s is not published to portal %s.", apiID, p.ID)
 	}
 	if err != nil {
@@ -96,9 +107,18 @@ func (a *API) register(ctx context.Context, tx *store.Tx, p core.Portal, app cor
 		in.PublicationAuthStrategyIDs = []string{*pub.AuthStrategyID}
 	}
 	if err := core.CheckRegistrationEligibility(in); err != nil {
+		var refused *core.RegistrationRefusedError
+		if developer && errors.As(err, &refused) {
+			return store.Registration{}, core.Invalid(core.InvalidViolation("api_id", refused.DeveloperMessage()))
+		}
 		return store.Registration{}, core.Invalid(core.InvalidViolation("api_id", err.Error()))
 	}
 	if err := checkGatewayEnforces(ctx, tx, p.Region, apiID); err != nil {
+		var invalid *core.ValidationError
+		if developer && errors.As(err, &invalid) {
+			return store.Registration{}, core.Invalid(core.InvalidViolation("api_id",
+				"the API does not take application registrations at the moment; try again later or ask the portal's administrators"))
+		}
 		return store.Registration{}, err
 	}
 	now := a.now()
@@ -213,7 +233,7 @@ func (a *API) createRegistration(r *http.Request, portalID string, developer *co
 		if err != nil {
 			return err
 		}
-		reg, err = a.register(ctx, tx, p, app, apiID, explicit)
+		reg, err = a.register(ctx, tx, p, app, apiID, explicit, developer != nil)
 		return err
 	})
 	if err == nil {
@@ -272,14 +292,17 @@ func (a *API) adminListApplicationRegistrations(w http.ResponseWriter, r *http.R
 }
 
 // adminListPortalRegistrations lists a portal's registrations. Beyond Konnect's developer_id,
-// application_name and status filters it accepts application_id and api_id.
+// application_name and status filters it accepts application_id, api_id and
+// application_auth_strategy_id (the strategy of the registration's application), with which a
+// client counts the registrations a change of a publication's strategy would suspend.
 func (a *API) adminListPortalRegistrations(w http.ResponseWriter, r *http.Request) error {
-	page, filters, err := listParams(r, "developer_id", "application_name", "status", "application_id", "api_id")
+	page, filters, err := listParams(r, "developer_id", "application_name", "status", "application_id", "api_id",
+		"application_auth_strategy_id")
 	if err != nil {
 		return err
 	}
 	f := store.RegistrationFilter{DeveloperID: filters["developer_id"], ApplicationName: filters["application_name"],
-		Status: filters["status"], APIID: filters["api_id"]}
+		Status: filters["status"], APIID: filters["api_id"], ApplicationAuthStrategyID: filters["application_auth_strategy_id"]}
 	if app, ok := filters["application_id"]; ok {
 		if app.Op != store.OpEq {
 			return core.Invalid(queryViolation("filter[application_id]", "enum", "only the eq operator is supported for application_id"))

@@ -79,6 +79,7 @@ func (a *API) selfServiceRoutes() {
 	})
 	a.route("/v3/portals/{portalId}/applications/{applicationId}/credentials/{credentialId}", map[string]handlerFunc{
 		http.MethodGet:    a.adminGetCredential,
+		http.MethodPut:    a.adminRenameCredential,
 		http.MethodDelete: a.adminDeleteCredential,
 	})
 	a.route("/v3/portals/{portalId}/outbox", map[string]handlerFunc{

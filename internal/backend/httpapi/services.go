@@ -22,6 +22,11 @@ import (
 const (
 	kongDefaultSize = 100
 	kongMaxSize     = 1000
+	// kongMaxOffset bounds the offset a client can hand back; it is far beyond any stored list
+	// and keeps offset+size from overflowing.
+	kongMaxOffset = 1_000_000_000
+	// kongMaxTags bounds the tags of one tags filter.
+	kongMaxTags = 20
 )
 
 // kongList is the body of a Kong-style list: data, and the offset of the next page when there is one.
@@ -51,7 +56,7 @@ func decodeOffset(s string) (int, bool) {
 		return 0, false
 	}
 	n, err := strconv.Atoi(string(b))
-	return n, err == nil && n >= 0
+	return n, err == nil && n >= 0 && n <= kongMaxOffset
 }
 
 // kongListParams reads size, offset, tags and filter[name] of a Kong-style list request.
@@ -90,6 +95,9 @@ func kongPageParams(q url.Values, sizeKey, offsetKey string, filterable bool) (s
 		return page, f, core.Invalid(vs...)
 	}
 	if tags := q.Get("tags"); tags != "" {
+		if strings.Count(tags, ",")+strings.Count(tags, "/") >= kongMaxTags {
+			vs = append(vs, maxViolation("tags", "tags", kongMaxTags))
+		}
 		if strings.Contains(tags, "/") {
 			f.AnyTags = strings.Split(tags, "/")
 		} else {

@@ -1,12 +1,13 @@
-// Package mail sends the messages of the developer sign-up flow. The default Mailer, Outbox, keeps
-// them in memory for administrators to read instead of delivering them.
+// Package mail composes the messages of the developer sign-up flow and defines how they are
+// delivered. Without a Mailer, the server keeps them in its database as the portal's outbox.
 package mail
 
 import (
 	"context"
-	"slices"
-	"sync"
+	"fmt"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Message is one e-mail to a developer of a portal.
@@ -28,39 +29,46 @@ type Mailer interface {
 	Send(ctx context.Context, m Message) error
 }
 
-var _ Mailer = (*Outbox)(nil)
+// QuotedTextMax bounds, in characters, how much of a developer's own text a message repeats.
+const QuotedTextMax = 60
 
-// OutboxCapacity bounds the messages kept per portal; older ones are dropped first.
-const OutboxCapacity = 200
-
-// Outbox is a Mailer that keeps the latest messages of each portal in memory only, so that the
-// tokens they carry never reach the database. It is safe for concurrent use.
-type Outbox struct {
-	mu       sync.Mutex
-	byPortal map[string][]Message
-}
-
-// NewOutbox returns an empty outbox.
-func NewOutbox() *Outbox { return &Outbox{byPortal: map[string][]Message{}} }
-
-// Send keeps m.
-func (o *Outbox) Send(_ context.Context, m Message) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	key := m.Region + "/" + m.PortalID
-	o.byPortal[key] = append(o.byPortal[key], m)
-	if msgs := o.byPortal[key]; len(msgs) > OutboxCapacity {
-		// A copy lets the dropped messages' backing array be collected.
-		o.byPortal[key] = slices.Clone(msgs[len(msgs)-OutboxCapacity:])
+// Quote renders text that a developer wrote (such as their name) for a message of ours: on one line,
+// inside double quotes, at most QuotedTextMax characters, with line breaks, control and formatting
+// characters and quotes replaced, so that it can never pass for a line or a sentence of the portal's.
+func Quote(text string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.Join(strings.Fields(text), " ") {
+		if n == QuotedTextMax {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case unicode.IsControl(r), unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp):
+			r = ' '
+		case r == '"' || r == '“' || r == '”':
+			r = '\''
+		}
+		b.WriteRune(r)
+		n++
 	}
-	return nil
+	return `"` + b.String() + `"`
 }
 
-// Messages returns the messages of a portal, newest first.
-func (o *Outbox) Messages(region, portalID string) []Message {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	msgs := slices.Clone(o.byPortal[region+"/"+portalID])
-	slices.Reverse(msgs)
-	return msgs
+// TokenMessage is a message that carries a one-time token.
+type TokenMessage struct {
+	// Name is the developer's name as they gave it; it is quoted, never trusted.
+	Name string
+	// Intro is the portal's sentence saying what the token is for.
+	Intro      string
+	Token      string
+	PortalURL  string
+	ValidUntil string
+}
+
+// Body renders the message. Every line starts with text of ours; the developer's name appears once,
+// quoted, inside the greeting line.
+func (m TokenMessage) Body() string {
+	return fmt.Sprintf("Hello,\n\nThis message is for the developer account named %s.\n%s\n\nToken: %s\nPortal: %s\nThe token is valid until %s.\n",
+		Quote(m.Name), m.Intro, m.Token, m.PortalURL, m.ValidUntil)
 }

@@ -37,11 +37,12 @@ func (t *Tx) InsertDeveloper(ctx context.Context, d core.Developer) error {
 		d.EmailVerified, formatTime(d.CreatedAt), formatTime(d.UpdatedAt))
 }
 
-// UpdateDeveloper overwrites the mutable fields of a stored developer.
+// UpdateDeveloper overwrites the mutable fields of a stored developer; the caller checks that a
+// changed e-mail address is free in the portal.
 func (t *Tx) UpdateDeveloper(ctx context.Context, d core.Developer) error {
-	return t.execOne(ctx, "update developer", `UPDATE developers SET full_name = $1, status = $2, password_hash = $3,
-		email_verified = $4, updated_at = $5 WHERE region = $6 AND portal_id = $7 AND id = $8`,
-		d.FullName, string(d.Status), nullString(d.PasswordHash), d.EmailVerified, formatTime(d.UpdatedAt),
+	return t.execOne(ctx, "update developer", `UPDATE developers SET email = $1, full_name = $2, status = $3, password_hash = $4,
+		email_verified = $5, updated_at = $6 WHERE region = $7 AND portal_id = $8 AND id = $9`,
+		d.Email, d.FullName, string(d.Status), nullString(d.PasswordHash), d.EmailVerified, formatTime(d.UpdatedAt),
 		d.Region, d.PortalID, d.ID)
 }
 
@@ -93,6 +94,18 @@ func (t *Tx) InsertDeveloperToken(ctx context.Context, hash, developerID, purpos
 // portal, returning that developer and when the token expired or expires. ErrNotFound when there
 // is no such token.
 func (t *Tx) TakeDeveloperToken(ctx context.Context, region, portalID, hash, purpose string) (core.Developer, time.Time, error) {
+	d, exp, err := t.PeekDeveloperToken(ctx, region, portalID, hash, purpose)
+	if err != nil {
+		return d, exp, err
+	}
+	if err := t.exec(ctx, "delete developer token", `DELETE FROM developer_tokens WHERE token_hash = $1`, hash); err != nil {
+		return core.Developer{}, time.Time{}, err
+	}
+	return d, exp, nil
+}
+
+// PeekDeveloperToken is TakeDeveloperToken without deleting the token.
+func (t *Tx) PeekDeveloperToken(ctx context.Context, region, portalID, hash, purpose string) (core.Developer, time.Time, error) {
 	var devID, exp string
 	err := t.q.QueryRowContext(ctx, `SELECT k.developer_id, k.expires_at FROM developer_tokens k
 		JOIN developers d ON d.id = k.developer_id
@@ -103,9 +116,6 @@ func (t *Tx) TakeDeveloperToken(ctx context.Context, region, portalID, hash, pur
 	}
 	if err != nil {
 		return core.Developer{}, time.Time{}, fmt.Errorf("store: look up developer token: %w", err)
-	}
-	if err := t.exec(ctx, "delete developer token", `DELETE FROM developer_tokens WHERE token_hash = $1`, hash); err != nil {
-		return core.Developer{}, time.Time{}, err
 	}
 	expiresAt, err := parseTime(exp)
 	if err != nil {
@@ -118,6 +128,32 @@ func (t *Tx) TakeDeveloperToken(ctx context.Context, region, portalID, hash, pur
 // DeleteDeveloperTokens removes a developer's outstanding tokens of one purpose.
 func (t *Tx) DeleteDeveloperTokens(ctx context.Context, developerID, purpose string) error {
 	return t.exec(ctx, "delete developer tokens", `DELETE FROM developer_tokens WHERE developer_id = $1 AND purpose = $2`, developerID, purpose)
+}
+
+// KeepDeveloperTokens removes a developer's tokens of one purpose that expired at or before now, and
+// of the others all but the keep that expire last, making room for a new one among keep+1.
+func (t *Tx) KeepDeveloperTokens(ctx context.Context, developerID, purpose string, keep int, now time.Time) error {
+	if err := t.exec(ctx, "delete expired developer tokens", `DELETE FROM developer_tokens
+		WHERE developer_id = $1 AND purpose = $2 AND expires_at <= $3`, developerID, purpose, formatTime(now)); err != nil {
+		return err
+	}
+	return t.exec(ctx, "delete old developer tokens", `DELETE FROM developer_tokens
+		WHERE developer_id = $1 AND purpose = $2 AND token_hash NOT IN (
+			SELECT token_hash FROM developer_tokens WHERE developer_id = $1 AND purpose = $2
+			ORDER BY expires_at DESC, token_hash LIMIT $3)`, developerID, purpose, max(keep, 0))
+}
+
+// PurgeUnverifiedDevelopers deletes at most limit developers who signed up at or before createdBefore
+// and never verified their address (so never set a password), and reports how many it deleted.
+func (t *Tx) PurgeUnverifiedDevelopers(ctx context.Context, createdBefore time.Time, limit int) (int, error) {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM developers WHERE id IN (
+		SELECT id FROM developers WHERE email_verified = $1 AND password_hash IS NULL AND created_at <= $2
+		ORDER BY created_at LIMIT $3)`, false, formatTime(createdBefore), limit)
+	if err != nil {
+		return 0, fmt.Errorf("store: purge unverified developers: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // InsertSession stores the hash of a new session token.
@@ -148,33 +184,6 @@ func (t *Tx) DeleteDeveloperSessions(ctx context.Context, developerID string) er
 // DeleteExpiredSessions removes sessions that expired at or before now.
 func (t *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 	return t.exec(ctx, "delete expired sessions", `DELETE FROM developer_sessions WHERE expires_at <= $1`, formatTime(now))
-}
-
-// LoginFailures returns the times of the failed logins recorded for an address on a portal after since.
-func (t *Tx) LoginFailures(ctx context.Context, portalID, email string, since time.Time) ([]time.Time, error) {
-	return queryAll(ctx, t, "list login failures", func(s scanner) (time.Time, error) {
-		at, err := scanString(s)
-		if err != nil {
-			return time.Time{}, err
-		}
-		return parseTime(at)
-	}, `SELECT failed_at FROM login_failures
-		WHERE portal_id = $1 AND email = $2 AND failed_at > $3`, portalID, email, formatTime(since))
-}
-
-// RecordLoginFailure notes a failed login and forgets failures of the address older than retainAfter.
-func (t *Tx) RecordLoginFailure(ctx context.Context, portalID, email string, at, retainAfter time.Time) error {
-	if err := t.exec(ctx, "prune login failures", `DELETE FROM login_failures WHERE portal_id = $1 AND email = $2 AND failed_at <= $3`,
-		portalID, email, formatTime(retainAfter)); err != nil {
-		return err
-	}
-	return t.exec(ctx, "record login failure", `INSERT INTO login_failures (portal_id, email, failed_at) VALUES ($1, $2, $3)`,
-		portalID, email, formatTime(at))
-}
-
-// ClearLoginFailures forgets the failed logins of an address after a successful one.
-func (t *Tx) ClearLoginFailures(ctx context.Context, portalID, email string) error {
-	return t.exec(ctx, "clear login failures", `DELETE FROM login_failures WHERE portal_id = $1 AND email = $2`, portalID, email)
 }
 
 func scanDeveloper(s scanner) (core.Developer, error) {

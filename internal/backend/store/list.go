@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -59,7 +60,17 @@ func (p Page) orderThen(columns map[string]string, last ...string) string {
 // creationOrder orders lists that take no sort parameter; id keeps equal times in a stable order.
 const creationOrder = " ORDER BY created_at, id"
 
-func (p Page) offset() int { return (p.Number - 1) * p.Size }
+// offset is the number of rows before the page. The API bounds page numbers; should a larger
+// one arrive, the offset saturates past every row rather than wrapping around.
+func (p Page) offset() int {
+	if p.Number <= 1 || p.Size <= 0 {
+		return 0
+	}
+	if p.Number-1 > math.MaxInt/p.Size {
+		return math.MaxInt
+	}
+	return (p.Number - 1) * p.Size
+}
 
 // Filter operators for text columns, as Konnect's StringFieldFilter names them.
 const (

@@ -75,10 +75,21 @@ func (t *Tx) DeletePortal(ctx context.Context, region, id string) error {
 	return t.execOne(ctx, "delete portal", `DELETE FROM portals WHERE region = $1 AND id = $2`, region, id)
 }
 
-// CountPortalPublications returns how many APIs are published to the portal.
-func (t *Tx) CountPortalPublications(ctx context.Context, region, portalID string) (int, error) {
-	return t.count(ctx, "count portal publications", `SELECT COUNT(*) FROM api_publications WHERE region = $1 AND portal_id = $2`,
-		region, portalID)
+// CountPortalContents counts the developers, applications, registrations and API keys of a
+// portal; PublishedAPIs is left to the caller.
+func (t *Tx) CountPortalContents(ctx context.Context, region, portalID string) (core.PortalContents, error) {
+	var c core.PortalContents
+	err := t.q.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM developers WHERE region = $1 AND portal_id = $2),
+		(SELECT COUNT(*) FROM applications WHERE region = $1 AND portal_id = $2),
+		(SELECT COUNT(*) FROM application_registrations WHERE region = $1 AND portal_id = $2),
+		(SELECT COUNT(*) FROM api_keys k JOIN applications a ON a.id = k.application_id
+			WHERE a.region = $1 AND a.portal_id = $2)`, region, portalID).
+		Scan(&c.Developers, &c.Applications, &c.Registrations, &c.APIKeys)
+	if err != nil {
+		return c, fmt.Errorf("store: count portal contents: %w", err)
+	}
+	return c, nil
 }
 
 // PortalRef names a portal in messages about its relations.

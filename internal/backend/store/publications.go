@@ -109,6 +109,17 @@ func (t *Tx) PublicationsUsingAuthStrategy(ctx context.Context, region, strategy
 		WHERE ap.region = $1 AND ap.auth_strategy_id = $2 ORDER BY a.name, a.id, p.name, p.id`, region, strategyID)
 }
 
+// PublicationsOfPortal lists the APIs published to the portal, by API name.
+func (t *Tx) PublicationsOfPortal(ctx context.Context, region, portalID string) ([]PublicationRef, error) {
+	return queryAll(ctx, t, "publications of portal", func(s scanner) (PublicationRef, error) {
+		var r PublicationRef
+		err := s.Scan(&r.APIID, &r.APIName, &r.APIVersion, &r.PortalID, &r.PortalName)
+		return r, err
+	}, `SELECT a.id, a.name, a.version, p.id, p.name FROM api_publications ap
+		JOIN apis a ON a.id = ap.api_id JOIN portals p ON p.id = ap.portal_id
+		WHERE ap.region = $1 AND ap.portal_id = $2 ORDER BY a.name, a.id`, region, portalID)
+}
+
 // APIsUsingAuthStrategy returns the ids of the APIs published with the strategy.
 func (t *Tx) APIsUsingAuthStrategy(ctx context.Context, region, strategyID string) ([]string, error) {
 	return queryAll(ctx, t, "apis using strategy", scanString, `SELECT DISTINCT api_id FROM api_publications
@@ -120,4 +131,11 @@ func scanPublication(s scanner) (core.Publication, error) {
 	err := s.Scan(&p.APIID, &p.PortalID, &p.Region, &p.AuthStrategyID, &p.Visibility, &p.AutoApproveRegistrations,
 		textTime{&p.CreatedAt}, textTime{&p.UpdatedAt})
 	return p, err
+}
+
+// PortalOffersAuthStrategy reports whether any publication of the portal uses the strategy.
+func (t *Tx) PortalOffersAuthStrategy(ctx context.Context, region, portalID, strategyID string) (bool, error) {
+	n, err := t.count(ctx, "count publications of strategy", `SELECT COUNT(*) FROM api_publications
+		WHERE region = $1 AND portal_id = $2 AND auth_strategy_id = $3`, region, portalID, strategyID)
+	return n > 0, err
 }

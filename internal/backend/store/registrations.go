@@ -23,6 +23,23 @@ type Registration struct {
 	APIName         string
 	APIVersion      *string
 	APISlug         string
+	// ApplicationAuthStrategyID and PublicationAuthStrategyID (nil: no application auth) decide
+	// whether the registration is suspended (core.RegistrationSuspendedReason).
+	ApplicationAuthStrategyID string
+	PublicationAuthStrategyID *string
+}
+
+// PublicationAuthStrategyIDs returns the strategies the registration's publication accepts.
+func (r Registration) PublicationAuthStrategyIDs() []string {
+	if r.PublicationAuthStrategyID == nil {
+		return nil
+	}
+	return []string{*r.PublicationAuthStrategyID}
+}
+
+// SuspendedReason says why the registration grants no access whatever its status, or "".
+func (r Registration) SuspendedReason() string {
+	return core.RegistrationSuspendedReason(r.ApplicationAuthStrategyID, r.PublicationAuthStrategyIDs())
 }
 
 // RegistrationFilter restricts a registration list; zero fields do not filter.
@@ -34,15 +51,19 @@ type RegistrationFilter struct {
 	APIName         TextFilter
 	Status          TextFilter
 	ID              TextFilter
+	// ApplicationAuthStrategyID filters by the strategy of the registration's application.
+	ApplicationAuthStrategyID TextFilter
 }
 
 const (
 	registrationColumns = `r.id, r.region, r.portal_id, r.application_id, r.api_id, r.status, r.created_at,
-	r.updated_at, ap.name, ap.developer_id, a.name, a.version, a.slug`
-	// registrationFrom joins the application and API that registrations show and are filtered by.
+	r.updated_at, ap.name, ap.developer_id, a.name, a.version, a.slug, ap.auth_strategy_id, pub.auth_strategy_id`
+	// registrationFrom joins the application, API and publication that registrations show and are
+	// filtered by.
 	registrationFrom = `application_registrations r
 	JOIN applications ap ON ap.id = r.application_id
-	JOIN apis a ON a.id = r.api_id`
+	JOIN apis a ON a.id = r.api_id
+	JOIN api_publications pub ON pub.api_id = r.api_id AND pub.portal_id = r.portal_id`
 )
 
 // InsertRegistration stores a new registration. ErrConflict means the application is already
@@ -84,6 +105,7 @@ func (t *Tx) ListRegistrations(ctx context.Context, region, portalID string, f R
 	}
 	w.text("ap.developer_id", f.DeveloperID)
 	w.text("ap.name", f.ApplicationName)
+	w.text("ap.auth_strategy_id", f.ApplicationAuthStrategyID)
 	w.text("r.api_id", f.APIID)
 	w.text("a.name", f.APIName)
 	w.text("r.status", f.Status)
@@ -106,6 +128,7 @@ func (t *Tx) DeleteRegistration(ctx context.Context, region, applicationID, id s
 func scanRegistration(s scanner) (Registration, error) {
 	var r Registration
 	err := s.Scan(&r.ID, &r.Region, &r.PortalID, &r.ApplicationID, &r.APIID, &r.Status,
-		textTime{&r.CreatedAt}, textTime{&r.UpdatedAt}, &r.ApplicationName, &r.DeveloperID, &r.APIName, &r.APIVersion, &r.APISlug)
+		textTime{&r.CreatedAt}, textTime{&r.UpdatedAt}, &r.ApplicationName, &r.DeveloperID, &r.APIName, &r.APIVersion, &r.APISlug,
+		&r.ApplicationAuthStrategyID, &r.PublicationAuthStrategyID)
 	return r, err
 }

@@ -48,6 +48,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// Deleted rows are overwritten, so that spent tokens in the outbox do not linger in free pages.
+	q.Add("_pragma", "secure_delete(1)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -192,6 +194,33 @@ func (s *Store) migrate(ctx context.Context) error {
 // timeLayout has a fixed width so that text order is time order.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+// The range of stored times: four-digit years, as the layout writes them. The API keeps
+// every time it stores far inside it; formatTime clamps rather than writing text that
+// parseTime could not read back.
+var (
+	minStoredTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxStoredTime = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+)
 
-func parseTime(s string) (time.Time, error) { return time.Parse(timeLayout, s) }
+func formatTime(t time.Time) string {
+	t = t.UTC()
+	switch {
+	case t.Before(minStoredTime):
+		t = minStoredTime
+	case t.After(maxStoredTime):
+		t = maxStoredTime
+	}
+	return t.Format(timeLayout)
+}
+
+// parseTime reads a stored time. A year of more than four digits, which an older version could
+// write, reads as the latest storable time, so that one such row cannot break a whole list.
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		if year, _, ok := strings.Cut(s, "-"); ok && len(year) > 4 && strings.Trim(year, "0123456789") == "" {
+			return maxStoredTime, nil
+		}
+	}
+	return t, err
+}

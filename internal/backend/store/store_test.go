@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
 	"time"
@@ -132,6 +133,45 @@ func TestTimeRoundTrip(t *testing.T) {
 	}
 	if a, b := formatTime(in), formatTime(in.Add(time.Second)); a >= b || len(a) != len(b) {
 		t.Errorf("formatted times do not sort as text: %s %s", a, b)
+	}
+}
+
+func TestTimesOutsideFourDigitYearsStayReadable(t *testing.T) {
+	for _, in := range []time.Time{
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("west", -5*3600)),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		s := formatTime(in)
+		if _, err := parseTime(s); err != nil {
+			t.Errorf("formatTime(%v) = %q, which parseTime refuses: %v", in, s, err)
+		}
+	}
+	// A row written before times were clamped.
+	got, err := parseTime("10000-01-01T04:59:59.000000Z")
+	if err != nil || !got.Equal(maxStoredTime) {
+		t.Errorf("parseTime of a five-digit year = %v, %v; want %v", got, err, maxStoredTime)
+	}
+	if _, err := parseTime("garbage"); err == nil {
+		t.Error("parseTime accepted garbage")
+	}
+}
+
+func TestPageOffsetDoesNotOverflow(t *testing.T) {
+	tests := []struct {
+		page Page
+		want int
+	}{
+		{Page{Number: 1, Size: 100}, 0},
+		{Page{Number: 3, Size: 10}, 20},
+		{Page{Number: math.MaxInt, Size: 100}, math.MaxInt},
+		{Page{Number: math.MaxInt/100 + 2, Size: 100}, math.MaxInt},
+		{Page{Number: 0, Size: 10}, 0},
+	}
+	for _, tt := range tests {
+		if got := tt.page.offset(); got != tt.want {
+			t.Errorf("%+v.offset() = %d, want %d", tt.page, got, tt.want)
+		}
 	}
 }
 
