@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -43,6 +45,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
 	}
+	if err := prepareFiles(path); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -60,6 +65,33 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, errors.Join(err, db.Close())
 	}
 	return s, nil
+}
+
+// prepareFiles creates the database's directory (mode 0700) when it is missing and the database
+// file (mode 0600), and narrows the modes of an existing database and its -wal and -shm files to
+// 0600: they hold password and key hashes and the outbox's links, and SQLite creates the -wal and
+// -shm files with the database file's mode. An existing directory is left as it is, since it may
+// be one the user shares with other files.
+func prepareFiles(path string) error {
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create the data directory: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(name, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("restrict %s to its owner: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // Close checkpoints the write-ahead log into the main file and closes the database.
