@@ -249,12 +249,7 @@ var writeOnlyReturns = []writeOnlyReturned{
 // copy: the affected operations get response schemas in which the property is readable. It fails
 // when an entry no longer matches the document, so that one made unnecessary gets noticed.
 func returnWriteOnly(doc *openapi3.T, file string, list []writeOnlyReturned) error {
-	ops := map[string]*openapi3.Operation{}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			ops[op.OperationID] = op
-		}
-	}
+	ops := operationsByID(doc)
 	for _, w := range list {
 		if w.file != file {
 			continue
@@ -394,4 +389,15 @@ func withoutIgnored(err error, params map[string]string) error {
 		return nil
 	}
 	return kept
+}
+
+// operationsByID returns the operations of doc by their operationId.
+func operationsByID(doc *openapi3.T) map[string]*openapi3.Operation {
+	ops := map[string]*openapi3.Operation{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ops[op.OperationID] = op
+		}
+	}
+	return ops
 }

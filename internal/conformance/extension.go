@@ -60,12 +60,7 @@ var requestNulls = []requestNull{
 // operation. It fails when an entry no longer matches the document: an unknown operation or
 // property, or one the document has made nullable itself.
 func acceptNulls(doc *openapi3.T, file string, list []requestNull) (map[*openapi3.Operation][]string, error) {
-	ops := map[string]*openapi3.Operation{}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			ops[op.OperationID] = op
-		}
-	}
+	ops := operationsByID(doc)
 	out := map[*openapi3.Operation][]string{}
 	for _, n := range list {
 		if n.file != file {
@@ -124,12 +119,7 @@ func withoutNulls(body []byte, names []string) []byte {
 // when one no longer matches the document, so that one the document has made unnecessary gets
 // noticed.
 func extend(doc *openapi3.T, file string, list []requestExtension) (map[*openapi3.Operation][]requestExtension, error) {
-	ops := map[string]*openapi3.Operation{}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			ops[op.OperationID] = op
-		}
-	}
+	ops := operationsByID(doc)
 	out := map[*openapi3.Operation][]requestExtension{}
 	for _, e := range list {
 		if e.file != file {
