@@ -1,115 +1,20 @@
 package client
 
 import (
-	"bytes"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/faultproxy"
 )
-
-// fault is what faultyProxy does to the first try of each request.
-type fault int
-
-const (
-	// dropAfterForwarding forwards the request, waits for the backend's answer and then closes
-	// the client's connection without answering: the work is done, the client cannot know.
-	dropAfterForwarding fault = iota
-	// unavailableAfterForwarding forwards the request and answers 503 instead of the backend's
-	// answer, as an overloaded gateway in front of the backend may.
-	unavailableAfterForwarding
-	// unavailableBeforeForwarding answers 503 without forwarding.
-	unavailableBeforeForwarding
-)
-
-func (f fault) String() string {
-	return [...]string{"drop after forwarding", "503 after forwarding", "503 before forwarding"}[f]
-}
-
-// faultyProxy stands between the client and the backend and spoils the first try of each request:
-// a request is known by its Idempotency-Key, or by method and URL when it has none.
-type faultyProxy struct {
-	t      *testing.T
-	target string
-	fault  fault
-	mu     sync.Mutex
-	seen   map[string]bool
-	faults int
-}
-
-func (p *faultyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		p.t.Errorf("proxy: reading request: %v", err)
-		return
-	}
-	id := r.Header.Get(IdempotencyKeyHeader)
-	if id == "" {
-		id = r.Method + " " + r.URL.String()
-	}
-	p.mu.Lock()
-	first := !p.seen[id]
-	p.seen[id] = true
-	if first {
-		p.faults++
-	}
-	p.mu.Unlock()
-
-	if first && p.fault == unavailableBeforeForwarding {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		p.t.Errorf("proxy: %v", err)
-		return
-	}
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		p.t.Errorf("proxy: forwarding %s %s: %v", r.Method, r.URL, err)
-		return
-	}
-	answer, err := io.ReadAll(resp.Body)
-	if err := resp.Body.Close(); err != nil {
-		p.t.Errorf("proxy: %v", err)
-	}
-	if err != nil {
-		p.t.Errorf("proxy: reading answer: %v", err)
-		return
-	}
-	if first {
-		switch p.fault {
-		case dropAfterForwarding:
-			conn, _, err := http.NewResponseController(w).Hijack()
-			if err != nil {
-				p.t.Errorf("proxy: %v", err)
-				return
-			}
-			_ = conn.Close()
-			return
-		case unavailableAfterForwarding:
-			http.Error(w, "unavailable", http.StatusServiceUnavailable)
-			return
-		}
-	}
-	for name, values := range resp.Header {
-		w.Header()[name] = values
-	}
-	w.WriteHeader(resp.StatusCode)
-	_, _ = w.Write(answer)
-}
 
 // TestCreatesThroughAFaultyProxyMakeOneObject drives the calls that create, change and delete
 // objects through a proxy that spoils the first try of each, after the backend did the work or
 // before. Every call succeeds, with no false 409, and every create leaves exactly one object.
 func TestCreatesThroughAFaultyProxyMakeOneObject(t *testing.T) {
-	for _, f := range []fault{dropAfterForwarding, unavailableAfterForwarding, unavailableBeforeForwarding} {
+	for _, f := range []faultproxy.Fault{faultproxy.DropAfterForwarding, faultproxy.UnavailableAfterForwarding, faultproxy.UnavailableBeforeForwarding} {
 		t.Run(f.String(), func(t *testing.T) {
 			token := "spat_idempotencytestidempotencytest"
 			srv, err := backend.New(t.Context(), backend.Config{DBPath: filepath.Join(t.TempDir(), "devportal.db"), AdminToken: token})
@@ -123,11 +28,8 @@ func TestCreatesThroughAFaultyProxyMakeOneObject(t *testing.T) {
 					t.Errorf("closing backend: %v", err)
 				}
 			})
-			proxy := &faultyProxy{t: t, target: be.URL, fault: f, seen: map[string]bool{}}
-			ps := httptest.NewServer(proxy)
-			t.Cleanup(ps.Close)
-
-			c, err := New(Config{ServerURL: ps.URL, Token: token, MaxRetries: 3})
+			proxy, proxyURL := faultproxy.Start(t, be.URL, f, faultproxy.Options{})
+			c, err := New(Config{ServerURL: proxyURL, Token: token, MaxRetries: 3})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,10 +123,8 @@ func TestCreatesThroughAFaultyProxyMakeOneObject(t *testing.T) {
 			keys, err = direct.ListAllCredentials(ctx, portal.ID, app.ID)
 			count("API keys after the delete", len(keys), 0, err)
 
-			proxy.mu.Lock()
-			defer proxy.mu.Unlock()
-			if proxy.faults < 14 {
-				t.Errorf("the proxy spoiled %d first tries, want one per call (14)", proxy.faults)
+			if n := proxy.Faults(); n < 14 {
+				t.Errorf("the proxy spoiled %d first tries, want one per call (14)", n)
 			}
 		})
 	}

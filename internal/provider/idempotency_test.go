@@ -1,13 +1,8 @@
 package provider_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -15,70 +10,15 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/faultproxy"
 )
-
-// droppingProxy forwards to the backend and, for the first try of each request with an
-// Idempotency-Key, drops the connection once the backend has answered: the change is made, and
-// the provider cannot tell.
-type droppingProxy struct {
-	t       *testing.T
-	mu      sync.Mutex
-	seen    map[string]bool
-	dropped int
-}
-
-func (p *droppingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		p.t.Errorf("proxy: %v", err)
-		return
-	}
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, acctest.BaseURL()+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		p.t.Errorf("proxy: %v", err)
-		return
-	}
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		p.t.Errorf("proxy: %v", err)
-		return
-	}
-	answer, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if err != nil {
-		p.t.Errorf("proxy: %v", err)
-		return
-	}
-	key := r.Header.Get(client.IdempotencyKeyHeader)
-	p.mu.Lock()
-	drop := key != "" && !p.seen[key]
-	if drop {
-		p.seen[key] = true
-		p.dropped++
-	}
-	p.mu.Unlock()
-	if drop {
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			_ = conn.Close()
-		}
-		return
-	}
-	for name, values := range resp.Header {
-		w.Header()[name] = values
-	}
-	w.WriteHeader(resp.StatusCode)
-	_, _ = w.Write(answer)
-}
 
 // TestAccIdempotentRetries applies and destroys a configuration through a proxy that drops the
 // connection of the first try of every change after the backend made it: each resource is
 // created once, the plan after apply is empty, and destroy succeeds.
 func TestAccIdempotentRetries(t *testing.T) {
 	acctest.PreCheck(t)
-	proxy := &droppingProxy{t: t, seen: map[string]bool{}}
-	ps := httptest.NewServer(proxy)
-	t.Cleanup(ps.Close)
+	proxy, proxyURL := faultproxy.Start(t, acctest.BaseURL(), faultproxy.DropAfterForwarding, faultproxy.Options{KeyedOnly: true})
 	strategyName, portalName := acctest.RandomName("retry-keys"), acctest.RandomName("retry-portal")
 	config := fmt.Sprintf(`
 provider "devportal" {
@@ -115,7 +55,7 @@ resource "devportal_application" "test" {
   name         = "billing"
   developer_id = devportal_developer.ada.id
 }
-`, ps.URL+"/"+client.RegionPlaceholder, strategyName, portalName)
+`, proxyURL+"/"+client.RegionPlaceholder, strategyName, portalName)
 
 	c := acctest.Client(t)
 	ctx := context.Background()
@@ -133,10 +73,8 @@ resource "devportal_application" "test" {
 				if err != nil || len(apps.Data) != 1 {
 					return fmt.Errorf("applications of portal %s: %v (%v), want 1", portalID, apps, err)
 				}
-				proxy.mu.Lock()
-				defer proxy.mu.Unlock()
-				if proxy.dropped < 5 {
-					return fmt.Errorf("the proxy dropped %d connections, want one per change (5)", proxy.dropped)
+				if n := proxy.Faults(); n < 5 {
+					return fmt.Errorf("the proxy dropped %d connections, want one per change (5)", n)
 				}
 				return nil
 			},
