@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 
@@ -87,6 +88,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 // Handler returns the HTTP handler serving every region and /healthz.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// Listener wraps ln, the listener Handler is served on, so that the few malformed requests
+// net/http answers itself before any handler runs (bad percent-encoding in the path, a malformed
+// Host header or method, headers over the size limit) are answered as problem+json like every
+// other error.
+func Listener(ln net.Listener) net.Listener { return httpapi.ProblemListener(ln) }
 
 // Close flushes the write-ahead log into the database file and closes it. Stop serving
 // requests first.
