@@ -18,21 +18,7 @@ import (
 // TestBackendConforms drives every endpoint the bundled backend serves through Middleware,
 // successes and errors alike, and fails listing each response that the Konnect documents reject.
 func TestBackendConforms(t *testing.T) {
-	specs := SpecsFromEnv(t)
-	token := "spat_" + randomAlnum(t, 40)
-	srv, err := backend.New(t.Context(), backend.Config{DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token})
-	if err != nil {
-		t.Fatalf("starting backend: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("closing backend: %v", err)
-		}
-	})
-	h, rec := Middleware(specs, srv.Handler())
-	ts := httptest.NewServer(h) // listens on 127.0.0.1:0
-	t.Cleanup(ts.Close)
-	c := &client{t: t, base: ts.URL, token: token}
+	c, rec := startCheckedBackend(t)
 
 	const missing = "00000000-0000-4000-8000-000000000000"
 
@@ -58,8 +44,8 @@ func TestBackendConforms(t *testing.T) {
 	c.do("POST", "/v3/portals", 400, obj{"display_name": "No name"})
 	c.do("POST", "/v3/portals", 400, obj{"name": 42})
 	c.do("PATCH", "/v3/portals/"+a, 400, obj{"default_api_visibility": "hidden"})
-	c.doRaw("POST", "/v3/portals", 400, []byte(`{"name":`), token)
-	c.doRawType("POST", "/v3/portals", 415, []byte(`name=conformance-form`), token, "application/x-www-form-urlencoded")
+	c.doRaw("POST", "/v3/portals", 400, []byte(`{"name":`), c.token)
+	c.doRawType("POST", "/v3/portals", 415, []byte(`name=conformance-form`), c.token, "application/x-www-form-urlencoded")
 	c.doRaw("GET", "/v3/portals", 401, nil, "")
 	c.doRaw("GET", "/v3/portals/"+a, 401, nil, "spat_"+randomAlnum(t, 40))
 	c.doRaw("PATCH", "/v3/portals/"+a, 401, []byte(`{}`), "")
@@ -239,6 +225,27 @@ func (c *client) id(m map[string]any) string {
 		c.t.Fatalf("created object has no id: %v", m)
 	}
 	return id
+}
+
+// startCheckedBackend starts the bundled backend on a temporary database behind Middleware, on
+// 127.0.0.1:0, and returns an admin client of it and the recorder of the checked exchanges.
+func startCheckedBackend(t *testing.T) (*client, *Recorder) {
+	t.Helper()
+	specs := SpecsFromEnv(t)
+	token := "spat_" + randomAlnum(t, 40)
+	srv, err := backend.New(t.Context(), backend.Config{DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token})
+	if err != nil {
+		t.Fatalf("starting backend: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("closing backend: %v", err)
+		}
+	})
+	h, rec := Middleware(specs, srv.Handler())
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return &client{t: t, base: ts.URL, token: token}, rec
 }
 
 func randomAlnum(t *testing.T, n int) string {

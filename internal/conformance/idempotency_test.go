@@ -2,33 +2,15 @@ package conformance
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 )
 
 // TestIdempotencyConforms checks the answers of the Idempotency-Key extension in every admin
 // document: the first answer, its replay, the 409 for a key used with another request and the
 // 400 for an invalid key, on creates, updates and deletes.
 func TestIdempotencyConforms(t *testing.T) {
-	specs := SpecsFromEnv(t)
-	token := "spat_" + randomAlnum(t, 40)
-	srv, err := backend.New(t.Context(), backend.Config{DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token})
-	if err != nil {
-		t.Fatalf("starting backend: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("closing backend: %v", err)
-		}
-	})
-	h, rec := Middleware(specs, srv.Handler())
-	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
-	c := &client{t: t, base: ts.URL, token: token}
+	c, rec := startCheckedBackend(t)
 	keyed := func(key string) *client {
 		k := *c
 		k.header = http.Header{"Idempotency-Key": {key}}

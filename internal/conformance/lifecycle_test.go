@@ -1,11 +1,7 @@
 package conformance
 
 import (
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
-
-	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 )
 
 // TestLifecycleConforms drives the publication lifecycle: a control plane with a data-plane node
@@ -13,21 +9,7 @@ import (
 // the managed plugin that follows, and the teardown; it fails listing every response that the
 // documents reject.
 func TestLifecycleConforms(t *testing.T) {
-	specs := SpecsFromEnv(t)
-	token := "spat_" + randomAlnum(t, 40)
-	srv, err := backend.New(t.Context(), backend.Config{DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token})
-	if err != nil {
-		t.Fatalf("starting backend: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("closing backend: %v", err)
-		}
-	})
-	h, rec := Middleware(specs, srv.Handler())
-	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
-	c := &client{t: t, base: ts.URL, token: token}
+	c, rec := startCheckedBackend(t)
 	const missing = "00000000-0000-4000-8000-000000000000"
 
 	portal := c.id(c.do("POST", "/v3/portals", 201, obj{"name": "conformance-lifecycle"}))
