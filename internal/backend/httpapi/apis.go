@@ -320,6 +320,15 @@ func (a *API) lifecycleRoutes() {
 		"/v2/control-planes/{controlPlaneId}/core-entities",
 		"/v2/control-planes/{controlPlaneId}/core-entities/services/{serviceId}",
 	} {
+		a.kongRoute(prefix+"/routes", map[string]handlerFunc{
+			http.MethodGet:  a.listRoutes,
+			http.MethodPost: a.createRoute,
+		})
+		a.kongRoute(prefix+"/routes/{routeId}", map[string]handlerFunc{
+			http.MethodGet:    a.getRoute,
+			http.MethodPut:    a.upsertRoute,
+			http.MethodDelete: a.deleteRoute,
+		})
 		a.kongRoute(prefix+"/plugins", map[string]handlerFunc{
 			http.MethodGet:  a.listPlugins,
 			http.MethodPost: a.createPlugin,

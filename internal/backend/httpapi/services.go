@@ -321,7 +321,7 @@ func (a *API) getService(w http.ResponseWriter, r *http.Request) error {
 }
 
 // deleteService deletes a service with its plugins; as in Kong, deleting a missing service succeeds.
-// It is refused (409) while an API is linked to the service.
+// It is refused (409) while routes send traffic to it or an API is linked to it.
 func (a *API) deleteService(w http.ResponseWriter, r *http.Request) error {
 	ctx, region := r.Context(), regionOf(r)
 	err := a.store.WithTx(ctx, func(tx *store.Tx) error {
@@ -335,6 +335,9 @@ func (a *API) deleteService(w http.ResponseWriter, r *http.Request) error {
 			if errors.As(err, &he) && he.status == http.StatusNotFound {
 				return nil
 			}
+			return err
+		}
+		if err := serviceRoutesError(ctx, tx, s); err != nil {
 			return err
 		}
 		im, err := tx.ImplementationOfService(ctx, s.ID)
