@@ -180,6 +180,7 @@ func (p *devportalProvider) Resources(context.Context) []func() resource.Resourc
 		NewAPIResource,
 		NewControlPlaneResource,
 		NewGatewayServiceResource,
+		NewGatewayRouteResource,
 		NewAPIServiceLinkResource,
 		NewAPIPublicationResource,
 		NewDeveloperResource,

@@ -18,6 +18,7 @@ var (
 	_ validator.String = uuidValidator{}
 	_ validator.String = jsonObjectValidator{}
 	_ validator.String = headerNameValidator{}
+	_ validator.String = routePathValidator{}
 )
 
 // serverURLValidator checks a server URL and its {region} placeholder.
@@ -156,4 +157,30 @@ func isHTTPToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// routePathValidator checks a route path as the server does: it starts with '/' (or '~/' for a
+// regular expression) and a fixed path has no empty segment.
+type routePathValidator struct{}
+
+func (routePathValidator) Description(context.Context) string {
+	return "must start with '/' (or '~/' for a regular expression) and have no empty segment"
+}
+
+func (v routePathValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (routePathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	p := req.ConfigValue.ValueString()
+	switch {
+	case strings.HasPrefix(p, "~/"):
+	case !strings.HasPrefix(p, "/"):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid route path",
+			fmt.Sprintf("%s: %q must start with '/' (or '~/' for a regular expression), such as \"/orders\".", req.Path, p))
+	case strings.Contains(p, "//"):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid route path",
+			fmt.Sprintf("%s: %q has an empty segment ('//'): remove it.", req.Path, p))
+	}
 }
