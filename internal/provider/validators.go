@@ -167,7 +167,9 @@ func (routePathValidator) Description(context.Context) string {
 	return "must start with '/' (or '~/' for a regular expression) and have no empty segment"
 }
 
-func (v routePathValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v routePathValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (routePathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

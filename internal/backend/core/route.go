@@ -179,7 +179,8 @@ func validHostLabel(l string) bool {
 		return false
 	}
 	for _, c := range l {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+		letterOrDigit := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !letterOrDigit && c != '-' {
 			return false
 		}
 	}
