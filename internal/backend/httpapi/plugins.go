@@ -77,31 +77,41 @@ func readPluginInput(o *object, withService bool) (core.PluginInput, []core.Viol
 	return in, o.finish()
 }
 
-// pluginScope is the path a plugin request came through: a control plane, and a service when the
-// path names one.
-type pluginScope struct {
+// entityScope is the path a plugin or route request came through: a control plane, and a service
+// when the path names one.
+type entityScope struct {
 	cp      core.ControlPlane
 	service *core.GatewayService
 }
 
-func (a *API) pluginScope(ctx context.Context, tx *store.Tx, r *http.Request) (pluginScope, error) {
+// entityScopeOf reads the scope a core-entities path names: its control plane and, under
+// /services/{serviceId}, the service.
+func entityScopeOf(ctx context.Context, tx *store.Tx, r *http.Request) (entityScope, error) {
 	cp, err := getControlPlane(ctx, tx, regionOf(r), r.PathValue("controlPlaneId"))
 	if err != nil {
-		return pluginScope{}, err
+		return entityScope{}, err
 	}
-	sc := pluginScope{cp: cp}
+	sc := entityScope{cp: cp}
 	if sid := r.PathValue("serviceId"); sid != "" {
 		s, err := getService(ctx, tx, cp, sid)
 		if err != nil {
-			return pluginScope{}, err
+			return entityScope{}, err
 		}
 		sc.service = &s
 	}
 	return sc, nil
 }
 
+// serviceID is the id of the scope's service, nil for the whole control plane.
+func (sc entityScope) serviceID() *string {
+	if sc.service == nil {
+		return nil
+	}
+	return &sc.service.ID
+}
+
 // getPlugin finds a plugin in scope; a plugin of another service is not found through a service path.
-func (sc pluginScope) getPlugin(ctx context.Context, tx *store.Tx, id string) (core.GatewayPlugin, error) {
+func (sc entityScope) getPlugin(ctx context.Context, tx *store.Tx, id string) (core.GatewayPlugin, error) {
 	p, err := tx.GetPlugin(ctx, sc.cp.Region, sc.cp.ID, id)
 	if err == nil && sc.service != nil && (p.ServiceID == nil || *p.ServiceID != sc.service.ID) {
 		err = store.ErrNotFound
@@ -123,15 +133,11 @@ func (a *API) listPlugins(w http.ResponseWriter, r *http.Request) error {
 		more bool
 	)
 	err = a.store.View(ctx, func(tx *store.Tx) error {
-		sc, err := a.pluginScope(ctx, tx, r)
+		sc, err := entityScopeOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
-		var sid *string
-		if sc.service != nil {
-			sid = &sc.service.ID
-		}
-		list, more, err = tx.ListPlugins(ctx, sc.cp.Region, sc.cp.ID, sid, filter, page)
+		list, more, err = tx.ListPlugins(ctx, sc.cp.Region, sc.cp.ID, sc.serviceID(), filter, page)
 		return err
 	})
 	return respond(w, err, http.StatusOK, newKongList(mapEach(list, toPluginJSON), page, more))
@@ -141,7 +147,7 @@ func (a *API) getPlugin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var p core.GatewayPlugin
 	err := a.store.View(ctx, func(tx *store.Tx) error {
-		sc, err := a.pluginScope(ctx, tx, r)
+		sc, err := entityScopeOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
@@ -178,7 +184,7 @@ func (a *API) putPlugin(w http.ResponseWriter, r *http.Request, id string, statu
 	ctx, now := r.Context(), a.now().Unix()
 	var p core.GatewayPlugin
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
-		sc, err := a.pluginScope(ctx, tx, r)
+		sc, err := entityScopeOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
@@ -249,7 +255,7 @@ func (a *API) putPlugin(w http.ResponseWriter, r *http.Request, id string, statu
 func (a *API) deletePlugin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	err := a.store.WithTx(ctx, func(tx *store.Tx) error {
-		sc, err := a.pluginScope(ctx, tx, r)
+		sc, err := entityScopeOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}

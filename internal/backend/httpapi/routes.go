@@ -95,32 +95,9 @@ func readRouteInput(o *object, withService bool) (core.RouteInput, core.Field[st
 	return in, serviceID, o.finish()
 }
 
-// routeScope is the path a route request came through: a control plane, and a service when the
-// path names one.
-type routeScope struct {
-	cp      core.ControlPlane
-	service *core.GatewayService
-}
-
-func routeScopeOf(ctx context.Context, tx *store.Tx, r *http.Request) (routeScope, error) {
-	cp, err := getControlPlane(ctx, tx, regionOf(r), r.PathValue("controlPlaneId"))
-	if err != nil {
-		return routeScope{}, err
-	}
-	sc := routeScope{cp: cp}
-	if sid := r.PathValue("serviceId"); sid != "" {
-		s, err := getService(ctx, tx, cp, sid)
-		if err != nil {
-			return routeScope{}, err
-		}
-		sc.service = &s
-	}
-	return sc, nil
-}
-
 // getRoute finds a route in scope by id or, as Kong allows, by name; a route of another service is
 // not found through a service path.
-func (sc routeScope) getRoute(ctx context.Context, tx *store.Tx, idOrName string) (core.GatewayRoute, error) {
+func (sc entityScope) getRoute(ctx context.Context, tx *store.Tx, idOrName string) (core.GatewayRoute, error) {
 	var (
 		rt  core.GatewayRoute
 		err error
@@ -150,15 +127,11 @@ func (a *API) listRoutes(w http.ResponseWriter, r *http.Request) error {
 		more bool
 	)
 	err = a.store.View(ctx, func(tx *store.Tx) error {
-		sc, err := routeScopeOf(ctx, tx, r)
+		sc, err := entityScopeOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
-		var sid *string
-		if sc.service != nil {
-			sid = &sc.service.ID
-		}
-		list, more, err = tx.ListRoutes(ctx, sc.cp.Region, sc.cp.ID, sid, filter, page)
+		list, more, err = tx.ListRoutes(ctx, sc.cp.Region, sc.cp.ID, sc.serviceID(), filter, page)
 		return err
 	})
 	return respond(w, err, http.StatusOK, newKongList(mapEach(list, toRouteJSON), page, more))
@@ -168,7 +141,7 @@ func (a *API) getRoute(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var rt core.GatewayRoute
 	err := a.store.View(ctx, func(tx *store.Tx) error {
-		sc, err := routeScopeOf(ctx, tx, r)
+		sc, err := entityScopeOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
@@ -205,7 +178,7 @@ func (a *API) putRoute(w http.ResponseWriter, r *http.Request, id string, status
 	ctx, now := r.Context(), a.now().Unix()
 	var rt core.GatewayRoute
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
-		sc, err := routeScopeOf(ctx, tx, r)
+		sc, err := entityScopeOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
@@ -274,7 +247,7 @@ func (a *API) putRoute(w http.ResponseWriter, r *http.Request, id string, status
 func (a *API) deleteRoute(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	err := a.store.WithTx(ctx, func(tx *store.Tx) error {
-		sc, err := routeScopeOf(ctx, tx, r)
+		sc, err := entityScopeOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
