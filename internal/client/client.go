@@ -186,6 +186,13 @@ type attempt struct {
 // do sends one API call. A non-nil in is encoded as the JSON body; a non-nil
 // out receives the decoded response body of a 2xx response.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	_, err := c.send(ctx, method, path, query, in, out, nil)
+	return err
+}
+
+// send is do with extra request headers, answering the response's status and headers. A 304
+// answer to a conditional request is not an error: out is then left untouched.
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, in, out any, header http.Header) (*http.Response, error) {
 	u := *c.baseURL
 	u.Path = c.baseURL.Path + path
 	u.RawQuery = query.Encode()
@@ -194,7 +201,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if in != nil {
 		buf, err := json.Marshal(in)
 		if err != nil {
-			return fmt.Errorf("encoding %s %s request: %w", method, path, err)
+			return nil, fmt.Errorf("encoding %s %s request: %w", method, path, err)
 		}
 		body = buf
 	}
@@ -208,7 +215,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	ctx = context.WithValue(ctx, attemptKey{}, attempt{method: method, keyed: key != ""})
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
-		return fmt.Errorf("building %s %s request: %w", method, path, err)
+		return nil, fmt.Errorf("building %s %s request: %w", method, path, err)
 	}
 	if key != "" {
 		req.Header.Set(IdempotencyKeyHeader, key)
@@ -219,26 +226,32 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	respBody, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
 	if err != nil {
-		return fmt.Errorf("%s %s: reading response: %w", method, path, err)
+		return resp, fmt.Errorf("%s %s: reading response: %w", method, path, err)
+	}
+	if resp.StatusCode == http.StatusNotModified && header.Get("If-None-Match") != "" {
+		return resp, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return decodeAPIError(method, path, resp.StatusCode, respBody)
+		return resp, decodeAPIError(method, path, resp.StatusCode, respBody)
 	}
 	if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
-		return nil
+		return resp, nil
 	}
 	if err := json.Unmarshal(respBody, out); err != nil {
-		return fmt.Errorf("%s %s: decoding response: %w", method, path, err)
+		return resp, fmt.Errorf("%s %s: decoding response: %w", method, path, err)
 	}
-	return nil
+	return resp, nil
 }
 
 // retryPolicy is retryablehttp's view of retryDecision: it stops when the caller gave up, and

@@ -16,6 +16,8 @@ type Node struct {
 	Type     string `json:"type"`
 	// LastPing is when the node last reported, in unix seconds.
 	LastPing int64 `json:"last_ping"`
+	// ConfigHash is the hash of the configuration the node last reported enforcing.
+	ConfigHash string `json:"config_hash"`
 	// CompatibilityStatus says whether the node can enforce everything the control plane holds.
 	CompatibilityStatus NodeCompatibility `json:"compatibility_status"`
 }
