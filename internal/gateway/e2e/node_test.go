@@ -36,7 +36,9 @@ type backendAt struct {
 	token     string // admin token
 }
 
-func sharedBackend() backendAt { return backendAt{serverURL: acctest.ServerURL(), token: acctest.Token()} }
+func sharedBackend() backendAt {
+	return backendAt{serverURL: acctest.ServerURL(), token: acctest.Token()}
+}
 
 // requireAcc skips tb without TF_ACC and fails it when the shared backend is not running. It
 // stands in for acctest.PreCheck, which benchmarks cannot call.
