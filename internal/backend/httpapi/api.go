@@ -22,6 +22,7 @@ type API struct {
 	mux           *http.ServeMux
 	now           func() time.Time
 	ss            *selfService // the developer-facing portal API; see portalapi.go
+	nodeConfigs   nodeConfigCache
 }
 
 // New returns the API. defaultRegion is also served at "/".
@@ -166,14 +167,16 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	if a.servePortalAPI(w, r, region) {
 		return
 	}
-	if !a.authorized(w, r) {
+	if !a.authorized(w, r, region) {
 		return
 	}
 	a.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), regionKey{}, region)))
 }
 
-// authorized checks the bearer token, answering 401 itself when it is missing or unknown.
-func (a *API) authorized(w http.ResponseWriter, r *http.Request) bool {
+// authorized checks the bearer token, answering 401 itself when it is missing or unknown. A token
+// that is not an admin token may be a node token, which may make only the requests of its
+// control plane's nodes (403 otherwise).
+func (a *API) authorized(w http.ResponseWriter, r *http.Request, region string) bool {
 	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	tok = strings.TrimSpace(tok)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
@@ -192,12 +195,25 @@ func (a *API) authorized(w http.ResponseWriter, r *http.Request) bool {
 		a.writeError(w, r, err)
 		return false
 	}
-	if !valid {
+	if valid {
+		return true
+	}
+	access, err := a.checkNodeToken(r, region, core.HashToken(tok))
+	switch {
+	case err != nil:
+		a.writeError(w, r, err)
+		return false
+	case access == nodeTokenAllowed:
+		return true
+	case access == nodeTokenRefused:
+		writeProblem(w, http.StatusForbidden, "A node token can only read its control plane's node configuration and "+
+			"report nodes, in its control plane's region: use an admin token for anything else.", nil)
+		return false
+	default:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="devportal", error="invalid_token"`)
 		writeUnauthorized(w, r, "Invalid credentials: the bearer token is not a valid admin token.")
 		return false
 	}
-	return true
 }
 
 // formatTime renders timestamps as Konnect does: RFC 3339 in UTC with milliseconds.

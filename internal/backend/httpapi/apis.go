@@ -305,8 +305,10 @@ func (a *API) lifecycleRoutes() {
 	})
 	a.kongRoute("/v2/control-planes/{controlPlaneId}/nodes/{nodeId}", map[string]handlerFunc{
 		http.MethodGet:    a.getNode,
+		http.MethodPut:    a.reportNode,
 		http.MethodDelete: a.deleteNode,
 	})
+	a.nodeSyncRoutes()
 	a.kongRoute("/v2/control-planes/{controlPlaneId}/core-entities/services", map[string]handlerFunc{
 		http.MethodGet:  a.listServices,
 		http.MethodPost: a.createService,

@@ -66,7 +66,7 @@ func toNodeJSON(n store.Node) nodeJSON {
 		})
 	}
 	return nodeJSON{ID: n.ID, Version: n.Version, Hostname: n.Hostname, LastPing: n.UpdatedAt, Type: nodeType,
-		CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, CompatibilityStatus: status}
+		CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, ConfigHash: n.ConfigHash, CompatibilityStatus: status}
 }
 
 func (a *API) listNodes(w http.ResponseWriter, r *http.Request) error {
@@ -131,6 +131,74 @@ func (a *API) registerNode(w http.ResponseWriter, r *http.Request) error {
 		return tx.InsertNode(ctx, n)
 	})
 	return respond(w, err, http.StatusCreated, toNodeJSON(n))
+}
+
+// reportNode records a node's report under the id the node chose (an extension of the Konnect
+// API): the first report registers the node (201), later ones refresh its hostname, version,
+// configuration hash and last ping (200). Versions are accepted as registerNode accepts them.
+func (a *API) reportNode(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("nodeId")
+	if !core.IsUUID(id) {
+		return core.Invalid(core.Violation{Field: "nodeId", Rule: "is_uuid", Source: "path",
+			Reason: "a node reports under a UUID it chose and keeps; generate one (version 4) and use it for every report"})
+	}
+	n, err := readNodeReport(w, r)
+	if err != nil {
+		return err
+	}
+	ctx, region := r.Context(), regionOf(r)
+	n.ID, n.Region, n.UpdatedAt = id, region, a.now().Unix()
+	status := http.StatusOK
+	// A ping changes nothing a node configuration holds, so it does not wake waiting nodes.
+	err = a.store.WithBookkeepingTx(ctx, func(tx *store.Tx) error {
+		cp, err := getControlPlane(ctx, tx, region, r.PathValue("controlPlaneId"))
+		if err != nil {
+			return err
+		}
+		n.ControlPlaneID = cp.ID
+		old, err := tx.GetNode(ctx, region, cp.ID, id)
+		switch {
+		case err == nil:
+			n.CreatedAt = old.CreatedAt
+			return tx.UpdateNodeReport(ctx, n)
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		if taken, err := tx.NodeIDTaken(ctx, id); err != nil || taken {
+			return errors.Join(err, errorIf(taken, http.StatusConflict,
+				"Node id %s is taken by a node of another control plane: generate a new UUID for this node.", id))
+		}
+		status, n.CreatedAt = http.StatusCreated, n.UpdatedAt
+		return tx.InsertNode(ctx, n)
+	})
+	return respond(w, err, status, toNodeJSON(n))
+}
+
+// errorIf is errorf when cond holds, else nil.
+func errorIf(cond bool, status int, format string, args ...any) error {
+	if !cond {
+		return nil
+	}
+	return errorf(status, format, args...)
+}
+
+// readNodeReport reads and checks the body of a node's report.
+func readNodeReport(w http.ResponseWriter, r *http.Request) (store.Node, error) {
+	o, err := readObject(w, r)
+	if err != nil {
+		return store.Node{}, err
+	}
+	hostname := field[string](o, "hostname", false)
+	version := field[string](o, "version", false)
+	hash := field[string](o, "config_hash", true)
+	vs := o.finish()
+	if len(vs) == 0 {
+		vs = append(core.ValidateNodeRegistration(hostname, version), core.ValidateConfigHash(hash.Value)...)
+	}
+	if err := core.Invalid(vs...); err != nil {
+		return store.Node{}, err
+	}
+	return store.Node{Hostname: hostname.Value, Version: version.Value, ConfigHash: hash.Value}, nil
 }
 
 func (a *API) getNode(w http.ResponseWriter, r *http.Request) error {

@@ -11,17 +11,36 @@ type Node struct {
 	ControlPlaneID string
 	Hostname       string
 	Version        string
-	// CreatedAt and UpdatedAt are unix seconds, as Konnect reports them for nodes.
+	// ConfigHash is the hash of the configuration the node last reported enforcing; "" when it
+	// never reported one.
+	ConfigHash string
+	// CreatedAt and UpdatedAt are unix seconds, as Konnect reports them for nodes. UpdatedAt is
+	// the node's last report (its last ping).
 	CreatedAt int64
 	UpdatedAt int64
 }
 
-const nodeColumns = `id, region, control_plane_id, hostname, version, created_at, updated_at`
+const nodeColumns = `id, region, control_plane_id, hostname, version, config_hash, created_at, updated_at`
 
 // InsertNode registers a node.
 func (t *Tx) InsertNode(ctx context.Context, n Node) error {
-	return t.exec(ctx, "insert node", `INSERT INTO gateway_nodes (`+nodeColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		n.ID, n.Region, n.ControlPlaneID, n.Hostname, n.Version, n.CreatedAt, n.UpdatedAt)
+	return t.exec(ctx, "insert node", `INSERT INTO gateway_nodes (`+nodeColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		n.ID, n.Region, n.ControlPlaneID, n.Hostname, n.Version, n.ConfigHash, n.CreatedAt, n.UpdatedAt)
+}
+
+// UpdateNodeReport records a node's report: its hostname, version, configuration hash and the
+// time of the report.
+func (t *Tx) UpdateNodeReport(ctx context.Context, n Node) error {
+	return t.execOne(ctx, "update node", `UPDATE gateway_nodes SET hostname = $1, version = $2, config_hash = $3, updated_at = $4
+		WHERE region = $5 AND control_plane_id = $6 AND id = $7`,
+		n.Hostname, n.Version, n.ConfigHash, n.UpdatedAt, n.Region, n.ControlPlaneID, n.ID)
+}
+
+// NodeIDTaken reports whether a node with this id exists anywhere, so that a node cannot report
+// under the id of another control plane's node.
+func (t *Tx) NodeIDTaken(ctx context.Context, id string) (bool, error) {
+	n, err := t.count(ctx, "check node id", `SELECT COUNT(*) FROM gateway_nodes WHERE id = $1`, id)
+	return n > 0, err
 }
 
 // GetNode returns a node of the control plane, or ErrNotFound.
@@ -62,6 +81,6 @@ func (t *Tx) DeleteNode(ctx context.Context, region, controlPlaneID, id string) 
 
 func scanNode(s scanner) (Node, error) {
 	var n Node
-	err := s.Scan(&n.ID, &n.Region, &n.ControlPlaneID, &n.Hostname, &n.Version, &n.CreatedAt, &n.UpdatedAt)
+	err := s.Scan(&n.ID, &n.Region, &n.ControlPlaneID, &n.Hostname, &n.Version, &n.ConfigHash, &n.CreatedAt, &n.UpdatedAt)
 	return n, err
 }

@@ -129,3 +129,7 @@ func scanString(s scanner) (string, error) {
 	err := s.Scan(&v)
 	return v, err
 }
+
+func fmtErr(what string, err error) error {
+	return fmt.Errorf("store: %s: %w", what, err)
+}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,6 +27,9 @@ var ErrNotFound = errors.New("not found")
 // Store is the backend's database.
 type Store struct {
 	db *sql.DB
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced after every committed write transaction
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
@@ -60,7 +64,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, changed: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -105,8 +109,41 @@ func (s *Store) Close() error {
 
 // WithTx runs fn in one write transaction, committed when fn returns nil and rolled back otherwise.
 // Under a context from Hold it runs in the held transaction instead, within a savepoint that is
-// rolled back when fn fails, so that a failed step leaves the rest of the held work intact.
+// rolled back when fn fails, so that a failed step leaves the rest of the held work intact. A
+// commit closes the channel Changed returned.
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
+	if err := s.withTx(ctx, fn); err != nil {
+		return err
+	}
+	if s.heldIn(ctx) == nil {
+		s.signalChange()
+	}
+	return nil
+}
+
+// WithBookkeepingTx is WithTx for writes that change nothing a Changed watcher reads (a node's
+// last ping, a token's last use), so that they do not wake every waiting node configuration
+// request. Under a context from Hold the held transaction signals when it commits.
+func (s *Store) WithBookkeepingTx(ctx context.Context, fn func(*Tx) error) error {
+	return s.withTx(ctx, fn)
+}
+
+// Changed returns a channel that is closed when the next write transaction commits. Take it
+// before reading, so that a commit during the read is not missed.
+func (s *Store) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+func (s *Store) signalChange() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+func (s *Store) withTx(ctx context.Context, fn func(*Tx) error) error {
 	if h := s.heldIn(ctx); h != nil {
 		return h.savepoint(ctx, fn)
 	}
