@@ -1,5 +1,6 @@
 // Command terraform-provider-devportal is the devportal Terraform provider. Run with the
-// "serve" sub-command it starts the bundled devportal backend instead.
+// "serve" sub-command it starts the bundled devportal backend instead, and with "gateway" a
+// gateway node that enforces a control plane's configuration.
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/cli"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/gateway"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/provider"
 )
 
@@ -20,6 +22,9 @@ var version = "dev"
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "serve" {
 		os.Exit(cli.Serve(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "gateway" {
+		os.Exit(gateway.Main(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
 	}
 
 	var debug bool

@@ -1,0 +1,311 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/gateway/appauth"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/gateway/router"
+)
+
+var _ http.Handler = (*proxy)(nil)
+
+// The identity headers the node sets on allowed requests. Whatever a client sends under these
+// names is removed, always, so that an upstream can believe them.
+const (
+	headerApplicationID = "X-Application-Id"
+	headerDeveloperID   = "X-Developer-Id"
+	headerPortalID      = "X-Portal-Id"
+)
+
+var identityHeaders = []string{headerApplicationID, headerDeveloperID, headerPortalID}
+
+// servedScheme is the protocol the node's listener speaks, as routes name it.
+const servedScheme = "http"
+
+// Reasons in the access log for requests that no application auth decided.
+const (
+	reasonNoAuth  = "no_auth"  // the service has no managed application auth plugin
+	reasonNoRoute = "no_route" // answered before any service was chosen
+)
+
+// proxy is the node's request path: route, refuse what it cannot enforce, authorize, forward.
+type proxy struct {
+	n         *Node
+	transport *http.Transport
+	rp        *httputil.ReverseProxy
+}
+
+// exchange is what the node learns about one request on its way through, for the upstream
+// rewrite, the error handler, the access log and the metrics.
+type exchange struct {
+	route  *client.GatewayRoute
+	match  router.Match
+	svc    *upstreamService
+	app    *appauth.App
+	reason string
+}
+
+type exchangeKey struct{}
+
+func newProxy(n *Node) *proxy {
+	p := &proxy{
+		n: n,
+		transport: &http.Transport{
+			Proxy:                 nil, // upstreams are reached directly, whatever HTTP_PROXY says
+			DialContext:           (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          512,
+			MaxIdleConnsPerHost:   128,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		},
+	}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite:      p.rewrite,
+		Transport:    &timedTransport{base: p.transport, latency: n.metrics.upstreamLatency},
+		ErrorHandler: p.upstreamError,
+		ErrorLog:     slog.NewLogLogger(n.log.Handler(), slog.LevelDebug),
+	}
+	return p
+}
+
+func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ex := &exchange{reason: reasonNoRoute}
+	rec := &statusRecorder{ResponseWriter: w}
+	p.handle(rec, r, ex)
+	p.record(r, rec.status(), ex, time.Since(start))
+}
+
+func (p *proxy) handle(w http.ResponseWriter, r *http.Request, ex *exchange) {
+	snap := p.n.current.Load()
+	if snap == nil {
+		writeProblem(w, http.StatusServiceUnavailable, "the node has no configuration yet: it has not reached the backend, and has no cache")
+		return
+	}
+	m, ok := snap.router.Match(r, servedScheme)
+	if !ok {
+		writeProblem(w, http.StatusNotFound, "no route matches "+r.Method+" "+r.URL.Path)
+		return
+	}
+	ex.route, ex.match = m.Route, m
+	if !m.ProtocolAllowed {
+		refuseProtocol(w, r, m.Route)
+		return
+	}
+	if m.Route.Service == nil || snap.services[m.Route.Service.ID] == nil {
+		writeProblem(w, http.StatusServiceUnavailable, "route "+routeLabel(m.Route)+" has no service to send requests to")
+		return
+	}
+	svc := snap.services[m.Route.Service.ID]
+	ex.svc = svc
+	if detail := refusal(snap, svc); detail != "" {
+		writeProblem(w, http.StatusServiceUnavailable, detail)
+		return
+	}
+	ex.reason = reasonNoAuth
+	if svc.policy != nil && !p.authorize(w, r, snap, svc, ex) {
+		return
+	}
+	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex)))
+}
+
+// refusal says why the node will not proxy to svc at all, or "" when it will. Plugins it cannot
+// run come first: proxying without them would let through what they would stop.
+func refusal(snap *snapshot, svc *upstreamService) string {
+	if blocked := append(append([]unsupportedPlugin(nil), snap.global...), svc.unsupported...); len(blocked) > 0 {
+		names := make([]string, len(blocked))
+		for i, b := range blocked {
+			names[i] = b.Name + " (" + b.ID + ")"
+		}
+		return fmt.Sprintf("service %s carries plugins this node cannot run: %s; it refuses traffic rather than proxy without them",
+			svc.label, strings.Join(names, ", "))
+	}
+	if !svc.enabled {
+		return "service " + svc.label + " is disabled"
+	}
+	return svc.unservable
+}
+
+// authorize applies the service's managed application auth plugin; it answers the request and
+// returns false when the request may not pass.
+func (p *proxy) authorize(w http.ResponseWriter, r *http.Request, snap *snapshot, svc *upstreamService, ex *exchange) bool {
+	d := svc.policy.Authorize(r.Context(), snap.table, r, time.Now())
+	ex.reason, ex.app = d.Reason, d.App
+	decision := "denied"
+	if d.Allowed {
+		decision = "allowed"
+	}
+	p.n.metrics.authDecisions.WithLabelValues(decision, d.Reason).Inc()
+	if d.Allowed {
+		return true
+	}
+	if d.Challenge != "" && d.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", d.Challenge)
+	}
+	status := d.Status
+	if status == 0 {
+		status = http.StatusForbidden
+	}
+	writeProblem(w, status, d.Detail)
+	return false
+}
+
+// refuseProtocol answers a request on a route that does not accept plain http: Kong's
+// https_redirect_status_code, with a Location to the https URL for the redirect codes.
+func refuseProtocol(w http.ResponseWriter, r *http.Request, route *client.GatewayRoute) {
+	status := int(route.HTTPSRedirectStatusCode)
+	if status == 0 {
+		status = http.StatusUpgradeRequired
+	}
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		w.Header().Set("Location", "https://"+r.Host+r.URL.RequestURI())
+	}
+	writeProblem(w, status, "route "+routeLabel(route)+" accepts only "+strings.Join(route.Protocols, ", ")+": use HTTPS")
+}
+
+// rewrite builds the upstream request: the service's address, the path the route gives, the
+// Host the route asks for, X-Forwarded-*, and the identity headers of the node alone.
+func (p *proxy) rewrite(pr *httputil.ProxyRequest) {
+	ex := pr.In.Context().Value(exchangeKey{}).(*exchange)
+	out := pr.Out
+	out.URL.Scheme, out.URL.Host = ex.svc.scheme, ex.svc.hostPort
+	out.URL.Path = router.UpstreamPath(ex.svc.path, ex.match, pr.In.URL.Path)
+	out.URL.RawPath = ""
+	out.Host = ""
+	if ex.route.PreserveHost {
+		out.Host = pr.In.Host
+	}
+	pr.SetXForwarded()
+	for _, h := range identityHeaders {
+		out.Header.Del(h)
+	}
+	if ex.app != nil {
+		out.Header.Set(headerApplicationID, ex.app.ID)
+		out.Header.Set(headerDeveloperID, ex.app.DeveloperID)
+		out.Header.Set(headerPortalID, ex.app.PortalID)
+	}
+	ctx := context.WithValue(out.Context(), timeoutsKey{}, timedRequest{timeouts: ex.svc.timeouts, service: ex.svc.label})
+	pr.Out = out.WithContext(ctx)
+}
+
+// upstreamError answers a failed upstream exchange: 504 when it ran out of time, 502 otherwise.
+func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
+	ex, _ := r.Context().Value(exchangeKey{}).(*exchange)
+	label := ""
+	if ex != nil && ex.svc != nil {
+		label = ex.svc.label
+	}
+	if isTimeout(err) {
+		writeProblem(w, http.StatusGatewayTimeout, "service "+label+" did not answer in time")
+		return
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away: nobody reads the answer, 499 in the access log as nginx does.
+		w.WriteHeader(499)
+		return
+	}
+	p.n.log.Debug("gateway: upstream exchange failed", "service", label, "error", err)
+	writeProblem(w, http.StatusBadGateway, "service "+label+" could not be reached")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, errUpstreamTimeout) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// record writes the access log line and counts the request.
+func (p *proxy) record(r *http.Request, status int, ex *exchange, latency time.Duration) {
+	route, svc := "", ""
+	routeID, svcID, appID := "", "", ""
+	if ex.route != nil {
+		route, routeID = routeLabel(ex.route), ex.route.ID
+	}
+	if ex.svc != nil {
+		svc, svcID = ex.svc.label, ex.svc.id
+	}
+	if ex.app != nil {
+		appID = ex.app.ID
+	}
+	p.n.metrics.requests.WithLabelValues(route, svc, strconv.Itoa(status)).Inc()
+	if p.n.access == nil {
+		return
+	}
+	// The path only: a key given as a query parameter must never reach the log.
+	p.n.access.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", status),
+		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
+		slog.String("route_id", routeID),
+		slog.String("service_id", svcID),
+		slog.String("application_id", appID),
+		slog.String("reason", ex.reason),
+	)
+}
+
+func routeLabel(r *client.GatewayRoute) string {
+	if r.Name != nil && *r.Name != "" {
+		return *r.Name
+	}
+	return r.ID
+}
+
+// problem is the application/problem+json body of every answer the node gives itself.
+type problem struct {
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+}
+
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Cache-Control", "no-store")
+	h.Del("Content-Length")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(problem{Status: status, Title: http.StatusText(status), Detail: detail})
+}
+
+// statusRecorder remembers the status code written through it.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.code == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController (flushes, protocol upgrades) reach the connection.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s *statusRecorder) status() int {
+	if s.code == 0 {
+		return http.StatusOK
+	}
+	return s.code
+}
