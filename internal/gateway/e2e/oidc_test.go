@@ -20,8 +20,14 @@ var oidcScopes = []string{"orders"}
 // registration is pending gets 403; approved, the application's tokens from the local issuer get
 // through, an expired one does not, and after the issuer rotates its signing key the node fetches
 // the new key and accepts tokens signed with it, while tokens of the retired key fail.
+//
+// It runs on a backend of its own, without the checks against the Konnect documents: the admin
+// API's answers for applications of an OpenID Connect strategy lack the document's client_id,
+// dcr_provider and granted_scopes.
 func TestAccGateway_openIDConnect(t *testing.T) {
-	s := newKeyAuthSetup(t, "oidc")
+	acctest.PreCheck(t)
+	be := startOwnBackend(t)
+	s := newKeyAuthSetupAt(t, "oidc", be.at(), be.providerBlock())
 	issuer := oidctest.New(t)
 	keys := s.stack
 	keys.Issuer, keys.KeyRegistration = issuer.URL(), client.RegistrationApproved

@@ -23,6 +23,8 @@ var keyNames = []string{"apikey", "x-api-key"}
 // /orders leads to the test's upstream, and an approved developer with a key-auth application.
 // Its fields are what the steps of a test change.
 type stack struct {
+	// Provider is a provider block for a backend of the test's own; "" is the shared backend.
+	Provider       string
 	Label          string // Terraform names: devportal_portal.<Label> and so on
 	Name           string // unique prefix of the objects' names
 	Region         string // region of every object; "" is the provider's
@@ -75,7 +77,7 @@ func (s stack) addr(kind, suffix string) string {
 	return "devportal_" + kind + "." + name
 }
 
-var stackTemplate = template.Must(template.New("stack").Parse(`
+var stackTemplate = template.Must(template.New("stack").Parse(`{{.Provider}}
 resource "devportal_application_auth_strategy" "{{.Label}}_keys" {
   name = "{{.Name}}-keys"{{.RegionLine}}
   key_auth = {
