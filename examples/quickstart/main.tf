@@ -1,9 +1,11 @@
 # The quickstart: a private developer portal that requires admin approval, with a key-auth
 # application auth strategy as its default; a gateway control plane with the service behind the
-# Orders API, linked to it; and the API published to the portal with the strategy, so that the
-# backend applies its managed application auth plugin on the service. Run it with `make demo`,
-# which starts the bundled backend and sets DEVPORTAL_SERVER_URL and DEVPORTAL_TOKEN for the
-# provider.
+# Orders API, linked to it, a route to it and a token for the gateway nodes; the API published to
+# the portal with the strategy, so that the backend applies its managed application auth plugin on
+# the service; and a developer with two applications, one approved for the Orders API and one
+# still waiting for approval, each with an API key. Run it with `make demo`, which starts the
+# bundled backend and sets DEVPORTAL_SERVER_URL and DEVPORTAL_TOKEN for the provider, then starts
+# a gateway node with the node token and sends requests through it.
 
 terraform {
   required_providers {
@@ -14,6 +16,15 @@ terraform {
 }
 
 provider "devportal" {}
+
+# The Orders service stands in for a real upstream with the bundled backend's own health check,
+# which answers {"status":"ok"}, so that the demo needs no other process. `make demo` sets the
+# port to the backend's.
+variable "orders_upstream_port" {
+  description = "Port of the bundled backend on 127.0.0.1, whose /healthz plays the Orders service."
+  type        = number
+  default     = 8080
+}
 
 resource "devportal_application_auth_strategy" "key_auth" {
   name         = "quickstart-key-auth"
@@ -48,9 +59,27 @@ resource "devportal_control_plane" "edge" {
 resource "devportal_gateway_service" "orders" {
   control_plane_id = devportal_control_plane.edge.id
   name             = "orders"
-  protocol         = "https"
-  host             = "orders.internal.example.com"
-  port             = 443
+  protocol         = "http"
+  host             = "127.0.0.1"
+  port             = var.orders_upstream_port
+  path             = "/healthz"
+}
+
+# Requests to /orders on a gateway node go to the service; the matched prefix is stripped, so
+# /orders reaches /healthz upstream.
+resource "devportal_gateway_route" "orders" {
+  control_plane_id = devportal_control_plane.edge.id
+  service_id       = devportal_gateway_service.orders.id
+  name             = "orders"
+  paths            = ["/orders"]
+  protocols        = ["http", "https"]
+}
+
+# What a gateway node of the control plane authenticates with: it can read the control plane's
+# configuration and report itself, nothing else.
+resource "devportal_gateway_node_token" "edge" {
+  control_plane_id = devportal_control_plane.edge.id
+  name             = "quickstart-node"
 }
 
 resource "devportal_api" "orders" {
@@ -70,6 +99,59 @@ resource "devportal_api_publication" "orders" {
   portal_id        = devportal_portal.partners.id
   auth_strategy_id = devportal_application_auth_strategy.key_auth.id
   visibility       = "private"
+}
+
+# A developer the platform team onboards directly, with two applications: the administrator
+# approved one for the Orders API; the other's registration waits for approval.
+resource "devportal_developer" "grace" {
+  portal_id  = devportal_portal.partners.id
+  email      = "grace@example.com"
+  full_name  = "Grace Hopper"
+  status     = "approved"
+  depends_on = [devportal_portal_security.partners]
+}
+
+resource "devportal_application" "dashboard" {
+  portal_id        = devportal_portal.partners.id
+  name             = "orders-dashboard"
+  developer_id     = devportal_developer.grace.id
+  auth_strategy_id = devportal_application_auth_strategy.key_auth.id
+}
+
+resource "devportal_application_registration" "dashboard" {
+  portal_id      = devportal_portal.partners.id
+  application_id = devportal_application.dashboard.id
+  api_id         = devportal_api.orders.id
+  status         = "approved"
+  depends_on     = [devportal_api_service_link.orders, devportal_api_publication.orders]
+}
+
+resource "devportal_application" "sandbox" {
+  portal_id        = devportal_portal.partners.id
+  name             = "orders-sandbox"
+  developer_id     = devportal_developer.grace.id
+  auth_strategy_id = devportal_application_auth_strategy.key_auth.id
+}
+
+# No status: the portal's approval rules decide, so the registration stays pending.
+resource "devportal_application_registration" "sandbox" {
+  portal_id      = devportal_portal.partners.id
+  application_id = devportal_application.sandbox.id
+  api_id         = devportal_api.orders.id
+  depends_on     = [devportal_api_service_link.orders, devportal_api_publication.orders]
+}
+
+# Keys the server generates; they are kept in the state as sensitive values.
+resource "devportal_application_api_key" "dashboard" {
+  portal_id      = devportal_portal.partners.id
+  application_id = devportal_application.dashboard.id
+  display_name   = "quickstart"
+}
+
+resource "devportal_application_api_key" "sandbox" {
+  portal_id      = devportal_portal.partners.id
+  application_id = devportal_application.sandbox.id
+  display_name   = "quickstart"
 }
 
 # Read after the link and the publication exist, which is when the plugin is applied.
@@ -107,4 +189,24 @@ output "orders_application_auth" {
     key_names        = data.devportal_application_auth_enforcement.orders.key_names
     auth_strategy_id = devportal_api_publication.orders.auth_strategy_id
   }
+}
+
+output "control_plane_id" {
+  description = "The control plane gateway nodes pull their configuration from."
+  value       = devportal_control_plane.edge.id
+}
+
+output "gateway_node_token" {
+  description = "Token for `terraform-provider-devportal gateway` (DEVPORTAL_TOKEN); read it with terraform output -raw gateway_node_token."
+  value       = devportal_gateway_node_token.edge.token
+  sensitive   = true
+}
+
+output "api_keys" {
+  description = "The applications' API keys: approved lets requests through, pending gets 403 until the registration is approved."
+  value = {
+    approved = devportal_application_api_key.dashboard.key
+    pending  = devportal_application_api_key.sandbox.key
+  }
+  sensitive = true
 }
