@@ -47,12 +47,18 @@ echo "==> requests through the gateway node (paste them while it runs, with KEEP
 keys=$(tf output -state="$state" -json api_keys)
 approved_key=$(printf '%s' "$keys" | json_string approved)
 pending_key=$(printf '%s' "$keys" | json_string pending)
-# try WANT WHY CURL-ARGS... prints the command and the status it got, and stops on another status.
+# try WANT WHY URL [HEADER] prints a curl line a reader can paste and the status it got, and stops
+# on another status.
 try() {
-	local want=$1 why=$2 got
-	shift 2
-	echo "    \$ curl -i $*"
-	got=$(curl -sS -o "$work/answer.txt" -w '%{http_code}' "$@")
+	local want=$1 why=$2 url=$3 header=${4:-} got
+	local args=(-sS -o "$work/answer.txt" -w '%{http_code}')
+	if [ -n "$header" ]; then
+		args+=(-H "$header")
+		echo "    \$ curl -i -H '$header' $url"
+	else
+		echo "    \$ curl -i $url"
+	fi
+	got=$(curl "${args[@]}" "$url")
 	echo "      HTTP $got ($why): $(head -c 200 "$work/answer.txt")"
 	if [ "$got" != "$want" ]; then
 		echo "expected HTTP $want; the node's log:" >&2
@@ -61,8 +67,8 @@ try() {
 	fi
 }
 try 401 "no key" "$gateway_url/orders"
-try 403 "the registration of orders-sandbox waits for approval" -H "apikey: $pending_key" "$gateway_url/orders"
-try 200 "orders-dashboard is approved; the upstream is the backend's /healthz" -H "apikey: $approved_key" "$gateway_url/orders"
+try 403 "the registration of orders-sandbox waits for approval" "$gateway_url/orders" "apikey: $pending_key"
+try 200 "orders-dashboard is approved; the upstream is the backend's /healthz" "$gateway_url/orders" "apikey: $approved_key"
 
 if [ "${KEEP:-0}" = 1 ]; then
 	cat <<MSG
