@@ -45,8 +45,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "==> installing ${missing[*]} with apt-get (they are missing)"
 	sudo=""
 	[ "$(id -u)" = 0 ] || sudo=sudo
-	$sudo apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+	apt_log=$(mktemp)
+	if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; } >"$apt_log" 2>&1; then
+		cat "$apt_log" >&2
+		echo "could not install ${missing[*]}: install them and run again" >&2
+		exit 1
+	fi
+	rm -f "$apt_log"
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
