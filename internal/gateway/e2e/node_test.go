@@ -110,6 +110,11 @@ type testNode struct {
 	admin     *client.Client // admin client of the node's backend and region
 	http      *http.Client
 	closeOnce sync.Once
+
+	// The node's logs, and every key or token sent through it, which the logs must never hold.
+	logs, accessLog *lockedBuffer
+	secretsMu       sync.Mutex
+	secrets         []string
 }
 
 // startNode starts a node of the control plane on loopback ports chosen by the system and closes
@@ -125,7 +130,7 @@ func startNode(tb testing.TB, cp controlPlane, opts nodeOptions) *testNode {
 	if opts.hostname == "" {
 		opts.hostname = "e2e-" + strings.ToLower(rand.Text()[:8])
 	}
-	logs := &lockedBuffer{}
+	logs, accessLog := &lockedBuffer{}, &lockedBuffer{}
 	node, err := gateway.New(gateway.Config{
 		ServerURL:      opts.backend.serverURL,
 		Region:         cp.Region,
@@ -140,6 +145,7 @@ func startNode(tb testing.TB, cp controlPlane, opts nodeOptions) *testNode {
 		RetryWait:      50 * time.Millisecond,
 		PingInterval:   time.Second,
 		Logger:         slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		AccessLog:      accessLog,
 		// A test's issuer rotates keys at will: the node may fetch its keys again at once.
 		IssuerOptions: appauth.IssuerOptions{MinRefetchInterval: -1},
 	})
@@ -150,19 +156,51 @@ func startNode(tb testing.TB, cp controlPlane, opts nodeOptions) *testNode {
 		tb.Fatalf("starting the node: %v", err)
 	}
 	n := &testNode{
-		Node:  node,
-		tb:    tb,
-		cp:    cp,
-		admin: opts.backend.adminClient(tb, cp.Region),
-		http:  &http.Client{Timeout: callTimeout},
+		Node:      node,
+		tb:        tb,
+		cp:        cp,
+		admin:     opts.backend.adminClient(tb, cp.Region),
+		http:      &http.Client{Timeout: callTimeout},
+		logs:      logs,
+		accessLog: accessLog,
 	}
 	tb.Cleanup(func() {
 		n.close()
+		n.checkLogsHoldNoSecret()
 		if tb.Failed() {
 			tb.Logf("log of node %s:\n%s", opts.hostname, logs.String())
 		}
 	})
 	return n
+}
+
+// checkLogsHoldNoSecret fails the test when a key or token sent through the node appears in its
+// operational or access log, or when requests were sent and the access log is empty.
+func (n *testNode) checkLogsHoldNoSecret() {
+	n.secretsMu.Lock()
+	defer n.secretsMu.Unlock()
+	logs, access := n.logs.String(), n.accessLog.String()
+	if len(n.secrets) > 0 && access == "" {
+		n.tb.Error("requests went through the node, but its access log is empty")
+	}
+	for _, secret := range n.secrets {
+		if strings.Contains(access, secret) || strings.Contains(logs, secret) {
+			n.tb.Errorf("the node's logs hold a credential sent to it (%.12s…)", secret)
+		}
+	}
+}
+
+// remember notes the credentials a request carries, in its headers or its query.
+func (n *testNode) remember(req *http.Request) {
+	n.secretsMu.Lock()
+	defer n.secretsMu.Unlock()
+	for _, name := range keyNames {
+		n.secrets = append(n.secrets, req.Header.Values(name)...)
+		n.secrets = append(n.secrets, req.URL.Query()[name]...)
+	}
+	if auth, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer "); ok {
+		n.secrets = append(n.secrets, auth)
+	}
 }
 
 // inSync waits, bounded, until the node enforces the configuration the backend expects its
@@ -206,6 +244,7 @@ func (n *testNode) send(method, path string, header http.Header) (answer, error)
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
+	n.remember(req)
 	resp, err := n.http.Do(req)
 	if err != nil {
 		return answer{}, fmt.Errorf("%s %s through the node: %w", method, path, err)
