@@ -85,7 +85,7 @@ func readCachedConfig(path string) (*client.NodeConfig, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	var cfg client.NodeConfig
 	// A cache cut short by the limit fails to decode rather than loading half a configuration.
 	dec := json.NewDecoder(io.LimitReader(f, maxCacheBytes))

@@ -129,4 +129,3 @@ func TestMainUsage(t *testing.T) {
 		t.Errorf("missing token: exit code %d, want 2; %s", code, stderr.String())
 	}
 }
-

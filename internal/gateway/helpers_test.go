@@ -81,7 +81,7 @@ func (b *testBackend) createPlugin(tb testing.TB, controlPlaneID, serviceID, nam
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusCreated {
 		msg, _ := io.ReadAll(resp.Body)
 		tb.Fatalf("creating plugin %s: %d %s", name, resp.StatusCode, msg)
@@ -224,8 +224,11 @@ func do(tb testing.TB, method, rawURL string, header map[string]string) answer {
 		}
 		req.Header.Set(k, v)
 	}
-	resp := must(http.DefaultClient.Do(req))
-	defer resp.Body.Close()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
 	body := must(io.ReadAll(resp.Body))
 	return answer{status: resp.StatusCode, header: resp.Header, body: body}
 }

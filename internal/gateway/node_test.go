@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,13 +17,12 @@ import (
 // fixture is a control plane with services and routes for every answer the proxy gives, and an
 // API whose service carries the managed application auth plugin.
 type fixture struct {
-	cp, nodeToken       string
-	portalID, apiID     string
-	appID, regID        string
-	developerID, key    string
-	keyName             string
-	ordersSvc, echoSvc  string
-	unsupportedPluginID string
+	cp, nodeToken      string
+	portalID, apiID    string
+	appID, regID       string
+	developerID, key   string
+	keyName            string
+	ordersSvc, echoSvc string
 }
 
 func newFixture(t *testing.T, b *testBackend) *fixture {
@@ -269,9 +267,7 @@ func TestStatusAndMetrics(t *testing.T) {
 		t.Errorf("unsupported plugins: %+v", st.UnsupportedPlugins)
 	}
 
-	resp := must(http.Get(n.StatusURL() + "/metrics"))
-	defer resp.Body.Close()
-	body := string(must(io.ReadAll(resp.Body)))
+	body := string(do(t, http.MethodGet, n.StatusURL()+"/metrics", nil).body)
 	for _, want := range []string{
 		`devportal_gateway_requests_total{route="orders",service="orders",status="401"} 1`,
 		`devportal_gateway_requests_total{route="strip",service="echo",status="200"} 1`,
@@ -355,14 +351,13 @@ func TestCacheKeepsEnforcingWithoutTheBackend(t *testing.T) {
 
 func readStatus(t *testing.T, n *Node, wantStatus int) statusBody {
 	t.Helper()
-	resp := must(http.Get(n.StatusURL() + "/status"))
-	defer resp.Body.Close()
+	a := do(t, http.MethodGet, n.StatusURL()+"/status", nil)
 	var st statusBody
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+	if err := json.Unmarshal(a.body, &st); err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != wantStatus {
-		t.Errorf("GET /status: %d, want %d; %+v", resp.StatusCode, wantStatus, st)
+	if a.status != wantStatus {
+		t.Errorf("GET /status: %d, want %d; %+v", a.status, wantStatus, st)
 	}
 	return st
 }

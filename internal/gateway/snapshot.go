@@ -3,7 +3,6 @@ package gateway
 import (
 	"fmt"
 	"net"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -149,9 +148,6 @@ func newUpstreamService(svc client.GatewayService, defaults UpstreamTimeouts) *u
 	}
 	return u
 }
-
-// url is the upstream address without its path.
-func (u *upstreamService) url() *url.URL { return &url.URL{Scheme: u.scheme, Host: u.hostPort} }
 
 func millisOr(ms int64, def time.Duration) time.Duration {
 	if ms <= 0 {
