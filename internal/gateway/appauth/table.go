@@ -57,9 +57,12 @@ func NewTable(apps []client.NodeApplication) (*Table, error) {
 		byClient: make(map[string]*App),
 		apps:     len(apps),
 	}
+	// One allocation for every App: the table is rebuilt on each configuration change.
+	all := make([]App, len(apps))
 	for i := range apps {
 		a := &apps[i]
-		app := &App{
+		app := &all[i]
+		*app = App{
 			ID: a.ID, Name: a.Name, PortalID: a.PortalID, DeveloperID: a.DeveloperID,
 			AuthStrategyID: a.AuthStrategyID, ClientID: a.ClientID, DeveloperStatus: a.DeveloperStatus,
 			registrations: a.Registrations,
