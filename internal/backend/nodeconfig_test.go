@@ -461,3 +461,30 @@ func TestNodeTokenScope(t *testing.T) {
 		t.Error("a token of a deleted control plane still works")
 	}
 }
+
+// TestNodeConfigKeyExpiryWakesWait checks that a key expiring changes the configuration without a
+// write, honestly: a request held with the hash that still lists the key gets the configuration
+// without it once it expires, before its wait ends.
+func TestNodeConfigKeyExpiryWakesWait(t *testing.T) {
+	t.Parallel()
+	w := newNodeWorld(t)
+	soon := w.issueKey(w.keyApp, fmt.Sprintf(`{"display_name":"soon","expires_at":%q}`,
+		time.Now().Add(3*time.Second).UTC().Format(time.RFC3339)))
+	cfg := w.nodeConfig("", w.cp)
+	if keys := findApp(cfg, w.keyApp).Keys; len(keys) != 2 || !slices.ContainsFunc(keys, func(k client.NodeKey) bool { return k.Hash == soon }) {
+		t.Fatalf("keys %+v, want the live key and the one expiring soon", keys)
+	}
+	c, err := client.New(client.Config{ServerURL: w.e.url, Token: testToken, RequestTimeout: 40 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	next, err := c.GetNodeConfig(ctx, w.cp, cfg.ConfigHash, 30*time.Second)
+	if err != nil || next == nil {
+		t.Fatalf("held request answered %+v, %v; want the configuration without the expired key", next, err)
+	}
+	if keys := findApp(*next, w.keyApp).Keys; len(keys) != 1 || keys[0].Hash != w.liveKeyHash || next.ConfigHash == cfg.ConfigHash {
+		t.Errorf("after the expiry: hash %s (was %s), keys %+v; want a new hash and only the live key", next.ConfigHash, cfg.ConfigHash, keys)
+	}
+}

@@ -102,7 +102,7 @@ func TestNodeTokens(t *testing.T) {
 	if err := c.DeleteNodeToken(ctx, cp.ID, tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := node.GetNodeConfig(ctx, cp.ID, "", 0); !apiStatus(err, http.StatusUnauthorized) {
+	if _, err := node.GetNodeConfig(ctx, cp.ID, "", 0); !client.IsUnauthorized(err) {
 		t.Errorf("revoked token: err = %v, want 401", err)
 	}
 	if _, err := c.GetNodeToken(ctx, cp.ID, tok.ID); !client.IsNotFound(err) {

@@ -2,9 +2,7 @@ package provider_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"testing"
 
@@ -119,8 +117,7 @@ func TestAccGatewayNodeToken_delete(t *testing.T) {
 				Config: gatewayNodeTokenConfig(cpName, false),
 				Check: func(*terraformState) error {
 					_, err := nodeClient(t, token).GetNodeConfig(context.Background(), cpID, "", 0)
-					var apiErr *client.APIError
-					if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+					if !client.IsUnauthorized(err) {
 						return fmt.Errorf("the destroyed token answered %v, want 401", err)
 					}
 					return nil

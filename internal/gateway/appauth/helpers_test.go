@@ -12,7 +12,7 @@ import (
 
 const (
 	apiID       = "api-orders"
-	keyStrategy = "strat-key"
+	keyStrategy = "strategy-key"
 )
 
 func hashOf(key string) string {

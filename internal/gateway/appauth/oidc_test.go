@@ -16,7 +16,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/oidctest"
 )
 
-const oidcStrategyID = "strat-oidc"
+const oidcStrategyID = "strategy-oidc"
 
 func oidcStrategyConfig(id, issuer string, extra map[string]any) map[string]any {
 	cfg := map[string]any{

@@ -25,7 +25,7 @@ func TestAuthorizeKey(t *testing.T) {
 		app("rejected", keyStrategy, withKey("k-rejected", nil), withRegistration("rejected", "")),
 		app("revoked", keyStrategy, withKey("k-revoked", nil), withRegistration("revoked", "")),
 		app("suspended", keyStrategy, withKey("k-suspended", nil), withRegistration("approved", "strategy_removed")),
-		app("other-strategy", "strat-other", withKey("k-other", nil)),
+		app("other-strategy", "strategy-other", withKey("k-other", nil)),
 		app("dev-pending", keyStrategy, withKey("k-dev-pending", nil), withDeveloperStatus("pending")),
 		app("dev-revoked", keyStrategy, withKey("k-dev-revoked", nil), withDeveloperStatus("revoked")),
 	)
@@ -89,7 +89,7 @@ func TestAuthorizeKeyWithoutDeveloper(t *testing.T) {
 func TestAuthorizeRemovesKeys(t *testing.T) {
 	tab := mustTable(t, app("ok", keyStrategy, withKey("good", nil)))
 	pol := mustPolicy(t, plugin(t, map[string]any{"key_auth": []any{
-		keyAuth(keyStrategy, "apikey", "X-API-Key"), keyAuth("strat-2", "token"),
+		keyAuth(keyStrategy, "apikey", "X-API-Key"), keyAuth("strategy-2", "token"),
 	}}), nil)
 	cases := []struct {
 		name      string

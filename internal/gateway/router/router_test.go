@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func (q request) do(t *testing.T, r *Router) (Match, bool) {
 	t.Helper()
 	method := q.method
 	if method == "" {
-		method = "GET"
+		method = http.MethodGet
 	}
 	req := httptest.NewRequest(method, q.target, nil)
 	if q.host != "" {
@@ -335,7 +336,7 @@ func BenchmarkMatch1000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req := httptest.NewRequest("GET", "/api/v1/resource7/sub", nil)
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/resource7/sub", nil)
 	req.Host = "api.example.com"
 	b.ReportAllocs()
 	for b.Loop() {
