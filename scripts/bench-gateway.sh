@@ -173,7 +173,8 @@ bench() {
 	printf '    %-8s %5s %12s %10s %10s\n' "$name" "$conns" "${rps[$name,$conns]}" "${p50[$name,$conns]}" "${p99[$name,$conns]}"
 }
 
-echo "==> wrk -t2 -d$duration --latency (a short warm-up first)"
+echo "==> wrk -t2 -d$duration --latency (a short warm-up first; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs:"
+echo "    wrk, the upstream, nginx and the node share them, and other work there widens every p99)"
 for url in "$upstream_url/" "$nginx_url" "$node_url"; do
 	wrk -t2 -c8 -d2s -H "$key_header" "$url" >/dev/null
 done
