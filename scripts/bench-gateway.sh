@@ -29,7 +29,7 @@ run_enforce() {
 	echo "==> change-to-enforcement latency ($enforce_changes key creations and deletions through the API, polled every 5 ms)"
 	echo "    $enforce_command"
 	# No document checks here: they would add their own time to every answer of the backend.
-	(cd "$devportal_root" && TF_ACC=1 KONNECT_SPECS_DIR= go test -count=1 -run '^$' -bench BenchmarkChangeEnforced \
+	(cd "$devportal_root" && TF_ACC=1 KONNECT_SPECS_DIR='' go test -count=1 -run '^$' -bench BenchmarkChangeEnforced \
 		-benchtime "${enforce_changes}x" ./internal/gateway/e2e/) | grep -E '^(Benchmark|ok|FAIL|---)' | sed 's/^/    /'
 }
 if [ "${GATEWAY_BENCH:-all}" = enforce ]; then
@@ -81,8 +81,7 @@ trap cleanup EXIT
 
 # wait_http URL [HEADER] waits, at most 10 seconds, for URL to answer 200.
 wait_http() {
-	local i
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		[ "$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "$2"} "$1" || true)" = 200 ] && return 0
 		sleep 0.1
 	done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the scripts in scripts/: run a gateway node of the build that scripts/lib/backend.sh
 # made, next to the backend it started. Source backend.sh first, then this file.
 #
@@ -20,9 +21,8 @@ devportal_start_gateway() {
 		--hostname quickstart-node "$@" >"$work/gateway-access.log" 2>"$work/gateway.log" &
 	gateway_pid=$!
 
-	local i
 	gateway_url="" gateway_status_url=""
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		gateway_url=$(grep -Eo 'proxy=http://127\.0\.0\.1:[0-9]+' "$work/gateway.log" | head -n 1 | cut -d= -f2 || true)
 		gateway_status_url=$(grep -Eo 'status=http://127\.0\.0\.1:[0-9]+' "$work/gateway.log" | head -n 1 | cut -d= -f2 || true)
 		[ -n "$gateway_url" ] && [ -n "$gateway_status_url" ] && break
@@ -45,8 +45,8 @@ devportal_start_gateway() {
 json_string() { sed -n "s/.*\"$1\" *: *\"\([^\"]*\)\".*/\1/p"; }
 
 devportal_wait_gateway_in_sync() {
-	local work=$1 control_plane=$2 i expected="" status=""
-	for i in $(seq 1 300); do
+	local work=$1 control_plane=$2 expected="" status=""
+	for _ in $(seq 1 300); do
 		expected=$(curl -sf -H "Authorization: Bearer $DEVPORTAL_TOKEN" \
 			"$DEVPORTAL_SERVER_URL/v2/control-planes/$control_plane/expected-config-hash" | json_string expected_hash || true)
 		status=$(curl -sf "$gateway_status_url/status" || true)
