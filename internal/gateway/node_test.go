@@ -361,3 +361,25 @@ func readStatus(t *testing.T, n *Node, wantStatus int) statusBody {
 	}
 	return st
 }
+
+func TestRefusedConfigurationKeepsTheLastGoodOne(t *testing.T) {
+	b := startBackend(t)
+	f := newFixture(t, b)
+	f.approve(t, b)
+	n := startNode(t, b, f.cp, f.nodeToken, nil)
+	hash := waitInSync(t, b, n, f.cp)
+
+	bad := must(b.admin.GetNodeConfig(context.Background(), f.cp, "", 0))
+	bad.ConfigHash = "bad"
+	bad.Routes = append(bad.Routes, client.GatewayRoute{ID: "broken", Paths: []string{"~/orders/(unclosed"}, Protocols: []string{"http"}})
+	err := n.apply(bad)
+	if err == nil || !strings.Contains(err.Error(), "broken") {
+		t.Fatalf("apply of a route with a bad regex: err = %v, want one naming the route", err)
+	}
+	if got := n.ConfigHash(); got != hash {
+		t.Errorf("after a refused configuration the node enforces %q, want %q", got, hash)
+	}
+	if a := do(t, http.MethodGet, n.ProxyURL()+"/orders", map[string]string{f.keyName: f.key}); a.status != http.StatusOK {
+		t.Errorf("after a refused configuration: %d %s", a.status, a.body)
+	}
+}
