@@ -186,7 +186,7 @@ type attempt struct {
 // do sends one API call. A non-nil in is encoded as the JSON body; a non-nil
 // out receives the decoded response body of a 2xx response.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	_, err := c.send(ctx, method, path, query, in, out, nil)
+	_, err := c.send(ctx, method, path, query, in, out, nil) //nolint:bodyclose // send reads and closes the body itself
 	return err
 }
 

@@ -118,7 +118,7 @@ func (c *Client) GetNodeConfig(ctx context.Context, controlPlaneID, etag string,
 		}
 	}
 	var cfg NodeConfig
-	resp, err := c.send(ctx, http.MethodGet, nodeConfigPath(controlPlaneID), q, nil, &cfg, header)
+	resp, err := c.send(ctx, http.MethodGet, nodeConfigPath(controlPlaneID), q, nil, &cfg, header) //nolint:bodyclose // send reads and closes the body itself
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,8 @@ type controlPlaneNodesDataSource struct {
 type controlPlaneNodesDataSourceModel struct {
 	ControlPlaneID          types.String    `tfsdk:"control_plane_id"`
 	SupportsApplicationAuth types.Bool      `tfsdk:"supports_application_auth"`
+	ExpectedConfigHash      types.String    `tfsdk:"expected_config_hash"`
+	InSync                  types.Bool      `tfsdk:"in_sync"`
 	Nodes                   []nodeItemModel `tfsdk:"nodes"`
 }
 
@@ -40,6 +42,7 @@ type nodeItemModel struct {
 	Hostname                types.String `tfsdk:"hostname"`
 	Version                 types.String `tfsdk:"version"`
 	LastPing                types.String `tfsdk:"last_ping"`
+	ConfigHash              types.String `tfsdk:"config_hash"`
 	CompatibilityState      types.String `tfsdk:"compatibility_state"`
 	SupportsApplicationAuth types.Bool   `tfsdk:"supports_application_auth"`
 }
@@ -73,6 +76,14 @@ func (d *controlPlaneNodesDataSource) Schema(_ context.Context, _ datasource.Sch
 					"linked to APIs and enforce their application auth; true when no node is registered.",
 				Computed: true,
 			},
+			"expected_config_hash": computed("Hash of the configuration the control plane holds now: a node that " +
+				"reports this hash enforces everything the control plane holds."),
+			"in_sync": schema.BoolAttribute{
+				Description: "Whether every node reports `expected_config_hash`, so that traffic is enforced as configured " +
+					"now; true when no node is registered. A node catches up within its sync wait while the backend " +
+					"is reachable.",
+				Computed: true,
+			},
 			"nodes": schema.ListNestedAttribute{
 				Description: "The registered nodes.",
 				Computed:    true,
@@ -81,6 +92,8 @@ func (d *controlPlaneNodesDataSource) Schema(_ context.Context, _ datasource.Sch
 					"hostname":  computed("Host name the node reported."),
 					"version":   computed("Gateway version the node runs, such as `3.9.1` or `3.4.3.12-enterprise-edition`."),
 					"last_ping": computed("When the node last reported (RFC 3339); null when the server does not say."),
+					"config_hash": computed("Hash of the configuration the node last reported enforcing; null before it " +
+						"reported one. Compare it with `expected_config_hash`."),
 					"compatibility_state": computed("The server's compatibility state of the node, such as " +
 						"`COMPATIBILITY_STATE_FULLY_COMPATIBLE` or `COMPATIBILITY_STATE_INCOMPATIBLE`."),
 					"supports_application_auth": schema.BoolAttribute{
@@ -109,7 +122,14 @@ func (d *controlPlaneNodesDataSource) Read(ctx context.Context, req datasource.R
 		addAPIError(&resp.Diagnostics, "Unable to list control plane nodes", fmt.Sprintf("Control plane %s", m.ControlPlaneID.ValueString()), err)
 		return
 	}
+	expected, err := d.client.GetExpectedConfigHash(ctx, m.ControlPlaneID.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read the expected configuration hash", fmt.Sprintf("Control plane %s", m.ControlPlaneID.ValueString()), err)
+		return
+	}
 	m.Nodes, m.SupportsApplicationAuth = nodeItems(nodes)
+	m.ExpectedConfigHash = types.StringValue(expected.ExpectedHash)
+	m.InSync = types.BoolValue(nodesInSync(nodes, expected.ExpectedHash))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -127,7 +147,7 @@ func nodeItems(nodes []client.Node) ([]nodeItemModel, types.Bool) {
 		}
 		items[i] = nodeItemModel{
 			ID: types.StringValue(n.ID), Hostname: types.StringValue(n.Hostname), Version: types.StringValue(n.Version),
-			LastPing: lastPing, CompatibilityState: types.StringValue(n.CompatibilityStatus.State),
+			LastPing: lastPing, ConfigHash: optionalString(n.ConfigHash), CompatibilityState: types.StringValue(n.CompatibilityStatus.State),
 			SupportsApplicationAuth: types.BoolValue(ok),
 		}
 	}
@@ -140,6 +160,24 @@ func nodeItems(nodes []client.Node) ([]nodeItemModel, types.Bool) {
 // supportsApplicationAuth applies the server's rule for service links to a reported gateway
 // version: two to four dot-separated numbers, optionally followed by "-" and a build suffix, of
 // major.minor 3.6 or later. A version that does not parse counts as older, as on the server.
+// nodesInSync reports whether every node reports the expected configuration hash.
+func nodesInSync(nodes []client.Node, expected string) bool {
+	for _, n := range nodes {
+		if n.ConfigHash != expected {
+			return false
+		}
+	}
+	return true
+}
+
+// optionalString is null for "" and the string otherwise.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
 func supportsApplicationAuth(version string) bool {
 	numbers, _, _ := strings.Cut(version, "-")
 	parts := strings.Split(numbers, ".")

@@ -16,7 +16,8 @@ import (
 )
 
 // The nodes of a control plane show the version rule that service links follow: the old node is
-// listed as not supporting application auth, and so is the control plane as a whole.
+// listed as not supporting application auth, and so is the control plane as a whole. The control
+// plane is in sync once every node reports the expected configuration hash.
 func TestAccControlPlaneNodesDataSource(t *testing.T) {
 	acctest.PreCheck(t)
 	ctx, c := context.Background(), acctest.Client(t)
@@ -38,7 +39,7 @@ func TestAccControlPlaneNodesDataSource(t *testing.T) {
 	}
 	config := fmt.Sprintf("data \"devportal_control_plane_nodes\" \"test\" {\n  control_plane_id = %q\n}\n", cp.ID)
 	const ds = "data.devportal_control_plane_nodes.test"
-	var newID, oldID string
+	var newID, oldID, hash string
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -48,6 +49,8 @@ func TestAccControlPlaneNodesDataSource(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("nodes"), knownvalue.ListExact(nil)),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("supports_application_auth"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("expected_config_hash"), knownvalue.StringRegexp(configHashPattern)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("in_sync"), knownvalue.Bool(true)),
 				},
 			},
 			{
@@ -58,12 +61,14 @@ func TestAccControlPlaneNodesDataSource(t *testing.T) {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("supports_application_auth"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("in_sync"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("nodes"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"id":                        knownvalue.StringFunc(func(v string) error { return same(v, oldID) }),
 							"hostname":                  knownvalue.StringExact("dp-a-old"),
 							"version":                   knownvalue.StringExact("3.4.3.12-enterprise-edition"),
 							"last_ping":                 knownvalue.StringFunc(isRFC3339),
+							"config_hash":               knownvalue.Null(),
 							"compatibility_state":       knownvalue.StringExact("COMPATIBILITY_STATE_INCOMPATIBLE"),
 							"supports_application_auth": knownvalue.Bool(false),
 						}),
@@ -72,10 +77,34 @@ func TestAccControlPlaneNodesDataSource(t *testing.T) {
 							"hostname":                  knownvalue.StringExact("dp-b-new"),
 							"version":                   knownvalue.StringExact("3.9.1"),
 							"last_ping":                 knownvalue.StringFunc(isRFC3339),
+							"config_hash":               knownvalue.Null(),
 							"compatibility_state":       knownvalue.StringExact("COMPATIBILITY_STATE_FULLY_COMPATIBLE"),
 							"supports_application_auth": knownvalue.Bool(true),
 						}),
 					})),
+				},
+			},
+			{
+				PreConfig: func() {
+					expected, err := c.GetExpectedConfigHash(ctx, cp.ID)
+					if err != nil {
+						t.Fatalf("reading the expected hash: %v", err)
+					}
+					hash = expected.ExpectedHash
+					for _, n := range []struct{ id, hostname, version string }{{oldID, "dp-a-old", "3.4.3.12-enterprise-edition"}, {newID, "dp-b-new", "3.9.1"}} {
+						ping := client.NodePing{Hostname: n.hostname, Version: n.version, ConfigHash: hash}
+						if _, err := c.PingNode(ctx, cp.ID, n.id, ping); err != nil {
+							t.Fatalf("pinging node %s: %v", n.hostname, err)
+						}
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("in_sync"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("nodes").AtSliceIndex(0).AtMapKey("config_hash"),
+						knownvalue.StringFunc(func(v string) error { return same(v, hash) })),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("expected_config_hash"),
+						knownvalue.StringFunc(func(v string) error { return same(v, hash) })),
 				},
 			},
 			{
@@ -92,3 +121,6 @@ func same(got, want string) error {
 	}
 	return nil
 }
+
+// configHashPattern is a configuration hash: a lower-case hex SHA-256.
+var configHashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)

@@ -181,6 +181,7 @@ func (p *devportalProvider) Resources(context.Context) []func() resource.Resourc
 		NewControlPlaneResource,
 		NewGatewayServiceResource,
 		NewGatewayRouteResource,
+		NewGatewayNodeTokenResource,
 		NewAPIServiceLinkResource,
 		NewAPIPublicationResource,
 		NewDeveloperResource,

@@ -14,3 +14,11 @@ output "nodes_to_upgrade" {
     n.hostname => n.version if !n.supports_application_auth
   }
 }
+
+# Nodes that do not run the control plane's current configuration yet.
+output "nodes_behind" {
+  value = data.devportal_control_plane_nodes.edge.in_sync ? [] : [
+    for n in data.devportal_control_plane_nodes.edge.nodes :
+    n.hostname if n.config_hash != data.devportal_control_plane_nodes.edge.expected_config_hash
+  ]
+}

@@ -137,7 +137,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		"-Proto and -Host are believed; default $"+TrustedProxiesEnv+", else none")
 	fs.DurationVar(&o.limits.readHeaderTimeout, "read-header-timeout", defaultLimits.readHeaderTimeout, "`time` a client has to send the request line and headers")
 	fs.DurationVar(&o.limits.readTimeout, "read-timeout", defaultLimits.readTimeout, "`time` a client has to send a whole request, body included")
-	fs.DurationVar(&o.limits.writeTimeout, "write-timeout", defaultLimits.writeTimeout, "`time` from the end of a request's headers to the end of its response")
+	fs.DurationVar(&o.limits.writeTimeout, "write-timeout", defaultLimits.writeTimeout, "`time` from the end of a request's headers to the end of its response; a node-config request held with wait=N extends its own to N seconds plus 30 s")
 	fs.DurationVar(&o.limits.idleTimeout, "idle-timeout", defaultLimits.idleTimeout, "`time` a kept-alive connection may wait for its next request")
 	fs.IntVar(&o.limits.maxHeaderBytes, "max-header-bytes", defaultLimits.maxHeaderBytes, "largest request line and headers, in `bytes`; larger ones get 431")
 	fs.Usage = func() {
