@@ -19,6 +19,8 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
+var _ error = (*issuerUnavailableError)(nil)
+
 // IssuerOptions bounds what Issuers fetch. Zero fields take the defaults below.
 type IssuerOptions struct {
 	// Timeout bounds one fetch of a discovery document or key set; default 5s.

@@ -17,6 +17,8 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 )
 
+var _ json.Unmarshaler = (*stringList)(nil)
+
 // tokenAlgorithms are the signature algorithms a token may use: asymmetric ones only, so that a
 // public key can never serve as an HMAC secret, and never "none".
 var tokenAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384, jose.PS256}

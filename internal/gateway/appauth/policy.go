@@ -20,7 +20,7 @@ const (
 	invalidTokenChallenge = `Bearer realm="devportal", error="invalid_token"`
 )
 
-// Statuses a registration can have.
+// Statuses of registrations and developers, as the node configuration carries them.
 const (
 	registrationApproved = "approved"
 	registrationPending  = "pending"

@@ -57,9 +57,12 @@ func NewTable(apps []client.NodeApplication) (*Table, error) {
 		byClient: make(map[string]*App),
 		apps:     len(apps),
 	}
+	// One allocation for every App: the table is rebuilt on each configuration change.
+	all := make([]App, len(apps))
 	for i := range apps {
 		a := &apps[i]
-		app := &App{
+		app := &all[i]
+		*app = App{
 			ID: a.ID, Name: a.Name, PortalID: a.PortalID, DeveloperID: a.DeveloperID,
 			AuthStrategyID: a.AuthStrategyID, ClientID: a.ClientID, DeveloperStatus: a.DeveloperStatus,
 			registrations: a.Registrations,
@@ -104,18 +107,27 @@ func (t *Table) addClient(app *App) {
 	t.byClient[app.ClientID] = app
 }
 
-// Len returns the number of applications and of keys in the table.
+// Len returns the number of applications and of keys in the table; a nil Table is empty.
 func (t *Table) Len() (apps, keys int) {
+	if t == nil {
+		return 0, 0
+	}
 	return t.apps, len(t.keys)
 }
 
 // lookupKey returns the entry of a key's SHA-256.
 func (t *Table) lookupKey(sum [32]byte) (keyEntry, bool) {
+	if t == nil {
+		return keyEntry{}, false
+	}
 	e, ok := t.keys[sum]
 	return e, ok && e.app != nil
 }
 
 // lookupClient returns the application a client id names.
 func (t *Table) lookupClient(id string) *App {
+	if t == nil {
+		return nil
+	}
 	return t.byClient[id]
 }

@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func (q request) do(t *testing.T, r *Router) (Match, bool) {
 	t.Helper()
 	method := q.method
 	if method == "" {
-		method = "GET"
+		method = http.MethodGet
 	}
 	req := httptest.NewRequest(method, q.target, nil)
 	if q.host != "" {
@@ -82,6 +83,10 @@ func TestMatch(t *testing.T) {
 			request{target: "/x", host: "a.b.example.com"}, "a", ""},
 		{"leading wildcard needs a label", []client.GatewayRoute{rt("a", 1, hosts("*.example.com"))},
 			request{target: "/x", host: "example.com"}, "", ""},
+		{"wildcard with a port", []client.GatewayRoute{rt("a", 1, hosts("*.example.com:8000"))},
+			request{target: "/x", host: "api.example.com:8000"}, "a", ""},
+		{"wildcard with a port, other port", []client.GatewayRoute{rt("a", 1, hosts("*.example.com:8000"))},
+			request{target: "/x", host: "api.example.com"}, "", ""},
 		{"trailing wildcard", []client.GatewayRoute{rt("a", 1, hosts("example.*"))},
 			request{target: "/x", host: "example.org"}, "a", ""},
 		{"trailing wildcard, other name", []client.GatewayRoute{rt("a", 1, hosts("example.*"))},
@@ -335,7 +340,7 @@ func BenchmarkMatch1000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req := httptest.NewRequest("GET", "/api/v1/resource7/sub", nil)
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/resource7/sub", nil)
 	req.Host = "api.example.com"
 	b.ReportAllocs()
 	for b.Loop() {
