@@ -383,3 +383,27 @@ func TestRefusedConfigurationKeepsTheLastGoodOne(t *testing.T) {
 		t.Errorf("after a refused configuration: %d %s", a.status, a.body)
 	}
 }
+
+func TestCachedConfigurationConfirmedByTheBackend(t *testing.T) {
+	b := startBackend(t)
+	f := newFixture(t, b)
+	dir := t.TempDir()
+	first := startNode(t, b, f.cp, f.nodeToken, func(c *Config) { c.CacheDir = dir })
+	hash := waitInSync(t, b, first, f.cp)
+	eventually(t, "the configuration cache written", func() bool {
+		cached, err := readCachedConfig(filepath.Join(dir, cacheConfigFile))
+		return err == nil && cached.ConfigHash == hash
+	})
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	second := startNode(t, b, f.cp, f.nodeToken, func(c *Config) { c.CacheDir = dir })
+	eventually(t, "the backend confirming the cached configuration", func() bool {
+		snap := second.current.Load()
+		return snap != nil && snap.source == sourceBackend
+	})
+	if st := readStatus(t, second, http.StatusOK); st.ConfigHash != hash || !st.BackendReachable || st.LastSync == nil {
+		t.Errorf("status once the backend confirmed the cache: %+v", st)
+	}
+}
