@@ -361,3 +361,49 @@ func readStatus(t *testing.T, n *Node, wantStatus int) statusBody {
 	}
 	return st
 }
+
+func TestRefusedConfigurationKeepsTheLastGoodOne(t *testing.T) {
+	b := startBackend(t)
+	f := newFixture(t, b)
+	f.approve(t, b)
+	n := startNode(t, b, f.cp, f.nodeToken, nil)
+	hash := waitInSync(t, b, n, f.cp)
+
+	bad := must(b.admin.GetNodeConfig(context.Background(), f.cp, "", 0))
+	bad.ConfigHash = "bad"
+	bad.Routes = append(bad.Routes, client.GatewayRoute{ID: "broken", Paths: []string{"~/orders/(unclosed"}, Protocols: []string{"http"}})
+	err := n.apply(bad)
+	if err == nil || !strings.Contains(err.Error(), "broken") {
+		t.Fatalf("apply of a route with a bad regex: err = %v, want one naming the route", err)
+	}
+	if got := n.ConfigHash(); got != hash {
+		t.Errorf("after a refused configuration the node enforces %q, want %q", got, hash)
+	}
+	if a := do(t, http.MethodGet, n.ProxyURL()+"/orders", map[string]string{f.keyName: f.key}); a.status != http.StatusOK {
+		t.Errorf("after a refused configuration: %d %s", a.status, a.body)
+	}
+}
+
+func TestCachedConfigurationConfirmedByTheBackend(t *testing.T) {
+	b := startBackend(t)
+	f := newFixture(t, b)
+	dir := t.TempDir()
+	first := startNode(t, b, f.cp, f.nodeToken, func(c *Config) { c.CacheDir = dir })
+	hash := waitInSync(t, b, first, f.cp)
+	eventually(t, "the configuration cache written", func() bool {
+		cached, err := readCachedConfig(filepath.Join(dir, cacheConfigFile))
+		return err == nil && cached.ConfigHash == hash
+	})
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	second := startNode(t, b, f.cp, f.nodeToken, func(c *Config) { c.CacheDir = dir })
+	eventually(t, "the backend confirming the cached configuration", func() bool {
+		snap := second.current.Load()
+		return snap != nil && snap.source == sourceBackend
+	})
+	if st := readStatus(t, second, http.StatusOK); st.ConfigHash != hash || !st.BackendReachable || st.LastSync == nil {
+		t.Errorf("status once the backend confirmed the cache: %+v", st)
+	}
+}

@@ -85,8 +85,9 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ex := &exchange{reason: reasonNoRoute}
 	rec := &statusRecorder{ResponseWriter: w}
+	// Deferred so that a response aborted half-way (the upstream broke off its body) is logged too.
+	defer func() { p.record(r, rec.status(), ex, time.Since(start)) }()
 	p.handle(rec, r, ex)
-	p.record(r, rec.status(), ex, time.Since(start))
 }
 
 func (p *proxy) handle(w http.ResponseWriter, r *http.Request, ex *exchange) {
