@@ -346,7 +346,9 @@ func TestNodeConfigConditional(t *testing.T) {
 		done <- result{cfg, err}
 	}()
 	time.Sleep(200 * time.Millisecond)
-	e.do(http.MethodPost, "/v2/control-planes/"+w.cp+"/core-entities/routes", `{"paths":["/during-wait"]}`).must(t, http.StatusCreated)
+	// Keyed, as the provider sends it: the write commits in a held transaction.
+	e.doWith(http.MethodPost, "/v2/control-planes/"+w.cp+"/core-entities/routes", `{"paths":["/during-wait"]}`,
+		admin(map[string]string{"Content-Type": "application/json", "Idempotency-Key": "9f3a6c1e-route-during-wait"})).must(t, http.StatusCreated)
 	select {
 	case res := <-done:
 		if res.err != nil || res.cfg == nil || res.cfg.ConfigHash == h || len(res.cfg.Routes) != 1 {

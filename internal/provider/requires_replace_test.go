@@ -32,6 +32,8 @@ var replacedOnChange = map[string]string{
 	"devportal_application_registration.application_id": "part of the registration's path",
 	"devportal_application_registration.api_id":         "a registration's update takes only its status",
 	"devportal_developer.portal_id":                     "part of the developer's path",
+	"devportal_gateway_node_token.control_plane_id":     "part of the token's path",
+	"devportal_gateway_node_token.name":                 "a node token has no update operation",
 	"devportal_gateway_route.control_plane_id":          "part of the route's path",
 	"devportal_gateway_service.control_plane_id":        "part of the service's path",
 	"devportal_portal_security.portal_id":               "the settings belong to that portal",

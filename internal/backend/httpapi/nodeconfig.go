@@ -123,7 +123,11 @@ func (a *API) nodeConfig(ctx context.Context, region, controlPlaneID string) (*n
 	if slot.view != nil && slot.view.fresh(a.now()) {
 		return slot.view, nil
 	}
-	view, err := a.computeNodeConfig(ctx, region, controlPlaneID)
+	sizeHint := 0
+	if slot.view != nil {
+		sizeHint = len(slot.view.body)
+	}
+	view, err := a.computeNodeConfig(ctx, region, controlPlaneID, sizeHint)
 	if err != nil {
 		slot.view = nil
 		var he *httpError
@@ -136,7 +140,9 @@ func (a *API) nodeConfig(ctx context.Context, region, controlPlaneID string) (*n
 	return view, nil
 }
 
-func (a *API) computeNodeConfig(ctx context.Context, region, controlPlaneID string) (*nodeConfigView, error) {
+// computeNodeConfig reads and encodes the configuration; sizeHint is the length of the previous
+// one, so that the encoding of a large configuration does not grow its buffer step by step.
+func (a *API) computeNodeConfig(ctx context.Context, region, controlPlaneID string, sizeHint int) (*nodeConfigView, error) {
 	now := a.now()
 	view := &nodeConfigView{changed: a.store.Changed()}
 	cfg := nodeConfigJSON{ControlPlaneID: controlPlaneID, Region: region}
@@ -151,15 +157,15 @@ func (a *API) computeNodeConfig(ctx context.Context, region, controlPlaneID stri
 	if err != nil {
 		return nil, err
 	}
-	raw, err := json.Marshal(cfg)
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Grow(sizeHint + len(`"config_hash":""`) + sha256.Size*2)
+	if err := json.NewEncoder(&buf).Encode(cfg); err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(raw)
+	sum := sha256.Sum256(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	view.hash = hex.EncodeToString(sum[:])
 	// config_hash is the third field and the ids before it cannot hold this text.
-	view.body = bytes.Replace(raw, []byte(`"config_hash":""`), []byte(`"config_hash":"`+view.hash+`"`), 1)
-	view.body = append(view.body, '\n')
+	view.body = bytes.Replace(buf.Bytes(), []byte(`"config_hash":""`), []byte(`"config_hash":"`+view.hash+`"`), 1)
 	err = a.store.WithBookkeepingTx(ctx, func(tx *store.Tx) error {
 		rec, err := tx.RecordNodeConfigHash(ctx, cfg.ControlPlaneID, view.hash, now.Unix())
 		view.hashSince = rec.UpdatedAt

@@ -112,18 +112,21 @@ func (s *Store) Close() error {
 // rolled back when fn fails, so that a failed step leaves the rest of the held work intact. A
 // commit closes the channel Changed returned.
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
+	h := s.heldIn(ctx)
 	if err := s.withTx(ctx, fn); err != nil {
 		return err
 	}
-	if s.heldIn(ctx) == nil {
-		s.signalChange()
+	if h != nil {
+		h.changed = true // signalled when the held transaction commits
+		return nil
 	}
+	s.signalChange()
 	return nil
 }
 
 // WithBookkeepingTx is WithTx for writes that change nothing a Changed watcher reads (a node's
 // last ping, a token's last use), so that they do not wake every waiting node configuration
-// request. Under a context from Hold the held transaction signals when it commits.
+// request.
 func (s *Store) WithBookkeepingTx(ctx context.Context, fn func(*Tx) error) error {
 	return s.withTx(ctx, fn)
 }
@@ -175,23 +178,33 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 // Hold runs fn in one write transaction that every WithTx and View call made with the context fn
 // receives joins, so that work spread over several calls commits or rolls back as one. The
 // transaction is committed when fn returns nil and rolled back otherwise. SQLite has one writer at
-// a time, so a second Hold waits until the first ends.
+// a time, so a second Hold waits until the first ends. The commit closes the channel Changed
+// returned when a WithTx call joined it; writes made on the Tx fn receives, and through
+// WithBookkeepingTx, are bookkeeping.
 func (s *Store) Hold(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	if h := s.heldIn(ctx); h != nil {
 		return h.savepoint(ctx, func(tx *Tx) error { return fn(ctx, tx) })
 	}
-	return s.WithTx(ctx, func(tx *Tx) error {
-		return fn(context.WithValue(ctx, heldKey{}, &held{store: s, tx: tx}), tx)
+	h := &held{store: s}
+	err := s.withTx(ctx, func(tx *Tx) error {
+		h.tx = tx
+		return fn(context.WithValue(ctx, heldKey{}, h), tx)
 	})
+	if err == nil && h.changed {
+		s.signalChange()
+	}
+	return err
 }
 
 type heldKey struct{}
 
-// held is the transaction of a Hold, with the depth of the savepoints open in it.
+// held is the transaction of a Hold, with the depth of the savepoints open in it and whether a
+// WithTx call joined it.
 type held struct {
-	store *Store
-	tx    *Tx
-	depth int
+	store   *Store
+	tx      *Tx
+	depth   int
+	changed bool
 }
 
 func (s *Store) heldIn(ctx context.Context) *held {

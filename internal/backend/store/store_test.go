@@ -281,3 +281,55 @@ func TestMigrationClientIDUnique(t *testing.T) {
 		t.Error("a second application with client_id shared was stored in us")
 	}
 }
+
+// TestChangedSignalsCommittedWrites checks which commits close the channel Changed returned:
+// WithTx, and a Hold that a WithTx joined, but not bookkeeping writes nor failed transactions.
+func TestChangedSignalsCommittedWrites(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeStore(t, s)
+	noop := func(*Tx) error { return nil }
+	tests := []struct {
+		name   string
+		write  func() error
+		signal bool
+	}{
+		{"WithTx", func() error { return s.WithTx(ctx, noop) }, true},
+		{"failed WithTx", func() error {
+			_ = s.WithTx(ctx, func(*Tx) error { return errors.New("no") })
+			return nil
+		}, false},
+		{"WithBookkeepingTx", func() error { return s.WithBookkeepingTx(ctx, noop) }, false},
+		{"Hold with bookkeeping only", func() error {
+			return s.Hold(ctx, func(ctx context.Context, _ *Tx) error { return s.WithBookkeepingTx(ctx, noop) })
+		}, false},
+		{"Hold joined by WithTx", func() error {
+			return s.Hold(ctx, func(ctx context.Context, _ *Tx) error { return s.WithTx(ctx, noop) })
+		}, true},
+		{"rolled back Hold joined by WithTx", func() error {
+			_ = s.Hold(ctx, func(ctx context.Context, _ *Tx) error {
+				return errors.Join(s.WithTx(ctx, noop), errors.New("no"))
+			})
+			return nil
+		}, false},
+	}
+	for _, tt := range tests {
+		changed := s.Changed()
+		if err := tt.write(); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		select {
+		case <-changed:
+			if !tt.signal {
+				t.Errorf("%s closed the change channel", tt.name)
+			}
+		default:
+			if tt.signal {
+				t.Errorf("%s left the change channel open", tt.name)
+			}
+		}
+	}
+}
