@@ -20,8 +20,11 @@ type Application struct {
 	Owner             ApplicationOwner        `json:"owner"`
 	Labels            map[string]string       `json:"labels"`
 	RegistrationCount int                     `json:"registration_count"`
-	CreatedAt         time.Time               `json:"created_at"`
-	UpdatedAt         time.Time               `json:"updated_at"`
+	// ClientID names the application to an identity provider; only applications of an OpenID
+	// Connect strategy show it.
+	ClientID  *string   `json:"client_id"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // ApplicationAuthStrategy is the summary of an application's auth strategy.

@@ -159,6 +159,18 @@ func TestSelfServiceConforms(t *testing.T) {
 	c.do("GET", pp+"/application-registrations", 200, nil)
 	c.do("GET", pp+"/applications/"+app+"/credentials", 200, nil)
 
+	// An application of an OpenID Connect strategy has the document's client-credentials shape.
+	oidc := c.id(c.do("POST", "/v2/application-auth-strategies", 201, obj{
+		"name": "conformance-oidc", "display_name": "Partner tokens", "strategy_type": "openid_connect",
+		"configs": obj{"openid-connect": obj{"issuer": "https://idp.example.com", "credential_claim": []string{"client_id"},
+			"scopes": []string{"orders"}, "auth_methods": []string{"bearer"}}},
+	}))
+	oidcApp := c.id(c.do("POST", pp+"/applications", 201, obj{"name": "token-app", "auth_strategy_id": oidc,
+		"client_id": "conformance-token-app", "owner": obj{"type": "developer", "id": dev}}))
+	c.do("GET", pp+"/applications/"+oidcApp, 200, nil)
+	c.do("GET", pp+"/applications", 200, nil)
+	c.do("DELETE", pp+"/applications/"+oidcApp, 204, nil)
+
 	// Teardown, developer first.
 	c.doRaw("DELETE", base+"/applications/"+app+"/credentials/"+cred, 204, nil, "")
 	c.doRaw("DELETE", base+"/applications/"+app+"/registrations/"+reg, 204, nil, "")

@@ -90,11 +90,13 @@ func (b *testBackend) createPlugin(tb testing.TB, controlPlaneID, serviceID, nam
 
 // echoed is what the test upstream saw of a request.
 type echoed struct {
-	Method string      `json:"method"`
-	Path   string      `json:"path"`
-	Query  string      `json:"query"`
-	Host   string      `json:"host"`
-	Header http.Header `json:"header"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// EscapedPath is the path as it came over the wire, percent-encoding kept.
+	EscapedPath string      `json:"escaped_path"`
+	Query       string      `json:"query"`
+	Host        string      `json:"host"`
+	Header      http.Header `json:"header"`
 }
 
 // startUpstream is a loopback upstream that answers every request with what it saw of it; under
@@ -110,7 +112,7 @@ func startUpstream(tb testing.TB) *httptest.Server {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(echoed{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Host: r.Host, Header: r.Header})
+		_ = json.NewEncoder(w).Encode(echoed{Method: r.Method, Path: r.URL.Path, EscapedPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, Host: r.Host, Header: r.Header})
 	}))
 	tb.Cleanup(hs.Close)
 	return hs

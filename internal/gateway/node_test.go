@@ -130,6 +130,12 @@ func TestProxyAnswers(t *testing.T) {
 			t.Errorf("X-Forwarded-For/Proto missing: %v", e.Header)
 		}
 	})
+	t.Run("an encoded slash reaches the upstream encoded, after the prefix is stripped", func(t *testing.T) {
+		a := do(t, http.MethodGet, proxy+"/strip/files/a%2Fb%20c", nil)
+		if e := a.echoed(t); a.status != http.StatusOK || e.EscapedPath != "/base/files/a%2Fb%20c" {
+			t.Errorf("got %d %+v, want /base/files/a%%2Fb%%20c upstream", a.status, e)
+		}
+	})
 	t.Run("preserve_host keeps the client's Host, and without strip_path the prefix", func(t *testing.T) {
 		a := do(t, http.MethodGet, proxy+"/keep/x", map[string]string{"Host": "api.example.com"})
 		if e := a.echoed(t); a.status != http.StatusOK || e.Path != "/base/keep/x" || e.Host != "api.example.com" {

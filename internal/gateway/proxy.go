@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -184,8 +185,14 @@ func (p *proxy) rewrite(pr *httputil.ProxyRequest) {
 	ex := pr.In.Context().Value(exchangeKey{}).(*exchange)
 	out := pr.Out
 	out.URL.Scheme, out.URL.Host = ex.svc.scheme, ex.svc.hostPort
-	out.URL.Path = router.UpstreamPath(ex.svc.path, ex.match, pr.In.URL.Path)
-	out.URL.RawPath = ""
+	// The router works on the escaped path, so that an encoded slash (%2F) stays one segment and
+	// reaches the upstream as the client sent it.
+	upstreamPath := router.UpstreamPath(ex.svc.path, ex.match, ex.match.RequestPath)
+	if decoded, err := url.PathUnescape(upstreamPath); err == nil {
+		out.URL.Path, out.URL.RawPath = decoded, upstreamPath
+	} else {
+		out.URL.Path, out.URL.RawPath = upstreamPath, ""
+	}
 	out.Host = ""
 	if ex.route.PreserveHost {
 		out.Host = pr.In.Host

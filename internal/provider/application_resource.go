@@ -46,6 +46,7 @@ type applicationResourceModel struct {
 	Name           types.String `tfsdk:"name"`
 	DeveloperID    types.String `tfsdk:"developer_id"`
 	AuthStrategyID types.String `tfsdk:"auth_strategy_id"`
+	ClientID       types.String `tfsdk:"client_id"`
 	Labels         types.Map    `tfsdk:"labels"`
 	Description    types.String `tfsdk:"description"`
 	CreatedAt      types.String `tfsdk:"created_at"`
@@ -97,6 +98,16 @@ func (r *applicationResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators:    []validator.String{uuidValidator{}},
 				PlanModifiers: []planmodifier.String{keep(), stringplanmodifier.RequiresReplace()},
 			},
+			"client_id": schema.StringAttribute{
+				Description: "Identifier of the application at the identity provider of an OpenID Connect strategy: " +
+					"gateways accept the tokens whose credential claim (for example `client_id`) holds it. Unique in " +
+					"the region (1 to 255 characters). When not set, the server generates one. Applications of a " +
+					"key-auth strategy do not use it. Changing it replaces the application.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
+				PlanModifiers: []planmodifier.String{keep(), stringplanmodifier.RequiresReplace()},
+			},
 			"labels": schema.MapAttribute{
 				Description: "Labels (key/value metadata, not shown to developers). Keys are 1 to 63 characters and " +
 					"cannot start with `kong`, `konnect`, `mesh`, `kic` or `_`. Labels removed from the configuration " +
@@ -141,6 +152,9 @@ func (r *applicationResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	if known(plan.AuthStrategyID) {
 		body.AuthStrategyID = plan.AuthStrategyID.ValueString()
+	}
+	if known(plan.ClientID) {
+		body.ClientID = plan.ClientID.ValueString()
 	}
 	a, err := r.client.CreateApplication(ctx, plan.PortalID.ValueString(), body)
 	if err != nil {
@@ -245,6 +259,14 @@ func (m *applicationResourceModel) fromAPI(ctx context.Context, a *client.Applic
 	m.Name = types.StringValue(a.Name)
 	m.DeveloperID = types.StringValue(a.Owner.ID)
 	m.AuthStrategyID = types.StringValue(a.AuthStrategy.ID)
+	switch {
+	case a.ClientID != nil:
+		m.ClientID = types.StringPointerValue(a.ClientID)
+	case !known(m.ClientID):
+		// Key-auth applications do not show their client id; one given in the configuration
+		// cannot change, so it stays as configured.
+		m.ClientID = types.StringNull()
+	}
 	m.Description = types.StringPointerValue(a.Description)
 	m.CreatedAt = types.StringValue(formatTimestamp(a.CreatedAt))
 	var diags diag.Diagnostics

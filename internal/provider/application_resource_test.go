@@ -292,3 +292,68 @@ resource "devportal_application" "test" {
 		}},
 	})
 }
+
+// TestAccApplication_openIDConnectClientID gives one application of an OpenID Connect strategy
+// the client id its identity provider knows and lets the server generate the other's; both read
+// back, import, and a new client id replaces the application.
+func TestAccApplication_openIDConnectClientID(t *testing.T) {
+	acctest.PreCheck(t)
+	f := newPortalFixture(t, fixtureOptions{withoutAPI: true})
+	a, b := randomEmail("oidc-a"), randomEmail("oidc-b")
+	clientID := acctest.RandomName("partner-client")
+	body := func(clientID string) string {
+		return fmt.Sprintf(`
+  name             = "token-app"
+  developer_id     = devportal_developer.a.id
+  auth_strategy_id = devportal_application_auth_strategy.tokens.id
+  client_id        = %q
+}
+
+resource "devportal_application" "generated" {
+  portal_id        = local.portal_id
+  name             = "token-app-generated"
+  developer_id     = devportal_developer.b.id
+  auth_strategy_id = devportal_application_auth_strategy.tokens.id
+}
+
+resource "devportal_application_auth_strategy" "tokens" {
+  name          = %q
+  display_name  = "Partner tokens"
+  openid_connect = {
+    issuer           = "https://idp.example.com/oauth2"
+    credential_claim = ["client_id"]
+    scopes           = ["orders"]
+    auth_methods     = ["bearer"]
+  }`, clientID, acctest.RandomName("tokens"))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: applicationConfig(f, a, b, body(clientID)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(applicationAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(clientID)),
+					statecheck.ExpectKnownValue("devportal_application.generated", tfjsonpath.New("client_id"), knownvalue.NotNull()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      applicationAddr,
+				ImportState:       true,
+				ImportStateIdFunc: importID(applicationAddr, "portal_id", "id"),
+				ImportStateVerify: true,
+			},
+			{
+				Config: applicationConfig(f, a, b, body(clientID+"-2")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(applicationAddr, plancheck.ResourceActionReplace)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(applicationAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(clientID+"-2")),
+				},
+			},
+		},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -36,7 +37,8 @@ type devApplicationJSON struct {
 	UpdatedAt    string       `json:"updated_at"`
 }
 
-// applicationJSON is the admin API's key-auth application.
+// applicationJSON is the admin API's application: the document's key-auth shape, or its
+// client-credentials shape, which adds client_id, dcr_provider and granted_scopes.
 type applicationJSON struct {
 	ID                string            `json:"id"`
 	CreatedAt         string            `json:"created_at"`
@@ -48,6 +50,11 @@ type applicationJSON struct {
 	Labels            map[string]string `json:"labels"`
 	RegistrationCount int               `json:"registration_count"`
 	Owner             ownerJSON         `json:"owner"`
+	ClientID          *string           `json:"client_id,omitempty"`
+	// DCRProvider and GrantedScopes are JSON null in the client-credentials shape (no dynamic
+	// client registration here) and absent in the key-auth one, which allows no other fields.
+	DCRProvider   json.RawMessage `json:"dcr_provider,omitempty"`
+	GrantedScopes json.RawMessage `json:"granted_scopes,omitempty"`
 }
 
 type idJSON struct {
@@ -79,6 +86,9 @@ func toStrategyJSON(id string, s *core.AuthStrategy) strategyJSON {
 	return strategyJSON{ID: s.ID, Name: s.DisplayName, CredentialType: "client_credentials", AuthMethods: nonNilStrings(methods)}
 }
 
+// jsonNull is the JSON null of fields that must be present and empty.
+var jsonNull = json.RawMessage("null")
+
 func nonNilStrings(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -105,9 +115,14 @@ func (v appView) adminJSON() applicationJSON {
 	if labels == nil {
 		labels = map[string]string{}
 	}
-	return applicationJSON{ID: a.ID, CreatedAt: formatTime(a.CreatedAt), UpdatedAt: formatTime(a.UpdatedAt), Name: a.Name,
+	out := applicationJSON{ID: a.ID, CreatedAt: formatTime(a.CreatedAt), UpdatedAt: formatTime(a.UpdatedAt), Name: a.Name,
 		Description: a.Description, AuthStrategy: toStrategyJSON(a.AuthStrategyID, v.strategy), Portal: idJSON{a.PortalID},
 		Labels: labels, RegistrationCount: v.registrations, Owner: ownerJSON{Type: "developer", ID: a.DeveloperID}}
+	if out.AuthStrategy.CredentialType != core.StrategyKeyAuth {
+		out.ClientID = &a.ClientID
+		out.DCRProvider, out.GrantedScopes = jsonNull, jsonNull
+	}
+	return out
 }
 
 func viewApplication(ctx context.Context, tx *store.Tx, a core.Application) (appView, error) {
