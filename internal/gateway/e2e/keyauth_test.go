@@ -23,16 +23,10 @@ type keyAuthSetup struct {
 func newKeyAuthSetup(t *testing.T, label string) *keyAuthSetup {
 	t.Helper()
 	acctest.PreCheck(t)
-	return newKeyAuthSetupAt(t, label, sharedBackend(), "")
-}
-
-// newKeyAuthSetupAt is newKeyAuthSetup on another backend, which provider points Terraform at.
-func newKeyAuthSetupAt(t *testing.T, label string, be backendAt, provider string) *keyAuthSetup {
-	t.Helper()
-	cp := newControlPlane(t, be.adminClient(t, client.DefaultRegion), client.DefaultRegion, acctest.RandomName("e2e-"+label))
+	cp := newControlPlane(t, acctest.Client(t), client.DefaultRegion, acctest.RandomName("e2e-"+label))
 	up := newUpstream(t)
-	s := &keyAuthSetup{up: up, node: startNode(t, cp, nodeOptions{backend: be}), stack: newStack(label, cp, up), key: newKey()}
-	s.stack.Key, s.stack.Provider = s.key, provider
+	s := &keyAuthSetup{up: up, node: startNode(t, cp, nodeOptions{}), stack: newStack(label, cp, up), key: newKey()}
+	s.stack.Key = s.key
 	return s
 }
 

@@ -96,7 +96,7 @@ func TestAccGateway_backendDown(t *testing.T) {
 	opts := nodeOptions{backend: be.at(), cacheDir: cacheDir, hostname: "e2e-offline"}
 	node := startNode(t, cp, opts)
 	s := newStack("offline", cp, up)
-	s.KeyRegistration, s.Key = client.RegistrationApproved, newKey()
+	s.Provider, s.KeyRegistration, s.Key = be.providerBlock(), client.RegistrationApproved, newKey()
 	enforcing := []probe{
 		{what: "no key", path: "/orders", status: http.StatusUnauthorized, check: challenged},
 		{what: "the key", path: "/orders", header: withKey(s.Key), status: http.StatusOK},
@@ -142,7 +142,7 @@ func TestAccGateway_backendDown(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: be.providerBlock() + s.HCL(),
+			Config: s.HCL(),
 			Check:  resource.ComposeTestCheckFunc(node.expect(enforcing...), offline),
 		}},
 	})

@@ -1,17 +1,14 @@
 package e2e_test
 
 import (
-	"context"
 	"crypto/rand"
 	"fmt"
 	"strings"
-	"testing"
 	"text/template"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
-	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 )
 
 // keyNames are the header and query names of the stacks' key-auth strategy.
@@ -47,8 +44,9 @@ type stack struct {
 	// Key is the key-auth application's API key (supplied write-only); "" is none.
 	Key string
 	// OIDCRegistration, when set, adds an application of the OpenID Connect strategy registered
-	// with this status.
+	// with this status, known to the identity provider as OIDCClientID.
 	OIDCRegistration string
+	OIDCClientID     string
 }
 
 // newStack returns a stack of the default region for one test, pointing at its upstream.
@@ -193,7 +191,8 @@ resource "devportal_application" "{{.Label}}_oidc" {
   portal_id        = devportal_portal.{{.Label}}.id
   name             = "{{.Name}}-oidc"
   developer_id     = devportal_developer.{{.Label}}.id
-  auth_strategy_id = devportal_application_auth_strategy.{{.Label}}_oidc.id{{.RegionLine}}
+  auth_strategy_id = devportal_application_auth_strategy.{{.Label}}_oidc.id
+  client_id        = "{{.OIDCClientID}}"{{.RegionLine}}
 }
 
 resource "devportal_application_registration" "{{.Label}}_oidc" {
@@ -252,23 +251,4 @@ func (s stack) capture(into *ids) resource.TestCheckFunc {
 		checks = append(checks, read(s.addr("application", "oidc"), &into.OIDCApp))
 	}
 	return resource.ComposeTestCheckFunc(checks...)
-}
-
-// clientIDOf returns the client id the node knows an application by, from the control plane's
-// node configuration: the application resource does not expose it.
-func clientIDOf(tb testing.TB, c *client.Client, controlPlaneID, applicationID string) (string, error) {
-	tb.Helper()
-	cfg, err := c.GetNodeConfig(context.Background(), controlPlaneID, "", 0)
-	if err != nil {
-		return "", fmt.Errorf("reading the node configuration of control plane %s: %w", controlPlaneID, err)
-	}
-	for _, app := range cfg.Applications {
-		if app.ID == applicationID {
-			if app.ClientID == "" {
-				return "", fmt.Errorf("application %s has no client id in the node configuration", applicationID)
-			}
-			return app.ClientID, nil
-		}
-	}
-	return "", fmt.Errorf("application %s is not in the node configuration of control plane %s", applicationID, controlPlaneID)
 }
