@@ -25,6 +25,7 @@ var replacedOnChange = map[string]string{
 	"devportal_api_service_link.service_id":             "an API implementation has no update operation",
 	"devportal_application.portal_id":                   "part of the application's path",
 	"devportal_application.auth_strategy_id":            "credentials follow the strategy; no update takes it",
+	"devportal_application.client_id":                   "the identity provider knows the application by it; no update takes it",
 	"devportal_application_api_key.portal_id":           "part of the key's path",
 	"devportal_application_api_key.application_id":      "part of the key's path",
 	"devportal_application_api_key.expires_at":          "the server fixes a key's expiry when it issues it",
