@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
@@ -77,6 +78,7 @@ func newProxy(n *Node) *proxy {
 		Rewrite:      p.rewrite,
 		Transport:    &timedTransport{base: p.transport, latency: n.metrics.upstreamLatency},
 		ErrorHandler: p.upstreamError,
+		BufferPool:   copyBuffers,
 		ErrorLog:     slog.NewLogLogger(n.log.Handler(), slog.LevelDebug),
 	}
 	return p
@@ -270,6 +272,19 @@ func routeLabel(r *client.GatewayRoute) string {
 		return *r.Name
 	}
 	return r.ID
+}
+
+// copyBuffers lends the proxy its body copy buffers: without it every request allocates, and
+// clears, 32 KiB.
+var copyBuffers httputil.BufferPool = &bufferPool{pool: sync.Pool{New: func() any { return new([32 * 1024]byte) }}}
+
+type bufferPool struct{ pool sync.Pool }
+
+func (b *bufferPool) Get() []byte { return b.pool.Get().(*[32 * 1024]byte)[:] }
+func (b *bufferPool) Put(p []byte) {
+	if cap(p) == 32*1024 {
+		b.pool.Put((*[32 * 1024]byte)(p[:32*1024]))
+	}
 }
 
 // problem is the application/problem+json body of every answer the node gives itself.
