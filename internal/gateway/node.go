@@ -300,7 +300,7 @@ func (n *Node) Close() error {
 		defer cancel()
 		n.closeErr = errors.Join(n.proxySrv.Shutdown(ctx), n.statusSrv.Shutdown(ctx))
 		n.wg.Wait()
-		n.proxy.transport.CloseIdleConnections()
+		n.proxy.upstreams.closeIdle()
 	})
 	return n.closeErr
 }

@@ -44,7 +44,7 @@ const (
 // proxy is the node's request path: route, refuse what it cannot enforce, authorize, forward.
 type proxy struct {
 	n         *Node
-	transport *http.Transport
+	upstreams *upstreams
 	rp        *httputil.ReverseProxy
 }
 
@@ -61,22 +61,10 @@ type exchange struct {
 type exchangeKey struct{}
 
 func newProxy(n *Node) *proxy {
-	p := &proxy{
-		n: n,
-		transport: &http.Transport{
-			Proxy:                 nil, // upstreams are reached directly, whatever HTTP_PROXY says
-			DialContext:           (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          512,
-			MaxIdleConnsPerHost:   128,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ExpectContinueTimeout: time.Second,
-		},
-	}
+	p := &proxy{n: n, upstreams: &upstreams{latency: n.metrics.upstreamLatency}}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:      p.rewrite,
-		Transport:    &timedTransport{base: p.transport, latency: n.metrics.upstreamLatency},
+		Transport:    p.upstreams,
 		ErrorHandler: p.upstreamError,
 		BufferPool:   copyBuffers,
 		ErrorLog:     slog.NewLogLogger(n.log.Handler(), slog.LevelDebug),
@@ -208,8 +196,6 @@ func (p *proxy) rewrite(pr *httputil.ProxyRequest) {
 		out.Header.Set(headerDeveloperID, ex.app.DeveloperID)
 		out.Header.Set(headerPortalID, ex.app.PortalID)
 	}
-	ctx := context.WithValue(out.Context(), timeoutsKey{}, timedRequest{timeouts: ex.svc.timeouts, service: ex.svc.label})
-	pr.Out = out.WithContext(ctx)
 }
 
 // upstreamError answers a failed upstream exchange: 504 when it ran out of time, 502 otherwise.
@@ -234,7 +220,7 @@ func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 
 func isTimeout(err error) bool {
 	var ne net.Error
-	return errors.Is(err, errUpstreamTimeout) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // record writes the access log line and counts the request.

@@ -2,111 +2,102 @@ package gateway
 
 import (
 	"context"
-	"errors"
-	"io"
+	"net"
 	"net/http"
-	"net/http/httptrace"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-var _ http.RoundTripper = (*timedTransport)(nil)
+var (
+	_ http.RoundTripper = (*upstreams)(nil)
+	_ net.Conn          = (*deadlineConn)(nil)
+)
 
-// errUpstreamTimeout ends an upstream exchange that overran one of its service's timeouts.
-var errUpstreamTimeout = errors.New("the upstream overran its service's timeout")
-
-type timeoutsKey struct{}
-
-// timedRequest is what timedTransport needs to know about the request it carries.
-type timedRequest struct {
-	timeouts UpstreamTimeouts
-	service  string
+// upstreams sends requests to services. Services with the same timeouts share one
+// http.Transport, kept across configuration reloads so that connections stay open.
+type upstreams struct {
+	transports sync.Map // UpstreamTimeouts -> *http.Transport
+	latency    *prometheus.HistogramVec
 }
 
-// timedTransport enforces a service's timeouts on one shared transport, the way Kong reads them:
-// connect_timeout until the connection is ready, write_timeout until the request is sent,
-// read_timeout until the response headers and then between two reads of the body.
-type timedTransport struct {
-	base    http.RoundTripper
-	latency *prometheus.HistogramVec
-}
-
-func (t *timedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tr, ok := req.Context().Value(timeoutsKey{}).(timedRequest)
-	if !ok {
-		return t.base.RoundTrip(req)
-	}
-	ctx, cancel := context.WithCancelCause(req.Context())
-	w := &watchdog{cancel: cancel}
-	w.arm(tr.timeouts.Connect)
-	trace := &httptrace.ClientTrace{
-		GotConn:      func(httptrace.GotConnInfo) { w.arm(tr.timeouts.Write) },
-		WroteRequest: func(httptrace.WroteRequestInfo) { w.arm(tr.timeouts.Read) },
-	}
+// RoundTrip sends a request of the proxy to its service, through the transport of the service's
+// timeouts, and records the time to the response headers.
+func (u *upstreams) RoundTrip(req *http.Request) (*http.Response, error) {
+	ex := req.Context().Value(exchangeKey{}).(*exchange)
 	start := time.Now()
-	resp, err := t.base.RoundTrip(req.WithContext(httptrace.WithClientTrace(ctx, trace)))
-	if err != nil {
-		w.stop()
-		if errors.Is(context.Cause(ctx), errUpstreamTimeout) {
-			err = errors.Join(errUpstreamTimeout, err)
-		}
-		cancel(nil)
-		return nil, err
+	resp, err := u.transport(ex.svc.timeouts).RoundTrip(req)
+	if err == nil {
+		u.latency.WithLabelValues(ex.svc.label).Observe(time.Since(start).Seconds())
 	}
-	t.latency.WithLabelValues(tr.service).Observe(time.Since(start).Seconds())
-	w.arm(tr.timeouts.Read)
-	resp.Body = &timedBody{ReadCloser: resp.Body, w: w, read: tr.timeouts.Read, ctx: ctx}
-	return resp, nil
+	return resp, err
 }
 
-// watchdog cancels an exchange when its current deadline passes.
-type watchdog struct {
-	mu     sync.Mutex
-	timer  *time.Timer
-	cancel context.CancelCauseFunc
-}
-
-// arm replaces the current deadline with one d from now.
-func (w *watchdog) arm(d time.Duration) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.timer == nil {
-		w.timer = time.AfterFunc(d, func() { w.cancel(errUpstreamTimeout) })
-		return
+func (u *upstreams) transport(t UpstreamTimeouts) *http.Transport {
+	if tr, ok := u.transports.Load(t); ok {
+		return tr.(*http.Transport)
 	}
-	w.timer.Reset(d)
+	tr, _ := u.transports.LoadOrStore(t, newTransport(t))
+	return tr.(*http.Transport)
 }
 
-func (w *watchdog) stop() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.timer != nil {
-		w.timer.Stop()
+// closeIdle closes the idle connections of every transport.
+func (u *upstreams) closeIdle() {
+	u.transports.Range(func(_, tr any) bool {
+		tr.(*http.Transport).CloseIdleConnections()
+		return true
+	})
+}
+
+// newTransport applies a service's timeouts the way Kong reads them: connect_timeout to open the
+// connection, write_timeout between two writes of the request, read_timeout between two reads of
+// the response, headers included. The deadlines sit on the connection, so that a request costs
+// no timer of its own.
+func newTransport(t UpstreamTimeouts) *http.Transport {
+	dialer := &net.Dialer{Timeout: t.Connect, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy: nil, // upstreams are reached directly, whatever HTTP_PROXY says
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &deadlineConn{Conn: c, read: t.Read, write: t.Write}, nil
+		},
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   128,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   t.Connect,
+		ExpectContinueTimeout: time.Second,
 	}
 }
 
-// timedBody re-arms the read timeout after every read and ends the exchange on Close.
-type timedBody struct {
-	io.ReadCloser
-	w    *watchdog
-	read time.Duration
-	ctx  context.Context
+// deadlineConn moves its deadlines with every operation: a write must finish within write of its
+// start, and the next read within read of the last write or read. An idle connection thus
+// closes after read, which only makes the transport open a new one.
+type deadlineConn struct {
+	net.Conn
+	read, write time.Duration
 }
 
-func (b *timedBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err != nil && errors.Is(context.Cause(b.ctx), errUpstreamTimeout) {
-		return n, errors.Join(errUpstreamTimeout, err)
+func (c *deadlineConn) Read(p []byte) (int, error) {
+	if err := c.SetReadDeadline(time.Now().Add(c.read)); err != nil {
+		return 0, err
 	}
-	b.w.arm(b.read)
+	return c.Conn.Read(p)
+}
+
+func (c *deadlineConn) Write(p []byte) (int, error) {
+	now := time.Now()
+	if err := c.SetWriteDeadline(now.Add(c.write)); err != nil {
+		return 0, err
+	}
+	n, err := c.Conn.Write(p)
+	if err == nil {
+		// The transport reads the answer while it writes: the wait for it starts now.
+		err = c.SetReadDeadline(time.Now().Add(c.read))
+	}
 	return n, err
-}
-
-func (b *timedBody) Close() error {
-	b.w.stop()
-	err := b.ReadCloser.Close()
-	b.w.cancel(nil)
-	return err
 }
