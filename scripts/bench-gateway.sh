@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Gateway benchmark: throughput and latency of a gateway node enforcing key-auth, beside nginx as a
-# plain reverse proxy and the upstream reached directly; the node's memory with 100,000 keys; and
+# plain reverse proxy, the standard library's reverse proxy alone and the upstream reached directly; the node's memory with 100,000 keys; and
 # how long a change made through the API takes to reach traffic.
 #
 # It builds the binary, starts a fresh backend, seeds it through internal/client (scripts/benchgateway)
@@ -65,10 +65,10 @@ fi
 devportal_setup "$work"
 (cd "$devportal_root" && go build -o "$work/bin/benchgateway" ./scripts/benchgateway)
 
-upstream_pid="" nginx_pid=""
+upstream_pid="" nginx_pid="" plain_pid=""
 cleanup() {
 	devportal_stop_gateway
-	for pid in "$nginx_pid" "$upstream_pid"; do
+	for pid in "$plain_pid" "$nginx_pid" "$upstream_pid"; do
 		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 			kill -TERM "$pid" 2>/dev/null || true
 			wait "$pid" 2>/dev/null || true
@@ -145,6 +145,22 @@ nginx_url="http://127.0.0.1:$nginx_port/bench"
 wait_http "$nginx_url"
 echo "    $nginx_url (pid $nginx_pid)"
 
+# The standard library's reverse proxy alone, with no routing, auth or metrics: what the node's
+# own work costs shows as the gap between it and the node.
+echo "==> starting the standard library's reverse proxy alone (goproxy), the node's floor"
+"$work/bin/benchgateway" plain-proxy --listen 127.0.0.1:0 --upstream "$upstream_url" >"$work/plain-proxy.log" 2>&1 &
+plain_pid=$!
+plain_url=""
+for _ in $(seq 1 100); do
+	plain_url=$(grep -Eo 'http://127\.0\.0\.1:[0-9]+' "$work/plain-proxy.log" | head -n 1 || true)
+	[ -n "$plain_url" ] && break
+	sleep 0.1
+done
+[ -n "$plain_url" ] || { echo "the plain proxy did not start:" >&2; cat "$work/plain-proxy.log" >&2; exit 1; }
+plain_url="$plain_url/"
+wait_http "$plain_url"
+echo "    $plain_url (pid $plain_pid)"
+
 echo "==> starting the gateway node with the $keys keys (access log off, as nginx's)"
 devportal_start_gateway "$work" "$throughput_control_plane_id" "$throughput_node_token" \
 	--hostname bench-throughput --cache-dir "$work/cache-throughput" --access-log off
@@ -174,13 +190,14 @@ bench() {
 
 echo "==> wrk -t2 -d$duration --latency (a short warm-up first; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs:"
 echo "    wrk, the upstream, nginx and the node share them, and other work there widens every p99)"
-for url in "$upstream_url/" "$nginx_url" "$node_url"; do
+for url in "$upstream_url/" "$nginx_url" "$plain_url" "$node_url"; do
 	wrk -t2 -c8 -d2s -H "$key_header" "$url" >/dev/null
 done
 printf '    %-8s %5s %12s %10s %10s\n' target conns "requests/s" "p50 ms" "p99 ms"
 for c in $connections; do
 	bench direct "$c" "$upstream_url/"
 	bench nginx "$c" "$nginx_url"
+	bench goproxy "$c" "$plain_url"
 	bench node "$c" "$node_url" "$key_header"
 done
 devportal_stop_gateway
@@ -196,13 +213,14 @@ rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$gateway_pid/status")
 devportal_stop_gateway
 
 first=${connections%% *}
-awk -v node="${rps[node,$first]}" -v nginx="${rps[nginx,$first]}" -v np99="${p99[node,$first]}" -v dp99="${p99[direct,$first]}" \
+awk -v node="${rps[node,$first]}" -v nginx="${rps[nginx,$first]}" -v plain="${rps[goproxy,$first]}" -v np99="${p99[node,$first]}" -v dp99="${p99[direct,$first]}" \
 	-v rss="$rss_kb" -v loaded="$loaded" -v c="$first" '
 function verdict(ok) { return ok ? "met" : "NOT met" }
 BEGIN {
 	ratio = node / nginx; added = np99 - dp99; mb = rss / 1024
 	print "==> results"
 	printf "    node/nginx throughput at %d connections: %.2f (goal >= 0.7: %s)\n", c, ratio, verdict(ratio >= 0.7)
+	printf "    goproxy/nginx throughput at %d connections: %.2f; node/goproxy: %.2f (what routing, auth and metrics cost)\n", c, plain / nginx, node / plain
 	printf "    node p99 - direct p99 at %d connections: %.3f ms (goal < 1 ms: %s)\n", c, added, verdict(added < 1)
 	printf "    node RSS with %d keys loaded: %.1f MB (goal < 100 MB: %s)\n", loaded, mb, verdict(mb < 100)
 }'

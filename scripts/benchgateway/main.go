@@ -4,6 +4,7 @@
 //
 //	benchgateway seed --server-url URL --keys N --upstream-port P   (admin token in DEVPORTAL_TOKEN)
 //	benchgateway upstream --listen 127.0.0.1:0
+//	benchgateway plain-proxy --listen 127.0.0.1:0 --upstream URL
 //	benchgateway free-port
 //
 // seed prints shell assignments (control_plane_id, node_token, key, seed_seconds) for eval.
@@ -18,6 +19,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/signal"
 	"sync"
@@ -43,6 +46,8 @@ func main() {
 		err = seedCommand(os.Args[2:])
 	case "upstream":
 		err = upstreamCommand(os.Args[2:])
+	case "plain-proxy":
+		err = plainProxyCommand(os.Args[2:])
 	case "free-port":
 		err = freePort()
 	default:
@@ -55,7 +60,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: benchgateway seed|upstream|free-port [flags]")
+	fmt.Fprintln(os.Stderr, "usage: benchgateway seed|upstream|plain-proxy|free-port [flags]")
 	os.Exit(2)
 }
 
@@ -81,15 +86,17 @@ func upstreamCommand(args []string) error {
 		return fmt.Errorf("--listen %s: %w", *listen, err)
 	}
 	body := []byte(`{"status":"ok"}`)
-	srv := &http.Server{
-		ReadHeaderTimeout: 10 * time.Second,
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			_, _ = io.Copy(io.Discard, r.Body)
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write(body)
-		}),
-	}
-	fmt.Printf("upstream listening on http://%s\n", l.Addr())
+	return serveUntilSignal(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}), "upstream")
+}
+
+// serveUntilSignal serves h on l until SIGINT or SIGTERM, printing what listens where first.
+func serveUntilSignal(l net.Listener, h http.Handler, what string) error {
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: h}
+	fmt.Printf("%s listening on http://%s\n", what, l.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -101,6 +108,33 @@ func upstreamCommand(args []string) error {
 	}
 	return nil
 }
+
+// plainProxyCommand serves the standard library's reverse proxy alone, without routing, auth or
+// metrics, with the node's idle-connection and buffer settings: the floor a node built on it can
+// reach, measured beside the node.
+func plainProxyCommand(args []string) error {
+	fs := flag.NewFlagSet("plain-proxy", flag.ExitOnError)
+	listen := fs.String("listen", "127.0.0.1:0", "address to listen on")
+	upstream := fs.String("upstream", "", "URL of the upstream")
+	_ = fs.Parse(args)
+	target, err := url.Parse(*upstream)
+	if err != nil || target.Host == "" {
+		return fmt.Errorf("--upstream %q must be the upstream's URL", *upstream)
+	}
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", *listen, err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.Transport = &http.Transport{Proxy: nil, MaxIdleConns: 512, MaxIdleConnsPerHost: 128, IdleConnTimeout: 90 * time.Second}
+	rp.BufferPool = &bufferPool{pool: sync.Pool{New: func() any { return new([32 * 1024]byte) }}}
+	return serveUntilSignal(l, rp, "plain proxy")
+}
+
+type bufferPool struct{ pool sync.Pool }
+
+func (b *bufferPool) Get() []byte  { return b.pool.Get().(*[32 * 1024]byte)[:] }
+func (b *bufferPool) Put(p []byte) { b.pool.Put((*[32 * 1024]byte)(p)) }
 
 // seedOptions are the seed command's flags.
 type seedOptions struct {
