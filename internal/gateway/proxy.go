@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -97,14 +96,17 @@ func (p *proxy) handle(w http.ResponseWriter, r *http.Request, ex *exchange) {
 		refuseProtocol(w, r, m.Route)
 		return
 	}
-	if m.Route.Service == nil || snap.services[m.Route.Service.ID] == nil {
+	var svc *upstreamService
+	if m.Route.Service != nil {
+		svc = snap.services[m.Route.Service.ID]
+	}
+	if svc == nil {
 		writeProblem(w, http.StatusServiceUnavailable, "route "+routeLabel(m.Route)+" has no service to send requests to")
 		return
 	}
-	svc := snap.services[m.Route.Service.ID]
 	ex.svc = svc
-	if detail := refusal(snap, svc); detail != "" {
-		writeProblem(w, http.StatusServiceUnavailable, detail)
+	if svc.refusal != "" {
+		writeProblem(w, http.StatusServiceUnavailable, svc.refusal)
 		return
 	}
 	ex.reason = reasonNoAuth
@@ -112,23 +114,6 @@ func (p *proxy) handle(w http.ResponseWriter, r *http.Request, ex *exchange) {
 		return
 	}
 	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex)))
-}
-
-// refusal says why the node will not proxy to svc at all, or "" when it will. Plugins it cannot
-// run come first: proxying without them would let through what they would stop.
-func refusal(snap *snapshot, svc *upstreamService) string {
-	if blocked := append(append([]unsupportedPlugin(nil), snap.global...), svc.unsupported...); len(blocked) > 0 {
-		names := make([]string, len(blocked))
-		for i, b := range blocked {
-			names[i] = b.Name + " (" + b.ID + ")"
-		}
-		return fmt.Sprintf("service %s carries plugins this node cannot run: %s; it refuses traffic rather than proxy without them",
-			svc.label, strings.Join(names, ", "))
-	}
-	if !svc.enabled {
-		return "service " + svc.label + " is disabled"
-	}
-	return svc.unservable
 }
 
 // authorize applies the service's managed application auth plugin; it answers the request and

@@ -3,7 +3,9 @@ package gateway
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
@@ -55,6 +57,9 @@ type upstreamService struct {
 	unsupported []unsupportedPlugin
 	// unservable explains why the node cannot proxy the service at all; "" when it can.
 	unservable string
+	// refusal is the answer to every request for the service, "" when the node proxies them:
+	// decided once per configuration (see settleRefusals), not per request.
+	refusal string
 }
 
 // compile turns a node configuration into a snapshot, or says which object it cannot use.
@@ -77,7 +82,28 @@ func compile(cfg *client.NodeConfig, source string, issuers *appauth.Issuers, de
 			return nil, err
 		}
 	}
+	s.settleRefusals()
 	return s, nil
+}
+
+// settleRefusals decides, for each service, whether the node refuses its traffic. Plugins it
+// cannot run come first: proxying without them would let through what they would stop.
+func (s *snapshot) settleRefusals() {
+	for _, svc := range s.services {
+		switch blocked := append(slices.Clip(s.global), svc.unsupported...); {
+		case len(blocked) > 0:
+			names := make([]string, len(blocked))
+			for i, b := range blocked {
+				names[i] = b.Name + " (" + b.ID + ")"
+			}
+			svc.refusal = fmt.Sprintf("service %s carries plugins this node cannot run: %s; it refuses traffic rather than proxy without them",
+				svc.label, strings.Join(names, ", "))
+		case !svc.enabled:
+			svc.refusal = "service " + svc.label + " is disabled"
+		default:
+			svc.refusal = svc.unservable
+		}
+	}
 }
 
 // addPlugin places one plugin of the configuration: the managed application auth plugin of a
@@ -106,14 +132,13 @@ func (s *snapshot) addPlugin(p client.Plugin, issuers *appauth.Issuers) error {
 		return nil
 	}
 	u := unsupportedPlugin{ID: p.ID, Name: p.Name}
-	s.unsupported = append(s.unsupported, u)
 	if svc == nil {
 		s.global = append(s.global, u)
-		return nil
+	} else {
+		u.ServiceID = svc.id
+		svc.unsupported = append(svc.unsupported, u)
 	}
-	u.ServiceID = svc.id
-	s.unsupported[len(s.unsupported)-1] = u
-	svc.unsupported = append(svc.unsupported, u)
+	s.unsupported = append(s.unsupported, u)
 	return nil
 }
 
