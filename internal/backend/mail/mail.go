@@ -16,7 +16,11 @@ type Message struct {
 	PortalID string
 	To       string
 	Subject  string
-	Body     string
+	Body     string // the plain-text part
+	HTML     string // the HTML part; empty sends plain text only
+	// Link is the absolute address on the portal's website that the message asks the developer to
+	// open (verification, password reset, log-in), kept apart like Token.
+	Link string
 	// Token is the one-time token the body carries, kept apart so that tools reading the outbox
 	// need not parse the body.
 	Token  string
@@ -60,9 +64,15 @@ type TokenMessage struct {
 	// Name is the developer's name as they gave it; it is quoted, never trusted.
 	Name string
 	// Intro is the portal's sentence saying what the token is for.
-	Intro      string
-	Token      string
-	PortalURL  string
+	Intro string
+	Token string
+	// PortalName is the portal's display name, for the subject and greeting.
+	PortalName string
+	// PortalURL is the absolute address of the portal's website.
+	PortalURL string
+	// Link is the absolute address the developer opens to use the token; empty where the message
+	// only carries the token.
+	Link       string
 	ValidUntil string
 }
 
