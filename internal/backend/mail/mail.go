@@ -138,3 +138,37 @@ func (m TokenMessage) HTML() string {
 	}
 	return b.String()
 }
+
+//go:embed text.html
+var textHTMLSource string
+
+var textHTML = template.Must(template.New("text.html").Parse(textHTMLSource))
+
+// TextHTML renders a plain-text part as an HTML part, for a message composed as text only: each
+// paragraph (lines separated by a blank one) a <p> with its lines kept, and every occurrence of
+// link (the message's absolute link) a hyperlink. Everything else is escaped.
+func TextHTML(text, link string) string {
+	type segment struct{ Text, Link string }
+	var paragraphs [][][]segment // paragraph → line → segments
+	for para := range strings.SplitSeq(strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n")), "\n\n") {
+		var lines [][]segment
+		for line := range strings.SplitSeq(strings.TrimSpace(para), "\n") {
+			var segs []segment
+			for link != "" {
+				before, after, found := strings.Cut(line, link)
+				if !found {
+					break
+				}
+				segs = append(segs, segment{Text: before}, segment{Link: link})
+				line = after
+			}
+			lines = append(lines, append(segs, segment{Text: line}))
+		}
+		paragraphs = append(paragraphs, lines)
+	}
+	var b strings.Builder
+	if err := textHTML.Execute(&b, paragraphs); err != nil {
+		return "" // fixed template over strings: cannot fail; the plain-text part carries the message
+	}
+	return b.String()
+}

@@ -20,6 +20,8 @@ type Service struct {
 	log    *slog.Logger
 	now    func() time.Time
 	mailer mail.Mailer // nil: messages go to the database outbox
+	// mailQueue queues messages for the SMTP sender instead (WithMailQueue).
+	mailQueue bool
 	hasher core.PasswordHasher
 	limits core.SelfServiceLimits
 	// hashing bounds how many password hashes are computed at once, so that logins cannot take every
@@ -107,8 +109,9 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) *Service {
 // Now returns the service's current time, so that front ends show times on the same clock.
 func (s *Service) Now() time.Time { return s.now() }
 
-// MailerConfigured reports whether messages go through a mailer rather than the outbox.
-func (s *Service) MailerConfigured() bool { return s.mailer != nil }
+// MailerConfigured reports whether messages go through a mailer or the mail queue rather than the
+// outbox.
+func (s *Service) MailerConfigured() bool { return s.mailer != nil || s.mailQueue }
 
 // PortalURL returns the absolute address of p's website, without a trailing slash.
 func (s *Service) PortalURL(p core.Portal) string {
