@@ -20,8 +20,6 @@ type Service struct {
 	log    *slog.Logger
 	now    func() time.Time
 	mailer mail.Mailer // nil: messages go to the database outbox
-	// mailQueue queues messages for the SMTP sender instead (WithMailQueue).
-	mailQueue bool
 	hasher core.PasswordHasher
 	limits core.SelfServiceLimits
 	// hashing bounds how many password hashes are computed at once, so that logins cannot take every
@@ -29,6 +27,8 @@ type Service struct {
 	hashing chan struct{}
 	// portalURL is the address template of a portal's website, "{domain}" standing for its domain.
 	portalURL string
+	// mailQueue queues messages for the SMTP sender instead of the outbox (WithMailQueue).
+	mailQueue bool
 }
 
 // Option configures a Service.
