@@ -1,5 +1,12 @@
-// Package mail composes the messages of the developer sign-up flow and defines how they are
-// delivered. Without a Mailer, the server keeps them in its database as the portal's outbox.
+// Package mail composes the messages to developers and delivers them.
+//
+// With SMTP configured, an operation queues each message in the database, in the transaction of
+// the change that causes it, and a Sender delivers it from there: a message exists if and only
+// if its change committed, survives restarts, and is retried with backoff. A message is
+// delivered once unless the process dies between the mail server's acceptance and the record of
+// it; it is then delivered again with the same Message-ID, so that a receiver can tell. Without
+// SMTP, the server keeps the messages in its database as the portal's outbox, or hands them to a
+// Mailer.
 package mail
 
 import (
