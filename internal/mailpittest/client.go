@@ -81,7 +81,7 @@ func (c *Client) DeleteAll(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mailpit: delete messages: %w", err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }() // a failed close of a response tells nothing
 	if res.StatusCode != http.StatusOK {
 		return fmt.Errorf("mailpit: delete messages: status %d", res.StatusCode)
 	}
@@ -97,7 +97,7 @@ func (c *Client) get(ctx context.Context, path string, out any) error {
 	if err != nil {
 		return fmt.Errorf("mailpit: GET %s: %w", path, err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }() // a failed close of a response tells nothing
 	body, err := io.ReadAll(io.LimitReader(res.Body, 32<<20))
 	if err != nil {
 		return fmt.Errorf("mailpit: GET %s: %w", path, err)
