@@ -153,6 +153,35 @@ func (c *Client) WaitForMessagesTo(t testing.TB, address string, n int, timeout 
 	}
 }
 
+// WaitForLinkTo waits until a message to the address carries an absolute link whose path is path
+// (such as "/verify-email") and returns the link of the newest such message. It fails the test
+// after timeout.
+func (c *Client) WaitForLinkTo(t testing.TB, address, path string, timeout time.Duration) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	seen := 0
+	for {
+		list, _ := c.MessagesTo(ctx, address) // an error is retried until the deadline
+		seen = max(seen, len(list))
+		for _, s := range list {
+			if m, err := c.Message(ctx, s.ID); err == nil {
+				if link, ok := m.LinkTo(path); ok {
+					return link
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("mailpittest: no message to %s with a link to %s within %s (%d message(s) to it)", address, path, timeout, seen)
+			return ""
+		case <-tick.C:
+		}
+	}
+}
+
 var (
 	hrefPattern = regexp.MustCompile(`(?i)\bhref\s*=\s*"([^"]*)"`)
 	urlPattern  = regexp.MustCompile(`https?://[^\s<>"')\]]+`)
