@@ -107,6 +107,9 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) *Service {
 // Now returns the service's current time, so that front ends show times on the same clock.
 func (s *Service) Now() time.Time { return s.now() }
 
+// MailerConfigured reports whether messages go through a mailer rather than the outbox.
+func (s *Service) MailerConfigured() bool { return s.mailer != nil }
+
 // PortalURL returns the absolute address of p's website, without a trailing slash.
 func (s *Service) PortalURL(p core.Portal) string {
 	return strings.TrimSuffix(strings.ReplaceAll(s.portalURL, "{domain}", p.DefaultDomain), "/")
