@@ -24,7 +24,7 @@ func CheckSpec(field, content string) (*apispec.Document, error) {
 	if !errors.As(err, &se) {
 		return nil, err
 	}
-	return nil, core.Invalid(core.Violation{Field: field, Rule: "invalid_spec", Source: "body",
+	return nil, core.Invalid(core.Violation{Field: field, Rule: "invalid", Source: "body",
 		Reason: "the specification is not valid: " + se.Error()})
 }
 
