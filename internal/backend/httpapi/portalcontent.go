@@ -309,12 +309,15 @@ func filterPageTree(nodes []*core.PageNode, keep func(*core.PageNode) bool) []*c
 	return out
 }
 
-// devGetPage returns the page at pagePath ("getting-started", "guides/start", or "/" and "home"
-// for the home page). A private page is not found for anonymous callers, as the document lists
+// devGetPage returns the page at pagePath ("getting-started", "guides/start"; "home", unless a
+// page has that path, or nothing for the home page). A private page is not found for anonymous callers, as the document lists
 // no other answer.
 func (c *content) devGetPage(w http.ResponseWriter, r *http.Request, dc devContext) error {
 	path := r.PathValue("pagePath")
 	n, err := c.svc.PageByPath(r.Context(), dc.portal, dc.developer, "/"+path)
+	if service.KindOf(err) == service.NotFound && path == "home" {
+		n, err = c.svc.PageByPath(r.Context(), dc.portal, dc.developer, core.HomePageSlug)
+	}
 	if service.KindOf(err) == service.Unauthenticated {
 		return errorf(http.StatusNotFound, "No page exists at %s in this portal.", core.PagePathOf(path))
 	}
