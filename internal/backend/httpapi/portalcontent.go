@@ -423,13 +423,11 @@ func (c *content) devGetSpecification(w http.ResponseWriter, r *http.Request, dc
 	return nil
 }
 
+// devGetSpecificationRaw answers the specification's text as a JSON string, as the deprecated
+// endpoint's document says (the versions' raw endpoint answers the specification itself).
 func (c *content) devGetSpecificationRaw(w http.ResponseWriter, r *http.Request, dc devContext) error {
 	v, err := c.svc.PublishedAPIVersion(r.Context(), dc.portal, dc.developer, r.PathValue("apiIdOrSlug"), r.PathValue("specId"))
-	if err != nil {
-		return err
-	}
-	writeSpecRaw(w, v.SpecContent)
-	return nil
+	return respond(w, err, http.StatusOK, v.SpecContent)
 }
 
 func (c *content) devListDocuments(w http.ResponseWriter, r *http.Request, dc devContext) error {
