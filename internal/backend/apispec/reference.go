@@ -26,6 +26,9 @@ type Reference struct {
 	// Channels are an AsyncAPI document's channels, in document order, with their operations and
 	// messages.
 	Channels []Channel
+	// Truncated is set when the document asked for more items than a page shows (through YAML
+	// aliases repeating large parts): what is past the bound is left out.
+	Truncated bool
 }
 
 // Server is a base URL the API is served at.
@@ -161,7 +164,7 @@ func (d *Document) Reference() Reference {
 		Version:     d.Version,
 		Description: d.Description,
 	}
-	v := &viewer{r: newResolver(d.root), anchors: make(map[string]int)}
+	v := &viewer{r: newResolver(d.root), anchors: make(map[string]int), items: maxViewItems}
 	v.b = newBuilder(v.r)
 	ref.Servers = servers(d.root)
 	ref.SecuritySchemes = v.securitySchemes(d.root)
@@ -170,6 +173,7 @@ func (d *Document) Reference() Reference {
 	} else {
 		ref.Channels = v.channels(d.root, strings.HasPrefix(d.SpecVersion, "2."))
 	}
+	ref.Truncated = v.items <= 0 || v.b.total <= 0
 	return ref
 }
 
@@ -179,6 +183,20 @@ type viewer struct {
 	r       *resolver
 	b       *builder
 	anchors map[string]int
+	items   int // what remains of the budget of operations, parameters, responses ...
+}
+
+// maxViewItems bounds the items of one Reference. A document's own size bounds them already,
+// except where YAML aliases repeat a large part many times.
+const maxViewItems = 50_000
+
+// spend takes one item from the budget, reporting false when none is left.
+func (v *viewer) spend() bool {
+	if v.items <= 0 {
+		return false
+	}
+	v.items--
+	return true
 }
 
 // anchor returns an HTML id made of prefix and the words of text, unique within the Reference.
@@ -273,13 +291,19 @@ func (v *viewer) securitySchemes(root *yaml.Node) []SecurityScheme {
 	return out
 }
 
+// maxSecurityAlternatives bounds the security requirements shown for one operation.
+const maxSecurityAlternatives = 32
+
 // security phrases a list of security requirements.
 func security(list *yaml.Node) []string {
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return nil
 	}
 	var out []string
-	for _, req := range list.Content {
+	for i, req := range list.Content {
+		if i == maxSecurityAlternatives {
+			break
+		}
 		var parts []string
 		eachPair(req, func(name, scopes *yaml.Node) bool {
 			part := name.Value
@@ -332,12 +356,18 @@ func (v *viewer) groups(root *yaml.Node) []TagGroup {
 			if !isHTTPMethod(method.Value) || !isMapping(opNode) {
 				return true
 			}
+			if !v.spend() {
+				return false
+			}
 			op := v.operation(pathKey.Value, method.Value, opNode, shared, defaultSecurity)
 			tags := lookup(opNode, "tags")
 			tagged := false
 			if tags != nil && tags.Kind == yaml.SequenceNode {
 				for _, t := range tags.Content {
 					if t = deref(t); t.Kind == yaml.ScalarNode && t.Value != "" {
+						if !v.spend() {
+							break
+						}
 						i := addGroup(t.Value, "")
 						groups[i].Operations = append(groups[i].Operations, op)
 						tagged = true
@@ -407,9 +437,15 @@ func (v *viewer) operation(path, method string, n, shared *yaml.Node, defaultSec
 		if strings.HasPrefix(code.Value, "x-") {
 			return true
 		}
+		if !v.spend() {
+			return false
+		}
 		resp = v.follow(resp)
 		r := Response{Status: code.Value, Description: str(resp, "description")}
 		eachPair(lookup(resp, "headers"), func(name, h *yaml.Node) bool {
+			if !v.spend() {
+				return false
+			}
 			if h = v.follow(h); h != nil {
 				p := v.parameter(h)
 				p.Name, p.In = name.Value, "header"
@@ -437,6 +473,9 @@ func (v *viewer) parameters(shared, own *yaml.Node) []Parameter {
 			n := v.follow(item)
 			if n == nil {
 				continue
+			}
+			if !v.spend() {
+				return
 			}
 			p := v.parameter(n)
 			replaced := false
@@ -480,6 +519,9 @@ func (v *viewer) parameter(n *yaml.Node) Parameter {
 func (v *viewer) content(n *yaml.Node) []MediaType {
 	var out []MediaType
 	eachPair(n, func(name, media *yaml.Node) bool {
+		if !v.spend() {
+			return false
+		}
 		m := MediaType{Name: name.Value}
 		if s := lookup(media, "schema"); s != nil {
 			m.Schema = v.b.tree(s)
@@ -531,6 +573,9 @@ func (v *viewer) channels(root *yaml.Node, v2 bool) []Channel {
 		if ch == nil {
 			return true
 		}
+		if !v.spend() {
+			return false
+		}
 		c := Channel{
 			Anchor:      v.anchor("channel-", key.Value),
 			Name:        key.Value,
@@ -543,9 +588,13 @@ func (v *viewer) channels(root *yaml.Node, v2 bool) []Channel {
 			c.Address = str(ch, "address")
 		}
 		eachPair(lookup(ch, "parameters"), func(name, p *yaml.Node) bool {
-			if p = v.follow(p); p != nil {
+			if p = v.follow(p); p != nil && v.spend() {
 				param := v.parameter(p)
 				param.Name, param.In, param.Required = name.Value, "channel", true
+				if param.Schema == nil && !v2 {
+					// AsyncAPI 3 parameters are strings, described by enum and default alone.
+					param.Schema = &Schema{Type: "string", Enum: scalarList(lookup(p, "enum")), Default: str(p, "default")}
+				}
 				c.Parameters = append(c.Parameters, param)
 			}
 			return true
@@ -558,7 +607,7 @@ func (v *viewer) channels(root *yaml.Node, v2 bool) []Channel {
 			}
 		} else {
 			eachPair(lookup(ch, "messages"), func(name, m *yaml.Node) bool {
-				if m = v.follow(m); m != nil {
+				if m = v.follow(m); m != nil && v.spend() {
 					c.Messages = append(c.Messages, v.message(name.Value, m))
 				}
 				return true
@@ -575,6 +624,9 @@ func (v *viewer) channels(root *yaml.Node, v2 bool) []Channel {
 	eachPair(lookup(root, "operations"), func(key, op *yaml.Node) bool {
 		op = v.follow(op)
 		ch := v.follow(lookup(op, "channel"))
+		if !v.spend() {
+			return false
+		}
 		i, ok := byNode[ch]
 		if !ok {
 			return true
@@ -582,7 +634,7 @@ func (v *viewer) channels(root *yaml.Node, v2 bool) []Channel {
 		var messages []Message
 		if list := lookup(op, "messages"); list != nil && list.Kind == yaml.SequenceNode {
 			for _, item := range list.Content {
-				if m := v.follow(item); m != nil {
+				if m := v.follow(item); m != nil && v.spend() {
 					messages = append(messages, v.message(refName(str(item, "$ref")), m))
 				}
 			}
@@ -619,7 +671,7 @@ func (v *viewer) v2Messages(n *yaml.Node) []Message {
 	if list := lookup(n, "oneOf"); list != nil && list.Kind == yaml.SequenceNode {
 		var out []Message
 		for _, item := range list.Content {
-			if m := v.follow(item); m != nil {
+			if m := v.follow(item); m != nil && v.spend() {
 				out = append(out, v.message(refName(str(item, "$ref")), m))
 			}
 		}

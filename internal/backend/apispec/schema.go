@@ -36,8 +36,8 @@ type Schema struct {
 	// Recursive marks a reference to a schema that is already open above this one: it is shown by
 	// name instead of being expanded again.
 	Recursive bool
-	// Truncated marks a schema not expanded because the tree reached its depth or size bound, or
-	// because it lives in another file.
+	// Truncated marks a schema not expanded, or expanded only in part, because the tree reached its
+	// depth or size bound, or because it lives in another file.
 	Truncated bool
 
 	// Properties of an object, in document order, with those of allOf members merged in.
@@ -82,7 +82,7 @@ func (s *Schema) Summary() string {
 			}
 			b.WriteString(v.shortName())
 		}
-	case s.RefName != "":
+	case s.RefName != "" && !s.isPrimitive():
 		b.WriteString(s.RefName)
 	case s.Type != "":
 		b.WriteString(s.Type)
@@ -104,7 +104,7 @@ func (s *Schema) shortName() string {
 	switch {
 	case s == nil:
 		return "any"
-	case s.RefName != "":
+	case s.RefName != "" && !s.isPrimitive():
 		return s.RefName
 	case s.Type == "array" && s.Items != nil:
 		return "array of " + s.Items.shortName()
@@ -114,6 +114,16 @@ func (s *Schema) shortName() string {
 		return "object"
 	}
 	return "any"
+}
+
+// isPrimitive reports whether the schema is a plain value (string, number, ...), whose type says more
+// than a component name would.
+func (s *Schema) isPrimitive() bool {
+	switch s.Type {
+	case "", "object", "array":
+		return false
+	}
+	return len(s.Properties) == 0 && len(s.Variants) == 0
 }
 
 // Bounds on a schema tree, so that a document of deeply shared components cannot make the view
@@ -148,14 +158,17 @@ func (b *builder) tree(n *yaml.Node) *Schema {
 	return b.schema(n, 0)
 }
 
+// spend takes one node from the budgets, reporting false when none is left.
 func (b *builder) spend() bool {
-	if b.total <= 0 || b.root <= 0 {
+	if b.exhausted() {
 		return false
 	}
 	b.total--
 	b.root--
 	return true
 }
+
+func (b *builder) exhausted() bool { return b.total <= 0 || b.root <= 0 }
 
 func (b *builder) isOpen(n *yaml.Node) bool {
 	for _, o := range b.open {
@@ -166,9 +179,11 @@ func (b *builder) isOpen(n *yaml.Node) bool {
 	return false
 }
 
+// schema builds the schema at n, nil when n is no schema or no node is left in the budget. Every
+// node built, even one not expanded, takes one from the budget.
 func (b *builder) schema(n *yaml.Node, depth int) *Schema {
 	n = deref(n)
-	if n == nil {
+	if n == nil || !b.spend() {
 		return nil
 	}
 	if n.Kind == yaml.ScalarNode {
@@ -184,7 +199,7 @@ func (b *builder) schema(n *yaml.Node, depth int) *Schema {
 	if ref := str(n, "$ref"); ref != "" {
 		return b.reference(n, ref, depth)
 	}
-	if depth >= maxSchemaDepth || !b.spend() {
+	if depth >= maxSchemaDepth {
 		return &Schema{Type: schemaType(n), Truncated: true}
 	}
 	s := &Schema{}
@@ -216,7 +231,7 @@ func (b *builder) reference(n *yaml.Node, ref string, depth int) *Schema {
 	if b.isOpen(target) {
 		return &Schema{RefName: name, Recursive: true, Type: schemaType(target)}
 	}
-	if depth >= maxSchemaDepth || !b.spend() {
+	if depth >= maxSchemaDepth {
 		return &Schema{RefName: name, Truncated: true, Type: schemaType(target)}
 	}
 	b.open = append(b.open, target)
@@ -266,11 +281,8 @@ func (b *builder) fill(s *Schema, n *yaml.Node, depth int) {
 	s.Deprecated = boolean(n, "deprecated")
 	s.ReadOnly = boolean(n, "readOnly")
 	s.WriteOnly = boolean(n, "writeOnly")
-	if enum := lookup(n, "enum"); enum != nil && enum.Kind == yaml.SequenceNode {
-		for _, v := range enum.Content {
-			s.Enum = append(s.Enum, scalarText(v))
-		}
-	} else if c := lookup(n, "const"); c != nil {
+	s.Enum = scalarList(lookup(n, "enum"))
+	if c := lookup(n, "const"); c != nil && s.Enum == nil {
 		s.Enum = []string{scalarText(c)}
 	}
 	if d := lookup(n, "default"); d != nil {
@@ -280,6 +292,10 @@ func (b *builder) fill(s *Schema, n *yaml.Node, depth int) {
 
 	required := requiredSet(n)
 	eachPair(lookup(n, "properties"), func(key, value *yaml.Node) bool {
+		if b.exhausted() {
+			s.Truncated = true
+			return false
+		}
 		p := b.schema(value, depth+1)
 		if p == nil {
 			return true
@@ -297,6 +313,10 @@ func (b *builder) fill(s *Schema, n *yaml.Node, depth int) {
 	}
 	if allOf := lookup(n, "allOf"); allOf != nil && allOf.Kind == yaml.SequenceNode {
 		for _, member := range allOf.Content {
+			if b.exhausted() {
+				s.Truncated = true
+				break
+			}
 			b.merge(s, b.schema(member, depth), required)
 		}
 	}
@@ -307,6 +327,10 @@ func (b *builder) fill(s *Schema, n *yaml.Node, depth int) {
 		}
 		s.Combinator = combinator
 		for _, v := range list.Content {
+			if b.exhausted() {
+				s.Truncated = true
+				break
+			}
 			if vs := b.schema(v, depth+1); vs != nil {
 				s.Variants = append(s.Variants, vs)
 			}
@@ -456,4 +480,16 @@ func scalarText(n *yaml.Node) string {
 		return n.Value
 	}
 	return exampleJSON(n, false)
+}
+
+// scalarList renders each value of a list for one line; nil when n is no list.
+func scalarList(n *yaml.Node) []string {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, v := range n.Content {
+		out = append(out, scalarText(v))
+	}
+	return out
 }
