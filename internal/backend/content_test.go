@@ -256,6 +256,15 @@ func TestDeveloperReadsContent(t *testing.T) {
 	anon.do(http.MethodGet, "/apis/"+apiID+"/documents/hidden", "").problem(t, http.StatusNotFound)
 	anon.do(http.MethodGet, "/apis/"+str(privateAPI["id"])+"/documents", "").problem(t, http.StatusNotFound)
 
+	found := anon.do(http.MethodGet, "/search?q=PETS", "").must(t, http.StatusOK)["data"].([]any)
+	if len(found) != 1 || found[0].(map[string]any)["type"] != "operation" || found[0].(map[string]any)["attributes"].(map[string]any)["path"] != "/pets" {
+		t.Errorf("search for pets: %v", found)
+	}
+	found = anon.do(http.MethodGet, "/search?q=weather", "").must(t, http.StatusOK)["data"].([]any)
+	if len(found) != 1 || found[0].(map[string]any)["name"] != "Overview" {
+		t.Errorf("search for weather: %v (the published document only)", found)
+	}
+
 	dev := e.developer("/portals/" + portalID + "/api/v3")
 	e.signUp(dev, "", portalID, "reader@example.com", "Reader")
 	dev.login("reader@example.com")

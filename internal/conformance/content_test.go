@@ -80,6 +80,8 @@ func TestContentConforms(t *testing.T) {
 	c.doRaw("GET", dev+"/snippets/nothing", 404, nil, "")
 	c.doRaw("GET", dev+"/customization", 200, nil, "")
 	c.doRaw("GET", dev+"/portal", 200, nil, "")
+	c.doRaw("GET", dev+"/search?q=pets", 200, nil, "")
+	c.doRaw("GET", dev+"/search?q=overview&page[size]=5", 200, nil, "")
 	c.doRaw("GET", dev+"/apis/"+api+"/versions", 200, nil, "")
 	c.doRaw("GET", dev+"/apis/"+api+"/versions/"+version, 200, nil, "")
 	c.doRaw("GET", dev+"/apis/"+api+"/versions/"+version+"/raw", 200, nil, "")

@@ -271,6 +271,7 @@ func (c *content) developerRoutes() {
 	c.devRoute("/snippets/{snippetName}", c.devGetSnippet)
 	c.devRoute("/customization", c.devGetCustomization)
 	c.devRoute("/portal", c.devGetPortal)
+	c.devRoute("/search", c.devSearch)
 	c.devRoute("/apis/{apiIdOrSlug}/versions", c.devListVersions)
 	c.devRoute("/apis/{apiIdOrSlug}/versions/{versionId}", c.devGetVersion)
 	c.devRoute("/apis/{apiIdOrSlug}/versions/{versionId}/raw", c.devGetVersionRaw)
@@ -451,5 +452,83 @@ func (c *content) devGetDocument(w http.ResponseWriter, r *http.Request, dc devC
 		return nil
 	}
 	writeJSON(w, http.StatusOK, devDocumentJSON{ID: d.ID, ParentDocumentID: d.ParentDocumentID, Slug: d.Slug, Title: d.Title, Content: d.Content})
+	return nil
+}
+
+// searchJSON is the developer API's SearchResults: one page, as this server answers every search
+// in one.
+type searchJSON struct {
+	Meta struct {
+		Page struct {
+			Size     int     `json:"size"`
+			Next     *string `json:"next"`
+			Previous *string `json:"previous"`
+		} `json:"page"`
+	} `json:"meta"`
+	Data []searchResultJSON `json:"data"`
+}
+
+type searchResultJSON struct {
+	ID          string            `json:"id"`
+	Type        string            `json:"type"`
+	Name        string            `json:"name"`
+	Match       string            `json:"match"`
+	Description string            `json:"description"`
+	Attributes  map[string]string `json:"attributes"`
+	Relations   map[string]string `json:"relations"`
+}
+
+// devSearch searches the reference of the APIs the caller may see: operations of their
+// specifications and their published documents.
+func (c *content) devSearch(w http.ResponseWriter, r *http.Request, dc devContext) error {
+	page, vs := parsePage(r.URL.Query())
+	if err := core.Invalid(vs...); err != nil {
+		return err
+	}
+	matches, err := c.svc.SearchReference(r.Context(), dc.portal, dc.developer, r.URL.Query().Get("q"), page.Size)
+	if err != nil {
+		return err
+	}
+	var out searchJSON
+	out.Meta.Page.Size = page.Size
+	out.Data = []searchResultJSON{}
+	for _, m := range matches {
+		description := ""
+		if m.API.Description != nil {
+			description = *m.API.Description
+		}
+		version := ""
+		if m.API.Version != nil {
+			version = *m.API.Version
+		}
+		relations := map[string]string{"api_id": m.API.ID, "spec_id": m.Version.ID, "portal_id": dc.portal.ID, "org_id": orgID,
+			"api_slug": m.API.Slug, "api_version": version, "api_description": description}
+		if op := m.Operation; op != nil {
+			key := m.Version.ID + ":" + op.Method + " " + op.Path
+			name := op.Summary
+			if name == "" {
+				name = op.Method + " " + op.Path
+			}
+			relations["api_name"] = m.API.Name
+			out.Data = append(out.Data, searchResultJSON{ID: key, Type: "operation", Name: name, Match: m.Match, Description: op.Description,
+				Attributes: map[string]string{"created_at": formatTime(m.Version.CreatedAt), "updated_at": formatTime(m.Version.UpdatedAt),
+					"operation_id": op.OperationID, "operation_key": key, "path": op.Path, "method": op.Method, "scope": "api",
+					"summary": op.Summary, "api_description": description, "api_name": m.API.Name, "api_slug": m.API.Slug, "api_version": version},
+				Relations: relations})
+			continue
+		}
+		d := m.Document
+		parent := ""
+		if d.ParentDocumentID != nil {
+			parent = *d.ParentDocumentID
+		}
+		path := "/apis/" + m.API.Slug + "/docs/" + d.Slug
+		relations["parent_document_id"], relations["path"], relations["slug"] = parent, path, d.Slug
+		out.Data = append(out.Data, searchResultJSON{ID: d.ID, Type: "document", Name: d.Title, Match: m.Match, Description: description,
+			Attributes: map[string]string{"created_at": formatTime(d.CreatedAt), "updated_at": formatTime(d.UpdatedAt), "path": path,
+				"scope": "api", "api_slug": m.API.Slug, "parent_document_id": parent, "slug": d.Slug},
+			Relations: relations})
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
