@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -23,7 +22,7 @@ type content struct {
 
 // contentRoutes registers the content endpoints of the admin API and of the developer API.
 func (a *API) contentRoutes() {
-	c := &content{a: a, svc: service.New(a.store, a.log, service.WithClock(a.now))}
+	c := &content{a: a, svc: a.svc}
 	c.pageRoutes()
 	c.snippetRoutes()
 	c.customizationRoutes()
@@ -32,42 +31,12 @@ func (a *API) contentRoutes() {
 	c.developerRoutes()
 }
 
-// route registers admin handlers whose service errors become problems.
-func (c *content) route(path string, methods map[string]handlerFunc) {
-	wrapped := make(map[string]handlerFunc, len(methods))
-	for m, h := range methods {
-		wrapped[m] = func(w http.ResponseWriter, r *http.Request) error { return contentError(h(w, r)) }
-	}
-	c.a.route(path, wrapped)
-}
+// route registers admin endpoints.
+func (c *content) route(path string, methods map[string]handlerFunc) { c.a.route(path, methods) }
 
-// devRoute registers developer handlers, open to anonymous visitors, whose service errors become
-// problems.
+// devRoute registers a developer endpoint open to anonymous visitors.
 func (c *content) devRoute(path string, h devHandler) {
-	c.a.devRoute(path, anyone, map[string]devHandler{http.MethodGet: func(w http.ResponseWriter, r *http.Request, dc devContext) error {
-		return contentError(h(w, r, dc))
-	}})
-}
-
-// contentError turns the service's refusals into the answers of this front end.
-func contentError(err error) error {
-	var se *service.Error
-	if !errors.As(err, &se) {
-		return err
-	}
-	switch se.Kind {
-	case service.NotFound:
-		return errorf(http.StatusNotFound, "%s", se.Detail)
-	case service.Conflict:
-		return errorf(http.StatusConflict, "%s", se.Detail)
-	case service.Forbidden:
-		return errorf(http.StatusForbidden, "%s", se.Detail)
-	case service.Unauthenticated:
-		return &titledError{status: http.StatusUnauthorized, title: "Unauthorized", detail: se.Detail}
-	case service.Invalid:
-		return errorf(http.StatusBadRequest, "%s", se.Detail)
-	}
-	return err
+	c.a.devRoute(path, anyone, map[string]devHandler{http.MethodGet: h})
 }
 
 // optional returns a pointer to s, or nil when s is empty: optional strings the documents leave
