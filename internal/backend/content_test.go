@@ -235,6 +235,10 @@ func TestDeveloperReadsContent(t *testing.T) {
 		t.Errorf("portal context %v", p)
 	}
 
+	specs := anon.do(http.MethodGet, "/apis/"+apiID, "").must(t, http.StatusOK)["specifications"].([]any)
+	if len(specs) != 1 || specs[0].(map[string]any)["id"] != version["id"] || specs[0].(map[string]any)["type"] != "oas3" {
+		t.Errorf("the API's specifications %v", specs)
+	}
 	versions := list(t, anon.do(http.MethodGet, "/apis/"+apiID+"/versions", "").must(t, http.StatusOK))
 	if len(versions) != 1 || versions[0]["id"] != version["id"] {
 		t.Errorf("versions %v", versions)

@@ -501,3 +501,27 @@ func (c *content) devSearch(w http.ResponseWriter, r *http.Request, dc devContex
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
+
+// devSpecRefJSON is an item of an API's specifications in the developer API: one per version.
+type devSpecRefJSON struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+// withSpecifications fills the specifications of developer API answers from the APIs' versions.
+func (a *API) withSpecifications(r *http.Request, c devContext, apis []portalAPIJSON) ([]portalAPIJSON, error) {
+	ids := make([]string, len(apis))
+	for i, api := range apis {
+		ids[i] = api.ID
+	}
+	versions, err := a.svc.VersionsOf(r.Context(), c.portal.Region, ids...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apis {
+		for _, v := range versions[apis[i].ID] {
+			apis[i].Specifications = append(apis[i].Specifications, devSpecRefJSON{ID: v.ID, Type: v.SpecType})
+		}
+	}
+	return apis, nil
+}
