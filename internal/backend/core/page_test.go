@@ -228,3 +228,15 @@ func TestDefaultHomePage(t *testing.T) {
 		t.Errorf("home page %+v", p)
 	}
 }
+
+func TestEmptyDescriptionRemovesIt(t *testing.T) {
+	now := time.Now()
+	p := NewPage(PageInput{Slug: Val("/a"), Content: Val("x"), Description: Val("About")}, "id", Portal{}, 0, now)
+	if p = ApplyPageInput(p, PageInput{Description: Val("")}, now); p.Description != nil {
+		t.Errorf("page description %q, want none", *p.Description)
+	}
+	s := NewSnippet(SnippetInput{Name: Val("s"), Content: Val("x"), Description: Val("")}, "id", Portal{}, now)
+	if s.Description != nil {
+		t.Errorf("snippet description %q, want none", *s.Description)
+	}
+}
