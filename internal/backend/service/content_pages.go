@@ -146,8 +146,9 @@ func (s *Service) MovePage(ctx context.Context, region, portalID, id string, par
 			pg.ParentPageID = &parent.Value
 		}
 		if err := checkPageParent(pages, pg); err != nil {
+			// A move that would make a cycle conflicts with the tree; an unknown parent stays a 400.
 			var ve *core.ValidationError
-			if errors.As(err, &ve) {
+			if errors.As(err, &ve) && ve.Violations[0].Rule == "invalid" {
 				return Errorf(Conflict, "%s", ve.Violations[0].Reason)
 			}
 			return err
