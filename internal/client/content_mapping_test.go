@@ -21,7 +21,7 @@ func TestContentRequestBodies(t *testing.T) {
 			`{"slug":"intro","content":"x","visibility":"public","status":"published","parent_page_id":"p"}`},
 		{"page update to the top", UpdatePortalPageRequest{Title: s("T"), ParentPageID: Null[string]()},
 			`{"title":"T","parent_page_id":null}`},
-		{"page update, parent untouched", UpdatePortalPageRequest{Description: s("")}, `{"description":""}`},
+		{"page update removing the description", UpdatePortalPageRequest{Description: Null[string]()}, `{"description":null}`},
 		{"page move to the end", MovePortalPageRequest{ParentPageID: Value("p"), Index: new(-1)},
 			`{"parent_page_id":"p","index":-1}`},
 		{"snippet update", UpdatePortalSnippetRequest{Name: s("banner"), Status: s("published")},

@@ -57,14 +57,15 @@ type CreatePortalPageRequest struct {
 }
 
 // UpdatePortalPageRequest is the body of a page PATCH: only set fields
-// change. A null parent moves the page to the top of the tree.
+// change. A null parent moves the page to the top of the tree; a null
+// description removes it.
 type UpdatePortalPageRequest struct {
 	Slug         *string          `json:"slug,omitempty"`
 	Title        *string          `json:"title,omitempty"`
 	Content      *string          `json:"content,omitempty"`
 	Visibility   *string          `json:"visibility,omitempty"`
 	Status       *string          `json:"status,omitempty"`
-	Description  *string          `json:"description,omitempty"`
+	Description  Nullable[string] `json:"description,omitzero"`
 	ParentPageID Nullable[string] `json:"parent_page_id,omitzero"`
 }
 

@@ -33,14 +33,15 @@ type CreatePortalSnippetRequest struct {
 	Description *string `json:"description,omitempty"`
 }
 
-// UpdatePortalSnippetRequest is the body of a snippet PATCH: only set fields change.
+// UpdatePortalSnippetRequest is the body of a snippet PATCH: only set fields
+// change; a null description removes it.
 type UpdatePortalSnippetRequest struct {
-	Name        *string `json:"name,omitempty"`
-	Title       *string `json:"title,omitempty"`
-	Content     *string `json:"content,omitempty"`
-	Visibility  *string `json:"visibility,omitempty"`
-	Status      *string `json:"status,omitempty"`
-	Description *string `json:"description,omitempty"`
+	Name        *string          `json:"name,omitempty"`
+	Title       *string          `json:"title,omitempty"`
+	Content     *string          `json:"content,omitempty"`
+	Visibility  *string          `json:"visibility,omitempty"`
+	Status      *string          `json:"status,omitempty"`
+	Description Nullable[string] `json:"description,omitzero"`
 }
 
 func portalSnippetsPath(portalID string) string {
