@@ -53,7 +53,7 @@ func TestPortalPageRequests(t *testing.T) {
 			body any
 			want string
 		}{"update to the top, removing the description", portalPageUpdateRequest(state, moved),
-			`{"content":"new","description":null,"parent_page_id":null}`},
+			`{"content":"new","description":"","parent_page_id":null}`},
 		struct {
 			name string
 			body any
@@ -104,7 +104,7 @@ func TestSnippetAndDocumentRequests(t *testing.T) {
 		{"snippet create", portalSnippetCreateRequest(snippet),
 			`{"name":"banner","title":"Banner","content":"x","visibility":"public","status":"published","description":"d"}`},
 		{"snippet rename removing the description", portalSnippetUpdateRequest(snippet, renamed),
-			`{"name":"notice","description":null}`},
+			`{"name":"notice","description":""}`},
 		{"document create without a title", apiDocumentCreateRequest(doc),
 			`{"content":"# Auth","slug":"auth","status":"published"}`},
 		{"document moved under a parent", apiDocumentUpdateRequest(child, doc), `{"parent_document_id":null}`},

@@ -366,15 +366,13 @@ func changedString(state, plan types.String) *string {
 	return plan.ValueStringPointer()
 }
 
-// changedDescription is changedString for a description, where "" removes it.
+// changedDescription is changedString for a description; "" removes it, which the documents
+// express with an empty string rather than null.
 func changedDescription(state, plan types.String) client.Nullable[string] {
-	if !known(plan) || plan.Equal(state) {
-		return client.Nullable[string]{}
+	if v := changedString(state, plan); v != nil {
+		return client.Value(*v)
 	}
-	if plan.ValueString() == "" {
-		return client.Null[string]()
-	}
-	return client.Value(plan.ValueString())
+	return client.Nullable[string]{}
 }
 
 // knownStringPointer returns a pointer to a known value, or nil.
