@@ -407,3 +407,28 @@ func TestPortalCustomizationMapping(t *testing.T) {
 		t.Errorf("spec_renderer %+v", sr)
 	}
 }
+
+// TestContentWireFields checks that the fields the server names in refusals of content requests
+// land on the attributes that hold them.
+func TestContentWireFields(t *testing.T) {
+	tests := []struct {
+		fields      wireFields
+		field, path string
+		name        string
+	}{
+		{pageWireFields, "parent_page_id", "parent_page_id", "parent_page_id"},
+		{snippetWireFields, "name", "name", "name"},
+		{apiVersionWireFields, "spec.content", "spec", "spec"},
+		{apiVersionWireFields, "version", "version", "version"},
+		{apiDocumentWireFields, "slug", "slug", "slug"},
+		{customizationWireFields, "theme.colors.primary", "theme.colors.primary", "theme.colors.primary"},
+		{customizationWireFields, "menu.footer_sections[0].items[2].path", "menu.footer_sections", "menu.footer_sections[0].items[2].path"},
+		{customizationWireFields, "spec_renderer.try_it_ui", "spec_renderer", "spec_renderer.try_it_ui"},
+	}
+	for _, tt := range tests {
+		p, name, ok := tt.fields.attribute(tt.field)
+		if !ok || p.String() != tt.path || name != tt.name {
+			t.Errorf("attribute(%q) = %q, %q, %v; want %q, %q", tt.field, p, name, ok, tt.path, tt.name)
+		}
+	}
+}
