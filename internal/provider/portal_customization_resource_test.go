@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 )
 
 const customizationRes = "devportal_portal_customization.test"
@@ -145,6 +146,44 @@ func TestAccPortalCustomization_destroyResets(t *testing.T) {
 						return fmt.Errorf("after destroy the customization is %+v, %+v, %+v; want a new portal's", pc.Theme, pc.CSS, pc.Menu)
 					}
 					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccPortalCustomization_drift checks that a configured value changed behind Terraform's back
+// shows in the plan and is put back by apply.
+func TestAccPortalCustomization_drift(t *testing.T) {
+	config := portalCustomizationConfig(acctest.RandomName("look"), `theme = { mode = "dark" }`)
+	var portalID string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraformState) error {
+					portalID = s.RootModule().Resources[customizationRes].Primary.ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					light := client.ThemeModeLight
+					_, err := acctest.Client(t).UpdatePortalCustomization(context.Background(), portalID,
+						client.PortalCustomization{Theme: &client.PortalTheme{Mode: &light}})
+					if err != nil {
+						t.Fatalf("changing the theme out of band: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(customizationRes, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customizationRes, tfjsonpath.New("theme").AtMapKey("mode"), knownvalue.StringExact("dark")),
 				},
 			},
 		},
