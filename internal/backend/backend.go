@@ -20,6 +20,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/httpapi"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
@@ -39,8 +40,12 @@ type Config struct {
 	// core.DefaultSelfServiceLimits, what a production portal wants.
 	Limits *core.SelfServiceLimits
 	// PasswordHashingSlots bounds how many developer passwords are hashed at once; zero means
-	// httpapi.DefaultPasswordHashingSlots (half the CPUs).
+	// service.DefaultPasswordHashingSlots (half the CPUs).
 	PasswordHashingSlots int
+	// PortalURL is the address of each portal's website, the links of the messages to developers
+	// start with it: a template such as "http://{domain}:8080", where "{domain}" stands for the
+	// portal's domain. Empty means service.DefaultPortalURL.
+	PortalURL string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers
 	// are believed.
 	TrustedProxies []netip.Prefix
@@ -78,12 +83,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}); err != nil {
 		return nil, errors.Join(fmt.Errorf("backend: %w", err), st.Close())
 	}
-	opts := []httpapi.Option{httpapi.WithMailer(cfg.Mailer), httpapi.WithPasswordIterations(cfg.PasswordIterations),
-		httpapi.WithPasswordHashingSlots(cfg.PasswordHashingSlots), httpapi.WithTrustedProxies(cfg.TrustedProxies)}
+	opts := []service.Option{service.WithMailer(cfg.Mailer), service.WithPasswordIterations(cfg.PasswordIterations),
+		service.WithPasswordHashingSlots(cfg.PasswordHashingSlots), service.WithPortalURL(cfg.PortalURL)}
 	if cfg.Limits != nil {
-		opts = append(opts, httpapi.WithLimits(*cfg.Limits))
+		opts = append(opts, service.WithLimits(*cfg.Limits))
 	}
-	return &Server{store: st, handler: httpapi.New(st, region, log, opts...)}, nil
+	svc := service.New(st, log, opts...)
+	api := httpapi.New(st, svc, region, log, httpapi.WithTrustedProxies(cfg.TrustedProxies))
+	return &Server{store: st, handler: api}, nil
 }
 
 // Handler returns the HTTP handler serving every region and /healthz.
