@@ -108,6 +108,7 @@ func TestAccPortalCustomization_update(t *testing.T) {
 func TestAccPortalCustomization_import(t *testing.T) {
 	config := portalCustomizationConfig(acctest.RandomName("look"), `
   layout = "wide"
+  css    = ""
   robots = "User-agent: *\nDisallow: /"
   menu = {
     footer_bottom = [{ path = "/terms", title = "Terms" }]
