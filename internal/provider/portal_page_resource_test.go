@@ -222,6 +222,47 @@ func TestAccPortalPage_deletedOutOfBand(t *testing.T) {
 	})
 }
 
+// TestAccPortalPage_region checks a page of a portal in another region: it lives there, is
+// invisible from the default region, and imports with the region before its composite ID.
+func TestAccPortalPage_region(t *testing.T) {
+	config := acctest.ProviderConfig("eu") + portalPageConfig(acctest.RandomName("page-eu"), `
+  slug    = "intro"
+  content = "# Intro"
+  status  = "published"`)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pageRes, tfjsonpath.New("region"), knownvalue.StringExact("eu")),
+				},
+				Check: func(s *terraformState) error {
+					rs := s.RootModule().Resources[pageRes]
+					ctx, portalID := context.Background(), rs.Primary.Attributes["portal_id"]
+					if _, err := acctest.RegionClient(t, "eu").GetPortalPage(ctx, portalID, rs.Primary.ID); err != nil {
+						return fmt.Errorf("page %s not found in eu: %w", rs.Primary.ID, err)
+					}
+					if _, err := acctest.RegionClient(t, "us").GetPortalPage(ctx, portalID, rs.Primary.ID); !client.IsNotFound(err) {
+						return fmt.Errorf("page %s of eu seen from us: err = %v", rs.Primary.ID, err)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:      pageRes,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(s *terraformState) (string, error) {
+					id, err := importID(pageRes, "portal_id", "id")(s)
+					return "eu/" + id, err
+				},
+			},
+		},
+	})
+}
+
 // TestAccPortalPage_invalidConfig checks that slugs, enums and a title the front matter
 // contradicts are refused at plan time, with the attribute named.
 func TestAccPortalPage_invalidConfig(t *testing.T) {
