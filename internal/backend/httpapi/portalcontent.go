@@ -39,15 +39,6 @@ func (c *content) devRoute(path string, h devHandler) {
 	c.a.devRoute(path, anyone, map[string]devHandler{http.MethodGet: h})
 }
 
-// optional returns a pointer to s, or nil when s is empty: optional strings the documents leave
-// out rather than send empty.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // writeSpecRaw answers with a specification's content as JSON, as the developer API's raw
 // endpoints do; a YAML specification is converted. Content that cannot be converted (which the
 // upload check makes unlikely) goes out as YAML text.
@@ -317,7 +308,7 @@ func (c *content) devGetSnippet(w http.ResponseWriter, r *http.Request, dc devCo
 
 func (c *content) devGetCustomization(w http.ResponseWriter, r *http.Request, dc devContext) error {
 	cu, err := c.svc.PortalCustomization(r.Context(), dc.portal)
-	return respond(w, err, http.StatusOK, customizationJSON(cu))
+	return respond(w, err, http.StatusOK, cu)
 }
 
 func (c *content) devGetPortal(w http.ResponseWriter, r *http.Request, dc devContext) error {

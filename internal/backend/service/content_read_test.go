@@ -213,3 +213,35 @@ func TestCatalogueAndPublishedAPI(t *testing.T) {
 		t.Errorf("reference search: %+v, %v", matches, err)
 	}
 }
+
+func TestSearch(t *testing.T) {
+	f := newContentFixture(t)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		dev  *core.Developer
+		q    string
+		want []string // type:name
+	}{
+		{"an API by description", nil, "forecast", []string{"api:Weather"}},
+		{"a page by title", nil, "guides", []string{"page:Guides"}},
+		{"private items need a developer", nil, "members", nil},
+		{"private page for a developer", &core.Developer{ID: "d"}, "members", []string{"page:Members"}},
+		{"empty query", nil, " ", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := f.svc.Search(ctx, f.portal, tt.dev, tt.q, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, r := range got {
+				names = append(names, r.Type+":"+r.Name)
+			}
+			if len(names) != len(tt.want) || (len(names) > 0 && names[0] != tt.want[0]) {
+				t.Errorf("Search(%q) = %v, want %v", tt.q, names, tt.want)
+			}
+		})
+	}
+}
