@@ -3,7 +3,8 @@
 # Orders API, linked to it, a route to it and a token for the gateway nodes; the API published to
 # the portal with the strategy, so that the backend applies its managed application auth plugin on
 # the service; and a developer with two applications, one approved for the Orders API and one
-# still waiting for approval, each with an API key. Run it with `make demo`, which starts the
+# still waiting for approval, each with an API key. The portal's website gets a home page, a public
+# "Getting started" page and the Orders API's reference, read from orders-openapi.yaml. Run it with `make demo`, which starts the
 # bundled backend and sets DEVPORTAL_SERVER_URL and DEVPORTAL_TOKEN for the provider, then starts
 # a gateway node with the node token and sends requests through it.
 
@@ -21,7 +22,7 @@ provider "devportal" {}
 # which answers {"status":"ok"}, so that the demo needs no other process. `make demo` sets the
 # port to the backend's.
 variable "orders_upstream_port" {
-  description = "Port of the bundled backend on 127.0.0.1, whose /healthz plays the Orders service."
+  description = "Port of the bundled backend on 127.0.0.1, whose /healthz plays the Orders service and which serves the portal's website."
   type        = number
   default     = 8080
 }
@@ -40,6 +41,25 @@ resource "devportal_portal" "partners" {
   name         = "partners"
   display_name = "Partner Portal"
   description  = "Self-service access to the partner APIs."
+}
+
+# The website's home page: every portal starts with one, which this takes over.
+resource "devportal_portal_page" "home" {
+  portal_id  = devportal_portal.partners.id
+  slug       = "/"
+  title      = "Partner Portal"
+  content    = file("${path.module}/pages/home.md")
+  visibility = "public"
+  status     = "published"
+}
+
+# Anonymous visitors read it; its title and description come from the file's front matter.
+resource "devportal_portal_page" "getting_started" {
+  portal_id  = devportal_portal.partners.id
+  slug       = "/getting-started"
+  content    = file("${path.module}/pages/getting-started.md")
+  visibility = "public"
+  status     = "published"
 }
 
 resource "devportal_portal_security" "partners" {
@@ -86,6 +106,12 @@ resource "devportal_api" "orders" {
   name        = "Orders"
   version     = "v1"
   description = "Create and track orders."
+}
+
+# The reference the website renders on the API's page; editing the file updates it in place.
+resource "devportal_api_version" "orders" {
+  api_id = devportal_api.orders.id
+  spec   = file("${path.module}/orders-openapi.yaml")
 }
 
 resource "devportal_api_service_link" "orders" {
@@ -160,9 +186,16 @@ data "devportal_application_auth_enforcement" "orders" {
   depends_on = [devportal_api_service_link.orders, devportal_api_publication.orders]
 }
 
+# The bundled backend serves each portal's website at the portal's domain, on its own port: the
+# one `make demo` also gives orders_upstream_port.
 output "portal_url" {
-  description = "Where developers reach the portal."
-  value       = "https://${devportal_portal.partners.default_domain}"
+  description = "Where developers reach the portal's website."
+  value       = "http://${devportal_portal.partners.default_domain}:${var.orders_upstream_port}"
+}
+
+output "portal_domain" {
+  description = "The portal's domain (`<name>-<id prefix>.<region>.portal.localhost`), which resolves to this machine."
+  value       = devportal_portal.partners.default_domain
 }
 
 output "default_application_auth_strategy" {

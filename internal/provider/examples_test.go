@@ -121,18 +121,29 @@ func exampleDirs(t *testing.T, root string) []string {
 
 func copyTF(t *testing.T, from, to string) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(from, "*.tf"))
+	// The configuration may read files beside it, such as a specification through file().
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if strings.HasPrefix(d.Name(), ".") && path != from {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o700)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o600)
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 

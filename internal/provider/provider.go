@@ -188,6 +188,11 @@ func (p *devportalProvider) Resources(context.Context) []func() resource.Resourc
 		NewApplicationResource,
 		NewApplicationRegistrationResource,
 		NewApplicationAPIKeyResource,
+		NewPortalPageResource,
+		NewPortalSnippetResource,
+		NewPortalCustomizationResource,
+		NewAPIVersionResource,
+		NewAPIDocumentResource,
 	}
 	for i, newResource := range resources {
 		resources[i] = withRegion(newResource)

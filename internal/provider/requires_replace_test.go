@@ -18,6 +18,7 @@ import (
 // replacedOnChange lists, per resource, the string arguments whose change replaces the object,
 // with the reason the API cannot change them in place. Everything else must update in place.
 var replacedOnChange = map[string]string{
+	"devportal_api_document.api_id":                     "part of the document's path",
 	"devportal_api_publication.api_id":                  "part of the publication's path",
 	"devportal_api_publication.portal_id":               "part of the publication's path",
 	"devportal_api_service_link.api_id":                 "an API implementation has no update operation",
@@ -36,8 +37,12 @@ var replacedOnChange = map[string]string{
 	"devportal_gateway_node_token.control_plane_id":     "part of the token's path",
 	"devportal_gateway_node_token.name":                 "a node token has no update operation",
 	"devportal_gateway_route.control_plane_id":          "part of the route's path",
+	"devportal_api_version.api_id":                      "part of the version's path",
 	"devportal_gateway_service.control_plane_id":        "part of the service's path",
+	"devportal_portal_customization.portal_id":          "the customization belongs to that portal",
+	"devportal_portal_page.portal_id":                   "part of the page's path",
 	"devportal_portal_security.portal_id":               "the settings belong to that portal",
+	"devportal_portal_snippet.portal_id":                "part of the snippet's path",
 }
 
 // TestRequiresReplaceOnlyOnImmutableInputs changes every top-level string argument of every
