@@ -1,0 +1,94 @@
+package browsertest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
+)
+
+// Bounds of the wait for a message: generous for a busy machine.
+const (
+	mailTimeout      = 30 * time.Second
+	mailPollInterval = 100 * time.Millisecond
+)
+
+// mailbox reads the messages the backend sent to a portal's developers.
+type mailbox struct {
+	t        *testing.T
+	portalID string
+	http     *http.Client
+}
+
+func newMailbox(t *testing.T, portalID string) *mailbox {
+	return &mailbox{t: t, portalID: portalID, http: &http.Client{Timeout: 10 * time.Second}}
+}
+
+// link waits for the latest message to the address and returns the link it carries to path of
+// the portal's website.
+func (m *mailbox) link(to, path string) string {
+	m.t.Helper()
+	deadline := time.Now().Add(mailTimeout)
+	for {
+		link, err := m.outboxLink(to, path)
+		if err != nil {
+			m.t.Fatalf("reading the outbox of portal %s: %v", m.portalID, err)
+		}
+		if link != "" {
+			return link
+		}
+		if time.Now().After(deadline) {
+			m.t.Fatalf("no message to %s with a link to %s arrived within %s", to, path, mailTimeout)
+		}
+		time.Sleep(mailPollInterval)
+	}
+}
+
+// outboxMessage is a message of the admin API's outbox.
+type outboxMessage struct {
+	To    string `json:"to"`
+	Body  string `json:"body"`
+	Token string `json:"token"`
+	Link  string `json:"link"`
+}
+
+// outboxLink returns the link to path of the newest outbox message to the address, or "".
+func (m *mailbox) outboxLink(to, path string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
+		acctest.BaseURL()+"/v3/portals/"+m.portalID+"/outbox?page[size]=100", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+acctest.Token())
+	resp, err := m.http.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("GET outbox answered %s", resp.Status)
+	}
+	var page struct {
+		Data []outboxMessage `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		return "", err
+	}
+	for i := len(page.Data) - 1; i >= 0; i-- {
+		msg := page.Data[i]
+		if !strings.EqualFold(msg.To, to) {
+			continue
+		}
+		if strings.Contains(msg.Link, path+"?") {
+			return msg.Link, nil
+		}
+	}
+	return "", nil
+}

@@ -1,0 +1,264 @@
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+)
+
+// story holds what the steps of the story find out and hand to the next ones.
+type story struct {
+	t        *testing.T
+	portal   portal
+	password string
+
+	portalID, domain string
+	ordersAPIID      string
+	browser          *browser
+	mail             *mailbox
+
+	applicationID, registrationID string
+}
+
+// TestBrowser_story plays the developer's whole story on a portal's website in headless Chromium,
+// with the platform team's approvals made by `terraform apply` in between.
+func TestBrowser_story(t *testing.T) {
+	acctest.PreCheck(t)
+	if _, ok := findChromium(); !ok {
+		t.Skipf("no Chromium found on PATH (looked for %s): install Debian's chromium package to run the browser tests",
+			strings.Join(chromiumNames, ", "))
+	}
+	s := &story{t: t, portal: newPortal(), password: "correct horse battery staple 42"}
+	approvedDeveloper := s.portal
+	approvedDeveloper.ApproveDeveloper = true
+	approvedRegistration := approvedDeveloper
+	approvedRegistration.ApproveRegistration = true
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: s.portal.HCL(),
+				Check: resource.ComposeTestCheckFunc(
+					s.capture,
+					s.check("an anonymous visitor reads the public page and API only", s.anonymousVisit),
+					s.check("a developer signs up and is refused at log-in while pending", s.signUp),
+				),
+			},
+			{
+				Config: approvedDeveloper.HCL(),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("devportal_developer.web", "status", "approved"),
+					s.check("the approved developer logs in and registers an application", s.registerApplication),
+				),
+			},
+			{
+				Config: approvedRegistration.HCL(),
+				ConfigVariables: config.Variables{
+					"application_id":  later{&s.applicationID},
+					"registration_id": later{&s.registrationID},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("devportal_application_registration.web", "status", "approved"),
+					s.check("the developer gets a key shown once and revokes it", s.keys),
+				),
+			},
+		},
+	})
+}
+
+// check wraps a part of the story as a Check function; the part fails the test itself.
+func (s *story) check(what string, part func()) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s.t.Log(what)
+		part()
+		return nil
+	}
+}
+
+// capture reads the portal's id and domain and the Orders API's id from the state, and opens the
+// browser on the portal's website.
+func (s *story) capture(st *terraform.State) error {
+	p, ok := st.RootModule().Resources["devportal_portal.web"]
+	if !ok {
+		return fmt.Errorf("devportal_portal.web is not in the state")
+	}
+	api, ok := st.RootModule().Resources["devportal_api.orders"]
+	if !ok {
+		return fmt.Errorf("devportal_api.orders is not in the state")
+	}
+	s.portalID, s.domain = p.Primary.ID, p.Primary.Attributes["default_domain"]
+	s.ordersAPIID = api.Primary.ID
+	if s.domain == "" {
+		return fmt.Errorf("the portal %s has no default_domain", s.portalID)
+	}
+	base, err := url.Parse(acctest.BaseURL())
+	if err != nil {
+		return err
+	}
+	s.browser = newBrowser(s.t, "http://"+s.domain+":"+base.Port())
+	s.mail = newMailbox(s.t, s.portalID)
+	return nil
+}
+
+// anonymousVisit: the home page and the catalogue show the public API and not the private one,
+// whose page is not shown either; the account pages ask to log in.
+func (s *story) anonymousVisit() {
+	b := s.browser
+	if status := b.open("/"); status != 200 {
+		b.t.Fatalf("the home page answered %d", status)
+	}
+	b.expectText("#site-nav", "APIs")
+	b.screenshot("home")
+
+	if status := b.open("/apis"); status != 200 {
+		b.t.Fatalf("the catalogue answered %d", status)
+	}
+	if !b.has(fmt.Sprintf(`#api-list li[data-slug=%q]`, s.portal.OrdersSlug())) {
+		b.t.Fatalf("the catalogue does not list the public API %s", s.portal.OrdersSlug())
+	}
+	b.expectAbsent(fmt.Sprintf(`#api-list li[data-slug=%q]`, s.portal.LedgerSlug()), "an anonymous visitor sees the private API in the catalogue")
+	b.screenshot("catalogue")
+
+	if status := b.open("/apis/" + s.portal.OrdersSlug()); status != 200 {
+		b.t.Fatalf("the public API's page answered %d", status)
+	}
+	b.expectText("h1", "Orders")
+	b.screenshot("api")
+
+	b.open("/apis/" + s.portal.LedgerSlug())
+	if strings.Contains(b.html(), "The books, for approved developers only.") {
+		b.t.Fatal("an anonymous visitor reads the private API's page")
+	}
+
+	// The applications are for signed-in developers: the login form comes with a notice.
+	b.open("/apps")
+	b.do("waiting for the login form instead of the applications", chromedp.WaitVisible(chromedp.ID("login")))
+	b.expectText("#notice", "log in")
+}
+
+// signUp: the developer signs up, follows the verification link of the e-mail, sets a password, and
+// is refused at log-in with the portal's sentence while the account is pending.
+func (s *story) signUp() {
+	b := s.browser
+	b.open("/register")
+	b.screenshot("register")
+	b.submit("register", field{"email", s.portal.DeveloperEmail}, field{"full_name", s.portal.DeveloperName})
+	b.expectText("#notice", s.portal.DeveloperEmail)
+
+	link := s.mail.link(s.portal.DeveloperEmail, "/verify-email")
+	if status := b.openURL(link); status != 200 {
+		b.t.Fatalf("the verification link answered %d", status)
+	}
+	b.submit("set-password", field{"password", s.password})
+	b.do("waiting for the login form after setting the password", chromedp.WaitVisible(chromedp.ID("login")))
+
+	// A wrong password is refused at the top of the form; the address stays typed, the password not.
+	b.submit("login", field{"email", s.portal.DeveloperEmail}, field{"password", "not the password at all 1"})
+	b.expectText("#login-error", "invalid email or password")
+	if got := b.value(`#login [name="email"]`); got != s.portal.DeveloperEmail {
+		b.t.Fatalf("after a refused log-in the e-mail field holds %q, want what was typed", got)
+	}
+	if got := b.value(`#login [name="password"]`); got != "" {
+		b.t.Fatal("after a refused log-in the password field still holds the password")
+	}
+
+	_, refusal := core.DeveloperCanLogIn(core.DeveloperPending)
+	b.submit("login", field{"email", s.portal.DeveloperEmail}, field{"password", s.password})
+	b.expectText("#login-error", refusal.Detail)
+	b.screenshot("login")
+	b.expectAbsent("#whoami", "a pending developer is signed in")
+}
+
+// registerApplication: once Terraform approved the developer, they log in, create an application
+// and register it with the Orders API, which waits for approval.
+func (s *story) registerApplication() {
+	b := s.browser
+	b.open("/login")
+	b.submit("login", field{"email", s.portal.DeveloperEmail}, field{"password", s.password})
+	b.expectText("#whoami", s.portal.DeveloperName)
+
+	b.open("/apps")
+	// The portal's APIs use one strategy, so the form has no choice to offer.
+	b.expectAbsent(`#create-app select[name="auth_strategy_id"]`, "the create form asks for a strategy though there is one")
+	b.submit("create-app", field{"name", "Browser App"}, field{"description", "Made in the browser test."})
+	loc, err := url.Parse(b.location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	id, ok := strings.CutPrefix(loc.Path, "/apps/")
+	if !ok || id == "" {
+		b.t.Fatalf("creating an application led to %s, want /apps/<id>", loc.Path)
+	}
+	s.applicationID = id
+	b.expectText("h1", "Browser App")
+
+	b.submit("register-api", field{"api_id", s.ordersAPIID})
+	row := fmt.Sprintf(`#registrations tr[data-api-slug=%q]`, s.portal.OrdersSlug())
+	b.expectText(row+" .status", "pending")
+
+	regs, err := acctest.Client(s.t).ListAllPortalRegistrations(context.Background(), s.portalID,
+		client.RegistrationListOptions{ApplicationID: s.applicationID})
+	if err != nil || len(regs) != 1 {
+		b.t.Fatalf("listing the application's registrations: %v (%d found, want 1)", err, len(regs))
+	}
+	s.registrationID = regs[0].ID
+
+	b.open("/apps")
+	if !b.has(fmt.Sprintf(`#app-list li[data-app-id=%q]`, s.applicationID)) {
+		b.t.Fatal("the application list does not show the new application")
+	}
+	b.screenshot("apps")
+}
+
+// keys: with the registration approved, the developer creates a key, sees it once with a copy
+// button, no more after opening the page again, and revokes it.
+func (s *story) keys() {
+	b := s.browser
+	b.open("/apps/" + s.applicationID)
+	row := fmt.Sprintf(`#registrations tr[data-api-slug=%q]`, s.portal.OrdersSlug())
+	b.expectText(row+" .status", "approved")
+
+	b.submit("create-key", field{"name", "laptop"})
+	secret := b.text("#new-key")
+	if len(secret) < 20 {
+		b.t.Fatalf("the new key shows as %q, want the secret", secret)
+	}
+	if !b.has("button#copy-key") {
+		b.t.Fatal("the new key has no copy button")
+	}
+	if strings.Contains(b.location(), secret) {
+		b.t.Fatal("the new key is in the page's address")
+	}
+	b.screenshot("app-new-key")
+
+	b.open("/apps/" + s.applicationID)
+	b.expectAbsent("#new-key", "the key shows again after the page is opened again")
+	if strings.Contains(b.html(), secret) {
+		b.t.Fatal("the key's secret is in the application's page after it was shown once")
+	}
+	creds, err := acctest.Client(s.t).ListAllCredentials(context.Background(), s.portalID, s.applicationID)
+	if err != nil || len(creds) != 1 {
+		b.t.Fatalf("listing the application's keys: %v (%d found, want 1)", err, len(creds))
+	}
+	keyRow := fmt.Sprintf(`#keys tr[data-key-id=%q]`, creds[0].ID)
+	b.expectText(keyRow, "laptop")
+
+	b.submit("revoke-key-" + creds[0].ID)
+	b.expectAbsent(keyRow, "the revoked key is still listed")
+	b.expectText("#notice", "revoked")
+
+	b.submit("logout")
+	b.expectAbsent("#whoami", "the developer is still signed in after logging out")
+}
