@@ -20,6 +20,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/httpapi"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/web"
 )
@@ -85,7 +86,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		opts = append(opts, httpapi.WithLimits(*cfg.Limits))
 	}
 	api := httpapi.New(st, region, log, opts...)
-	site := web.New(st, log, web.WithTrustedProxies(cfg.TrustedProxies))
+	svcOpts := []service.Option{service.WithMailer(cfg.Mailer), service.WithPasswordIterations(cfg.PasswordIterations),
+		service.WithPasswordHashingSlots(cfg.PasswordHashingSlots)}
+	if cfg.Limits != nil {
+		svcOpts = append(svcOpts, service.WithLimits(*cfg.Limits))
+	}
+	svc := service.New(st, log, svcOpts...)
+	site := web.New(svc, log, web.WithTrustedProxies(cfg.TrustedProxies))
 	return &Server{store: st, handler: portalHosts(site, api)}, nil
 }
 

@@ -2,10 +2,11 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
@@ -78,26 +79,32 @@ func (s *Site) apiDocument(_ http.ResponseWriter, _ *http.Request, _ *viewer) er
 // publishedAPIs returns the APIs published to the viewer's portal that the viewer may see, or
 // only the one with slug when slug is not empty.
 func (s *Site) publishedAPIs(ctx context.Context, v *viewer, slug string) ([]apiCard, error) {
-	var out []apiCard
-	err := s.store.View(ctx, func(tx *store.Tx) error {
-		apis, _, err := tx.PortalAPIs(ctx, v.Portal.Region, v.Portal.ID, v.SeesPrivate(), slug, store.Page{Size: 10000, Number: 1})
-		for _, pa := range apis {
-			if slug != "" && pa.API.Slug != slug {
-				continue
-			}
-			c := apiCard{Slug: pa.API.Slug, Name: pa.API.Name, Private: pa.Publication.Visibility != "public"}
-			if pa.API.Version != nil {
-				c.Version = *pa.API.Version
-			}
-			if pa.API.Description != nil {
-				c.Description = *pa.API.Description
-			}
-			out = append(out, c)
+	var apis []service.PortalAPI
+	if slug != "" {
+		a, err := s.svc.API(ctx, v.Portal, v.Developer, slug)
+		if service.KindOf(err) == service.NotFound || (err == nil && a.API.Slug != slug) {
+			return nil, nil
 		}
-		return err
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+		if err != nil {
+			return nil, err
+		}
+		apis = append(apis, a)
+	} else {
+		var err error
+		if apis, _, err = s.svc.APIs(ctx, v.Portal, v.Developer, store.Page{Size: 10000, Number: 1}); err != nil {
+			return nil, err
+		}
 	}
-	return out, err
+	out := make([]apiCard, 0, len(apis))
+	for _, pa := range apis {
+		c := apiCard{Slug: pa.API.Slug, Name: pa.API.Name, Private: pa.Publication.Visibility != core.VisibilityPublic}
+		if pa.API.Version != nil {
+			c.Version = *pa.API.Version
+		}
+		if pa.API.Description != nil {
+			c.Description = *pa.API.Description
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

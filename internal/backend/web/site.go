@@ -12,12 +12,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 )
 
 // Site is the portal website, one handler for every portal: the Host header says which.
 type Site struct {
-	store *store.Store
+	svc   *service.Service
 	log   *slog.Logger
 	now   func() time.Time
 	// csrfKey signs the CSRF tokens; a new one at each start invalidates the forms of open pages,
@@ -59,10 +59,10 @@ func WithTrustedProxies(p []netip.Prefix) Option {
 	return func(s *Site) { s.trustedProxies = slices.Clone(p) }
 }
 
-// New returns the website over st. It panics when the embedded templates do not parse, which a
+// New returns the website over the operations of svc. It panics when the embedded templates do not parse, which a
 // test of this package catches before any release.
-func New(st *store.Store, log *slog.Logger, opts ...Option) *Site {
-	s := &Site{store: st, log: log, now: time.Now, mux: http.NewServeMux()}
+func New(svc *service.Service, log *slog.Logger, opts ...Option) *Site {
+	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux()}
 	for _, o := range opts {
 		o(s)
 	}
