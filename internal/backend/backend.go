@@ -20,7 +20,9 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/httpapi"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/web"
 )
 
 // Config configures a Server.
@@ -83,7 +85,25 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Limits != nil {
 		opts = append(opts, httpapi.WithLimits(*cfg.Limits))
 	}
-	return &Server{store: st, handler: httpapi.New(st, region, log, opts...)}, nil
+	api := httpapi.New(st, region, log, opts...)
+	svcOpts := []service.Option{service.WithMailer(cfg.Mailer), service.WithPasswordIterations(cfg.PasswordIterations),
+		service.WithPasswordHashingSlots(cfg.PasswordHashingSlots)}
+	if cfg.Limits != nil {
+		svcOpts = append(svcOpts, service.WithLimits(*cfg.Limits))
+	}
+	svc := service.New(st, log, svcOpts...)
+	site := web.New(svc, log, web.WithTrustedProxies(cfg.TrustedProxies))
+	return &Server{store: st, handler: portalHosts(site, api)}, nil
+}
+
+// portalHosts sends a request whose Host is a portal's domain to the portal's website, unless
+// it addresses the developer JSON API (/api/v3), and every other request to api.
+func portalHosts(site *web.Site, api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !site.Serve(w, r) {
+			api.ServeHTTP(w, r)
+		}
+	})
 }
 
 // Handler returns the HTTP handler serving every region and /healthz.

@@ -24,6 +24,8 @@ const (
 	Invalid
 	// TooManyRequests: a rate limit refused the request; RetryAfter says when to try again.
 	TooManyRequests
+	// Gone: the object existed but can no longer be used, such as an expired one-time token.
+	Gone
 )
 
 // Error is a refusal the caller can act on. Detail is a sentence for the person or program that
