@@ -2,8 +2,8 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
