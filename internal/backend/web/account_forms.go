@@ -186,7 +186,7 @@ func refuse(form string, err error) (refusal, bool) {
 				at = v.Field
 			}
 			if _, taken := r.sentences[at]; !taken {
-				r.sentences[at] = violationSentence(v)
+				r.sentences[at] = violationSentence(at, v)
 			}
 		}
 		return r, true
@@ -215,10 +215,13 @@ func refuse(form string, err error) (refusal, bool) {
 	return r, true
 }
 
-// violationSentence returns the website's sentence for one violation.
-func violationSentence(v core.Violation) string {
+// violationSentence returns the website's sentence for one violation of the input named field.
+func violationSentence(field string, v core.Violation) string {
+	if v.Field == "token" {
+		field = "token"
+	}
 	for _, rule := range violationRules {
-		if rule.field == v.Field && (rule.rule == "" || rule.rule == v.Rule) {
+		if rule.field == field && (rule.rule == "" || rule.rule == v.Rule) {
 			return rule.say(v)
 		}
 	}

@@ -39,7 +39,7 @@ func TestBrowser_story(t *testing.T) {
 		t.Skipf("no Chromium found on PATH (looked for %s): install Debian's chromium package to run the browser tests",
 			strings.Join(chromiumNames, ", "))
 	}
-	s := &story{t: t, portal: newPortal(), password: "correct horse battery staple 42"}
+	s := &story{t: t, portal: newPortal(), password: "amber lanterns over quiet harbours"}
 	approvedDeveloper := s.portal
 	approvedDeveloper.ApproveDeveloper = true
 	approvedRegistration := approvedDeveloper
