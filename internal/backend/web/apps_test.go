@@ -82,7 +82,7 @@ func TestAppsRegistrationAndKeys(t *testing.T) {
 	refused.mustContain(t, `id="register-api-api_id-error"`, "does not take application registrations at the moment")
 
 	registered := v.follow(v.post("register-api", url.Values{"api_id": {linkedID}}))
-	registered.mustContain(t, `<tr data-api-slug="orders">`, `class="status status-pending"`, "The application is registered with API orders.")
+	registered.mustContain(t, `<tr data-api-slug="orders">`, `<td class="status status-pending">pending</td>`, "The application is registered with API orders.")
 	registered.mustNotContain(t, `<option value="`+linkedID+`"`)
 
 	// A key: shown once, on the answer to the post, which no cache keeps.

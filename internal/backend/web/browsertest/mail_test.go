@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -22,11 +23,12 @@ const (
 type mailbox struct {
 	t        *testing.T
 	portalID string
+	origin   string // the portal website's origin, for messages that carry only a token
 	http     *http.Client
 }
 
-func newMailbox(t *testing.T, portalID string) *mailbox {
-	return &mailbox{t: t, portalID: portalID, http: &http.Client{Timeout: 10 * time.Second}}
+func newMailbox(t *testing.T, portalID, origin string) *mailbox {
+	return &mailbox{t: t, portalID: portalID, origin: origin, http: &http.Client{Timeout: 10 * time.Second}}
 }
 
 // link waits for the latest message to the address and returns the link it carries to path of
@@ -51,11 +53,14 @@ func (m *mailbox) link(to, path string) string {
 
 // outboxMessage is a message of the admin API's outbox.
 type outboxMessage struct {
-	To    string `json:"to"`
-	Body  string `json:"body"`
-	Token string `json:"token"`
-	Link  string `json:"link"`
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	Token   string `json:"token"`
+	Link    string `json:"link"`
 }
+
+// tokenSubjects tell, for an outbox message without a link, which page its token is for.
+var tokenSubjects = map[string]string{"/verify-email": "Verify", "/reset-password": "Reset"}
 
 // outboxLink returns the link to path of the newest outbox message to the address, or "".
 func (m *mailbox) outboxLink(to, path string) (string, error) {
@@ -81,13 +86,14 @@ func (m *mailbox) outboxLink(to, path string) (string, error) {
 	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
 		return "", err
 	}
-	for i := len(page.Data) - 1; i >= 0; i-- {
-		msg := page.Data[i]
-		if !strings.EqualFold(msg.To, to) {
-			continue
-		}
-		if strings.Contains(msg.Link, path+"?") {
+	// The outbox lists the newest first.
+	for _, msg := range page.Data {
+		switch {
+		case !strings.EqualFold(msg.To, to):
+		case strings.Contains(msg.Link, path+"?"):
 			return msg.Link, nil
+		case msg.Link == "" && msg.Token != "" && strings.Contains(msg.Subject, tokenSubjects[path]):
+			return m.origin + path + "?token=" + url.QueryEscape(msg.Token), nil
 		}
 	}
 	return "", nil

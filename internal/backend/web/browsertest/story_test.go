@@ -107,8 +107,9 @@ func (s *story) capture(st *terraform.State) error {
 	if err != nil {
 		return err
 	}
-	s.browser = newBrowser(s.t, "http://"+s.domain+":"+base.Port())
-	s.mail = newMailbox(s.t, s.portalID)
+	origin := "http://" + s.domain + ":" + base.Port()
+	s.browser = newBrowser(s.t, origin)
+	s.mail = newMailbox(s.t, s.portalID, origin)
 	return nil
 }
 
@@ -166,7 +167,7 @@ func (s *story) signUp() {
 
 	// A wrong password is refused at the top of the form; the address stays typed, the password not.
 	b.submit("login", field{"email", s.portal.DeveloperEmail}, field{"password", "not the password at all 1"})
-	b.expectText("#login-error", "invalid email or password")
+	b.expectText("#login-error", "The e-mail address or the password is wrong")
 	if got := b.value(`#login [name="email"]`); got != s.portal.DeveloperEmail {
 		b.t.Fatalf("after a refused log-in the e-mail field holds %q, want what was typed", got)
 	}
