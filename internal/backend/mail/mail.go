@@ -4,7 +4,9 @@ package mail
 
 import (
 	"context"
+	_ "embed" // the HTML part's template
 	"fmt"
+	"html/template"
 	"strings"
 	"time"
 	"unicode"
@@ -59,12 +61,14 @@ func Quote(text string) string {
 	return `"` + b.String() + `"`
 }
 
-// TokenMessage is a message that carries a one-time token.
+// TokenMessage is a message that carries a one-time token, a link to the portal's website, or
+// both.
 type TokenMessage struct {
 	// Name is the developer's name as they gave it; it is quoted, never trusted.
 	Name string
 	// Intro is the portal's sentence saying what the token is for.
 	Intro string
+	// Token is empty where the message only carries a link.
 	Token string
 	// PortalName is the portal's display name, for the subject and greeting.
 	PortalName string
@@ -76,9 +80,61 @@ type TokenMessage struct {
 	ValidUntil string
 }
 
-// Body renders the message. Every line starts with text of ours; the developer's name appears once,
-// quoted, inside the greeting line.
+// Body renders the plain-text part. Every line starts with text of ours; the developer's name
+// appears once, quoted, inside the greeting line.
 func (m TokenMessage) Body() string {
-	return fmt.Sprintf("Hello,\n\nThis message is for the developer account named %s.\n%s\n\nToken: %s\nPortal: %s\nThe token is valid until %s.\n",
-		Quote(m.Name), m.Intro, m.Token, m.PortalURL, m.ValidUntil)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\nThis message is for the developer account named %s%s.\n%s\n", Quote(m.Name), m.onPortal(), m.Intro)
+	if m.Link != "" {
+		fmt.Fprintf(&b, "\nOpen this link: %s\n", m.Link)
+	}
+	if m.Token != "" {
+		fmt.Fprintf(&b, "\nToken: %s\n", m.Token)
+	}
+	if m.Link == "" && m.Token == "" {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "Portal: %s\n", m.PortalURL)
+	if m.ValidUntil != "" {
+		fmt.Fprintf(&b, "The %s is valid until %s.\n", m.carries(), m.ValidUntil)
+	}
+	return b.String()
+}
+
+// onPortal names the portal after the developer's name, when it has a name.
+func (m TokenMessage) onPortal() string {
+	name := strings.Join(strings.Fields(m.PortalName), " ")
+	if name == "" {
+		return ""
+	}
+	return " on the developer portal " + name
+}
+
+// carries names what ValidUntil applies to.
+func (m TokenMessage) carries() string {
+	if m.Link != "" {
+		return "link"
+	}
+	return "token"
+}
+
+//go:embed token.html
+var tokenHTMLSource string
+
+var tokenHTML = template.Must(template.New("token.html").Parse(tokenHTMLSource))
+
+// HTML renders the HTML part: the plain-text part's sentences, with the link as a button. Every
+// value is escaped by html/template; the developer's name is also quoted as in Body.
+func (m TokenMessage) HTML() string {
+	var b strings.Builder
+	data := struct {
+		TokenMessage
+		QuotedName, PortalTitle, Carries string
+	}{m, Quote(m.Name), strings.Join(strings.Fields(m.PortalName), " "), m.carries()}
+	if err := tokenHTML.Execute(&b, data); err != nil {
+		// The template is fixed and its data are strings: an error is a bug, and the plain-text
+		// part still carries the message.
+		return ""
+	}
+	return b.String()
 }
