@@ -17,9 +17,9 @@ import (
 
 // Site is the portal website, one handler for every portal: the Host header says which.
 type Site struct {
-	svc   *service.Service
-	log   *slog.Logger
-	now   func() time.Time
+	svc *service.Service
+	log *slog.Logger
+	now func() time.Time
 	// csrfKey signs the CSRF tokens; a new one at each start invalidates the forms of open pages,
 	// which only costs a reload.
 	csrfKey []byte
