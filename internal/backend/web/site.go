@@ -29,7 +29,11 @@ type Site struct {
 	pages          map[string]*template.Template
 	assets         *assetSet
 	mux            *http.ServeMux
+	specs          *specCache
 }
+
+// specCacheSize is how many API versions' parsed specifications are kept.
+const specCacheSize = 64
 
 // Option configures a Site.
 type Option func(*Site)
@@ -62,7 +66,7 @@ func WithTrustedProxies(p []netip.Prefix) Option {
 // New returns the website over the operations of svc. It panics when the embedded templates do not parse, which a
 // test of this package catches before any release.
 func New(svc *service.Service, log *slog.Logger, opts ...Option) *Site {
-	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux()}
+	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux(), specs: newSpecCache(specCacheSize)}
 	for _, o := range opts {
 		o(s)
 	}

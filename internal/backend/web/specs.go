@@ -1,0 +1,69 @@
+package web
+
+import (
+	"container/list"
+	"sync"
+	"time"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+)
+
+// specCache keeps the reference of the most recently shown API versions, so that a page view does
+// not parse the specification again. A version is known by its id and the time it was last
+// changed: a new specification is a new key, and the old entry ages out.
+type specCache struct {
+	mu      sync.Mutex
+	max     int
+	order   *list.List // of specKey, most recently used first
+	entries map[specKey]*specEntry
+}
+
+type specKey struct {
+	id      string
+	updated time.Time
+}
+
+type specEntry struct {
+	ref *apispec.Reference
+	el  *list.Element
+}
+
+func newSpecCache(max int) *specCache {
+	return &specCache{max: max, order: list.New(), entries: map[specKey]*specEntry{}}
+}
+
+// reference returns the reference of version v, parsing its specification on first use. A
+// specification that no longer parses (the rules changed since it was stored) gives nil, and the
+// page says the reference cannot be shown.
+func (c *specCache) reference(v core.APIVersion) *apispec.Reference {
+	key := specKey{v.ID, v.UpdatedAt}
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok {
+		c.order.MoveToFront(e.el)
+		c.mu.Unlock()
+		return e.ref
+	}
+	c.mu.Unlock()
+
+	// Parsed outside the lock: two first views of one version may both parse it, which costs less
+	// than making every other page wait.
+	var ref *apispec.Reference
+	if doc, err := apispec.Parse([]byte(v.SpecContent)); err == nil {
+		r := doc.Reference()
+		ref = &r
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok {
+		return e.ref
+	}
+	c.entries[key] = &specEntry{ref: ref, el: c.order.PushFront(key)}
+	for c.order.Len() > c.max {
+		oldest := c.order.Back()
+		c.order.Remove(oldest)
+		delete(c.entries, oldest.Value.(specKey))
+	}
+	return ref
+}
