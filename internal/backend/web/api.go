@@ -26,11 +26,13 @@ type apiView struct {
 
 // documentView is the data of an API document's page.
 type documentView struct {
-	API       apiCard
-	Title     string
-	Body      template.HTML
-	Documents []*core.DocumentNode
-	Current   string
+	API   apiCard
+	Title string
+	Body  template.HTML
+	// HasHeading is set when the body brings its own <h1>.
+	HasHeading bool
+	Documents  []*core.DocumentNode
+	Current    string
 }
 
 // apiPage shows one API with its reference and documents; ?version= picks a version by id or
@@ -73,8 +75,9 @@ func (s *Site) apiDocument(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if err != nil {
 		return err
 	}
+	body := renderMarkdown(core.StripFrontMatter(doc.Content))
 	return s.render(w, r, page{Name: "public/document.html", Title: doc.Title + " · " + ref.API.Name, Data: documentView{
-		API: cardOf(ref.API, ref.Publication), Title: doc.Title, Body: renderMarkdown(doc.Content),
+		API: cardOf(ref.API, ref.Publication), Title: doc.Title, Body: body, HasHeading: hasHeading(body),
 		Documents: ref.Documents, Current: doc.Slug,
 	}})
 }

@@ -15,6 +15,8 @@ import (
 type contentView struct {
 	Title string
 	Body  template.HTML
+	// HasHeading is set when the body brings its own <h1>, so the page adds none.
+	HasHeading bool
 	// Tree is the pages the viewer may see, for the side navigation; Current is the page's path.
 	Tree    []*core.PageNode
 	Current string
@@ -65,8 +67,9 @@ func (s *Site) showPage(w http.ResponseWriter, r *http.Request, v *viewer, path 
 	if n.Path == "/" {
 		title = ""
 	}
+	body := renderMarkdown(core.StripFrontMatter(n.Content))
 	return s.render(w, r, page{Name: "public/page.html", Title: title, Data: contentView{
-		Title: n.Title, Body: renderMarkdown(core.StripFrontMatter(n.Content)),
+		Title: n.Title, Body: body, HasHeading: hasHeading(body),
 		Tree: sideTree(tree), Current: n.Path, Children: n.Children,
 	}})
 }
@@ -139,3 +142,6 @@ func cardOf(a core.API, pub core.Publication) apiCard {
 	}
 	return c
 }
+
+// hasHeading reports whether rendered markdown has a top-level heading of its own.
+func hasHeading(body template.HTML) bool { return strings.Contains(string(body), "<h1") }
