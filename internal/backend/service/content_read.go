@@ -312,3 +312,14 @@ func (s *Service) Search(ctx context.Context, p core.Portal, dev *core.Developer
 func contentNotFound(kind, id, where string) error {
 	return &Error{Kind: NotFound, Detail: fmt.Sprintf("%s %s not found in %s", kind, id, where)}
 }
+
+// PortalSignIn returns the sign-in settings of the portal, for the portal context developers read.
+func (s *Service) PortalSignIn(ctx context.Context, p core.Portal) (core.PortalAuthSettings, error) {
+	var a core.PortalAuthSettings
+	err := s.store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		a, err = tx.GetPortalAuthSettings(ctx, p.Region, p.ID)
+		return err
+	})
+	return a, err
+}
