@@ -57,7 +57,7 @@ func TestNotFoundPage(t *testing.T) {
 
 // inlineScript finds a <script> element with content or an inline event handler attribute, which
 // the Content-Security-Policy would block.
-var inlineScript = regexp.MustCompile(`(?is)<script\b[^>]*>\s*[^<\s]|\son[a-z]+\s*=|javascript:`)
+var inlineScript = regexp.MustCompile(`(?is)<script\b[^>]*>\s*[^<\s]|<[a-z][^>]*\son[a-z]+\s*=|<[a-z][^>]*(?:href|src|action)\s*=\s*["']?\s*javascript:`)
 
 // checkSecurity fails the test unless the page has the website's security headers and no inline
 // script.

@@ -1,0 +1,124 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": true, "auto_approve_developers": true})
+	guides := s.pageOf(portalID, map[string]any{"slug": "guides", "title": "Guides", "content": "# Guides\n\nAll our guides.", "visibility": "public", "status": "published"})
+	s.pageOf(portalID, map[string]any{"slug": "start", "title": "Getting started", "content": "Start here.", "visibility": "public", "status": "published", "parent_page_id": guides})
+	s.pageOf(portalID, map[string]any{"slug": "partners", "title": "Partner area", "content": "Secret partner terms.", "visibility": "private", "status": "published"})
+	s.pageOf(portalID, map[string]any{"slug": "drafts", "title": "Draft", "content": "Not yet.", "visibility": "public", "status": "unpublished"})
+	s.publishedAPI(portalID, "Orders", "orders", "Place and track orders.", "public")
+	s.publishedAPI(portalID, "Billing", "billing", "Invoices for partners.", "private")
+
+	home := s.get(domain, "/")
+	if home.status != http.StatusOK {
+		t.Fatalf("home: status %d", home.status)
+	}
+	home.mustContain(t, `href="/guides"`, `href="/guides/start"`, `href="/login"`, `href="/register"`)
+	home.mustNotContain(t, "Partner area", "Draft")
+
+	nested := s.get(domain, "/guides/start")
+	if nested.status != http.StatusOK {
+		t.Fatalf("/guides/start: status %d", nested.status)
+	}
+	nested.mustContain(t, "Start here.", `href="/guides/start" aria-current="page"`)
+
+	private := s.get(domain, "/partners")
+	if private.status != http.StatusUnauthorized {
+		t.Errorf("private page for an anonymous visitor: status %d, want 401 with a login prompt", private.status)
+	}
+	private.mustContain(t, "log in", `href="/login"`)
+	private.mustNotContain(t, "Secret partner terms.")
+
+	if p := s.get(domain, "/drafts"); p.status != http.StatusNotFound {
+		t.Errorf("unpublished page: status %d, want 404", p.status)
+	}
+
+	catalogue := s.get(domain, "/apis")
+	catalogue.mustContain(t, `<ul id="api-list"`, `<li data-slug="orders">`)
+	catalogue.mustNotContain(t, "Billing")
+	if p := s.get(domain, "/apis/orders"); p.status != http.StatusOK {
+		t.Errorf("public API page: status %d", p.status)
+	}
+	if p := s.get(domain, "/apis/billing"); p.status != http.StatusNotFound {
+		t.Errorf("private API page for an anonymous visitor: status %d, want 404", p.status)
+	}
+
+	dev := s.signedIn(portalID, domain, "ada@example.com")
+	signedIn := s.get(domain, "/partners", dev)
+	if signedIn.status != http.StatusOK {
+		t.Fatalf("private page for a signed-in developer: status %d: %s", signedIn.status, signedIn.body)
+	}
+	signedIn.mustContain(t, "Secret partner terms.", `id="whoami"`, "Ada Lovelace", `<form id="logout"`)
+	if cc := signedIn.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("signed-in page Cache-Control %q, want no-store", cc)
+	}
+	s.get(domain, "/apis", dev).mustContain(t, `<li data-slug="billing">`, `<li data-slug="orders">`)
+	if p := s.get(domain, "/apis/billing", dev); p.status != http.StatusOK {
+		t.Errorf("private API page for a signed-in developer: status %d", p.status)
+	}
+}
+
+func TestPortalWithoutAuthenticationHasNoAccountLinks(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Open", "authentication_enabled": false})
+	s.pageOf(portalID, map[string]any{"slug": "about", "title": "About", "content": "About us.", "visibility": "public", "status": "published"})
+	s.pageOf(portalID, map[string]any{"slug": "inside", "title": "Inside", "content": "Inside.", "visibility": "private", "status": "published"})
+	home := s.get(domain, "/")
+	home.mustContain(t, `href="/about"`)
+	home.mustNotContain(t, `href="/login"`, `href="/register"`, "Inside")
+	if p := s.get(domain, "/inside"); p.status != http.StatusNotFound {
+		t.Errorf("private page of a portal nobody can log in to: status %d, want 404", p.status)
+	}
+}
+
+func TestScriptInMarkdownShowsAsText(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": false})
+	s.pageOf(portalID, map[string]any{"slug": "evil", "title": "Evil", "visibility": "public", "status": "published",
+		"content": "Hello <script>alert('x')</script> and <img src=x onerror=alert(1)> and [click](javascript:alert(2))"})
+	p := s.get(domain, "/evil")
+	if p.status != http.StatusOK {
+		t.Fatalf("status %d", p.status)
+	}
+	checkSecurity(t, "/evil", p)
+	p.mustContain(t, "Hello")
+	p.mustNotContain(t, "<script>alert", "<img", `href="javascript:`)
+}
+
+func TestCatalogueSearch(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": false})
+	s.publishedAPI(portalID, "Orders", "orders", "Place and track orders.", "public")
+	s.publishedAPI(portalID, "Payments", "payments", "Take card payments.", "public")
+	s.publishedAPI(portalID, "Shipping", "shipping", "Labels and tracking for parcels.", "public")
+
+	slugs := regexp.MustCompile(`<li data-slug="([^"]+)">`)
+	for q, want := range map[string][]string{
+		"":         {"orders", "payments", "shipping"},
+		"track":    {"orders", "shipping"},
+		"PAYMENTS": {"payments"},
+		"nothing":  nil,
+	} {
+		p := s.get(domain, "/apis?q="+url.QueryEscape(q))
+		var got []string
+		for _, m := range slugs.FindAllStringSubmatch(p.body, -1) {
+			got = append(got, m[1])
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("q=%q: APIs %v, want %v", q, got, want)
+		}
+		p.mustContain(t, `<form id="search"`, `name="q"`)
+		if q == "nothing" {
+			p.mustContain(t, "No API matches")
+		}
+	}
+}
