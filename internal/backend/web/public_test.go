@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"os"
 	"net/url"
 	"regexp"
 	"strings"
@@ -120,5 +121,52 @@ func TestCatalogueSearch(t *testing.T) {
 		if q == "nothing" {
 			p.mustContain(t, "No API matches")
 		}
+	}
+}
+
+func TestAPIPageWithReferenceAndDocuments(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": false})
+	apiID := s.publishedAPI(portalID, "Pets", "pets", "Adopt a pet.", "public")
+	spec, err := os.ReadFile("../apispec/testdata/petstore-openapi-3.0.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.admin(http.MethodPost, "/v3/apis/"+apiID+"/versions", map[string]any{"version": "1.0.0", "spec": map[string]any{"content": string(spec)}}, http.StatusCreated, nil)
+	var guide struct {
+		ID string `json:"id"`
+	}
+	s.admin(http.MethodPost, "/v3/apis/"+apiID+"/documents", map[string]any{"title": "Getting started", "slug": "getting-started",
+		"content": "First, get a key.", "status": "published"}, http.StatusCreated, &guide)
+	s.admin(http.MethodPost, "/v3/apis/"+apiID+"/documents", map[string]any{"title": "Webhooks", "slug": "webhooks",
+		"content": "Webhook details.", "status": "published", "parent_document_id": guide.ID}, http.StatusCreated, nil)
+	s.admin(http.MethodPost, "/v3/apis/"+apiID+"/documents", map[string]any{"title": "Unreleased", "slug": "unreleased",
+		"content": "Soon.", "status": "unpublished"}, http.StatusCreated, nil)
+	s.admin(http.MethodPatch, "/v3/portals/"+portalID+"/customization", map[string]any{"theme": map[string]any{"colors": map[string]any{"primary": "#aa3300"}}}, http.StatusOK, nil)
+
+	p := s.get(domain, "/apis/pets")
+	if p.status != http.StatusOK {
+		t.Fatalf("API page: status %d: %s", p.status, p.body)
+	}
+	checkSecurity(t, "/apis/pets", p)
+	p.mustContain(t, "<h1>Pets</h1>", `<section id="reference"`, `<section class="operation" id="op-listpets" data-method="GET" data-path="/pets"`,
+		`data-method="POST" data-path="/pets"`, `<section id="documents"`, `href="/apis/pets/docs/getting-started"`, `href="/apis/pets/docs/webhooks"`)
+	p.mustNotContain(t, "Unreleased")
+
+	doc := s.get(domain, "/apis/pets/docs/webhooks")
+	if doc.status != http.StatusOK {
+		t.Fatalf("document page: status %d", doc.status)
+	}
+	checkSecurity(t, "/apis/pets/docs/webhooks", doc)
+	doc.mustContain(t, "<h1>Webhooks</h1>", "Webhook details.", `href="/apis/pets/docs/webhooks" aria-current="page"`)
+	for _, path := range []string{"/apis/pets/docs/unreleased", "/apis/pets/docs/missing", "/apis/pets?version=9.9.9", "/apis/" + apiID} {
+		if got := s.get(domain, path); got.status != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", path, got.status)
+		}
+	}
+
+	theme := s.get(domain, "/assets/theme.css")
+	if !strings.Contains(theme.body, "--color-primary: #aa3300;") {
+		t.Errorf("theme.css does not carry the portal's primary colour: %s", theme.body)
 	}
 }
