@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"net/http"
-	"os"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
