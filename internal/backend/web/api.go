@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 	"path"
@@ -17,8 +19,10 @@ type apiView struct {
 	// shown (nil when the API has none).
 	Versions []core.APIVersion
 	Version  *core.APIVersion
-	// Reference is the shown version's specification as the page renders it.
-	Reference *apispec.Reference
+	// Reference is the shown version's specification as the page renders it; ReferenceHTML its
+	// rendered section, the same for every visitor.
+	Reference     *apispec.Reference
+	ReferenceHTML template.HTML
 	// Renderer holds the portal's options for the reference (schemas shown, deprecated hidden).
 	Renderer  core.SpecRenderer
 	Documents []*core.DocumentNode
@@ -59,6 +63,9 @@ func (s *Site) apiPage(w http.ResponseWriter, r *http.Request, v *viewer) error 
 	}
 	if av.Version != nil {
 		av.Reference = s.specs.reference(*av.Version)
+		if av.ReferenceHTML, err = s.specs.html(*av.Version, av.Renderer, s.renderReference); err != nil {
+			return err
+		}
 	}
 	return s.render(w, r, page{Name: "public/api.html", Title: ref.API.Name, Data: av})
 }
@@ -96,4 +103,14 @@ func (s *Site) publishedAPI(r *http.Request, v *viewer) (service.APIReference, e
 		return ref, errNotFound
 	}
 	return ref, nil
+}
+
+// renderReference renders the reference section of an API page, which depends only on the
+// specification and the portal's renderer options.
+func (s *Site) renderReference(ref *apispec.Reference, o core.SpecRenderer) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := s.pages["public/api.html"].ExecuteTemplate(&buf, "reference", referenceArgs{Ref: ref, Renderer: o}); err != nil {
+		return "", fmt.Errorf("web: render reference: %w", err)
+	}
+	return template.HTML(buf.String()), nil //nolint:gosec // produced by html/template, escaped there
 }

@@ -32,9 +32,13 @@ func renderAPIPage(t *testing.T, file string, renderer core.SpecRenderer) string
 	r := httptest.NewRequest(http.MethodGet, "/apis/pets", nil)
 	r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
 	w := httptest.NewRecorder()
+	html, err := s.specs.html(version, renderer, s.renderReference)
+	if err != nil {
+		t.Fatal(err)
+	}
 	err = s.render(w, r, page{Name: "public/api.html", Title: "Pets", Data: apiView{
 		API: apiCard{Slug: "pets", Name: "Pets"}, Versions: []core.APIVersion{version}, Version: &version,
-		Reference: ref, Renderer: renderer,
+		Reference: ref, ReferenceHTML: html, Renderer: renderer,
 	}})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"container/list"
+	"html/template"
 	"sync"
 	"time"
 
@@ -27,6 +28,9 @@ type specKey struct {
 type specEntry struct {
 	ref *apispec.Reference
 	el  *list.Element
+	// html is the reference rendered for each set of the portal's renderer options it was shown
+	// with: the section depends on nothing else, so a page view only copies it.
+	html map[core.SpecRenderer]template.HTML
 }
 
 func newSpecCache(max int) *specCache {
@@ -37,12 +41,40 @@ func newSpecCache(max int) *specCache {
 // specification that no longer parses (the rules changed since it was stored) gives nil, and the
 // page says the reference cannot be shown.
 func (c *specCache) reference(v core.APIVersion) *apispec.Reference {
+	return c.entry(v).ref
+}
+
+// html returns the reference of version v rendered with the renderer options o, rendering it with
+// render on first use; "" when the specification does not parse.
+func (c *specCache) html(v core.APIVersion, o core.SpecRenderer, render func(*apispec.Reference, core.SpecRenderer) (template.HTML, error)) (template.HTML, error) {
+	e := c.entry(v)
+	if e.ref == nil {
+		return "", nil
+	}
+	c.mu.Lock()
+	h, ok := e.html[o]
+	c.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	h, err := render(e.ref, o)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	e.html[o] = h
+	c.mu.Unlock()
+	return h, nil
+}
+
+// entry returns the cache entry of version v, parsing its specification on first use.
+func (c *specCache) entry(v core.APIVersion) *specEntry {
 	key := specKey{v.ID, v.UpdatedAt}
 	c.mu.Lock()
 	if e, ok := c.entries[key]; ok {
 		c.order.MoveToFront(e.el)
 		c.mu.Unlock()
-		return e.ref
+		return e
 	}
 	c.mu.Unlock()
 
@@ -57,13 +89,14 @@ func (c *specCache) reference(v core.APIVersion) *apispec.Reference {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[key]; ok {
-		return e.ref
+		return e
 	}
-	c.entries[key] = &specEntry{ref: ref, el: c.order.PushFront(key)}
+	e := &specEntry{ref: ref, el: c.order.PushFront(key), html: map[core.SpecRenderer]template.HTML{}}
+	c.entries[key] = e
 	for c.order.Len() > c.max {
 		oldest := c.order.Back()
 		c.order.Remove(oldest)
 		delete(c.entries, oldest.Value.(specKey))
 	}
-	return ref
+	return e
 }
