@@ -32,8 +32,12 @@ type Site struct {
 	specs          *specCache
 }
 
-// specCacheSize is how many API versions' parsed specifications are kept.
-const specCacheSize = 64
+// specCacheSize is how many API versions' parsed specifications are kept, and specCacheBytes about
+// how much memory they may take together.
+const (
+	specCacheSize  = 64
+	specCacheBytes = 64 << 20
+)
 
 // Option configures a Site.
 type Option func(*Site)
@@ -66,7 +70,7 @@ func WithTrustedProxies(p []netip.Prefix) Option {
 // New returns the website over the operations of svc. It panics when the embedded templates do not parse, which a
 // test of this package catches before any release.
 func New(svc *service.Service, log *slog.Logger, opts ...Option) *Site {
-	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux(), specs: newSpecCache(specCacheSize)}
+	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux(), specs: newSpecCache(specCacheSize, specCacheBytes)}
 	for _, o := range opts {
 		o(s)
 	}

@@ -14,10 +14,13 @@ import (
 // not parse the specification again. A version is known by its id and the time it was last
 // changed: a new specification is a new key, and the old entry ages out.
 type specCache struct {
-	mu      sync.Mutex
-	max     int
-	order   *list.List // of specKey, most recently used first
-	entries map[specKey]*specEntry
+	mu  sync.Mutex
+	max int
+	// maxBytes bounds the memory the entries take, estimated by the size of their specifications
+	// and rendered sections; the least recently used go first.
+	maxBytes, bytes int
+	order           *list.List // of specKey, most recently used first
+	entries         map[specKey]*specEntry
 }
 
 type specKey struct {
@@ -31,10 +34,12 @@ type specEntry struct {
 	// html is the reference rendered for each set of the portal's renderer options it was shown
 	// with: the section depends on nothing else, so a page view only copies it.
 	html map[core.SpecRenderer]template.HTML
+	// size is the entry's share of specCache.bytes.
+	size int
 }
 
-func newSpecCache(max int) *specCache {
-	return &specCache{max: max, order: list.New(), entries: map[specKey]*specEntry{}}
+func newSpecCache(max, maxBytes int) *specCache {
+	return &specCache{max: max, maxBytes: maxBytes, order: list.New(), entries: map[specKey]*specEntry{}}
 }
 
 // reference returns the reference of version v, parsing its specification on first use. A
@@ -62,8 +67,15 @@ func (c *specCache) html(v core.APIVersion, o core.SpecRenderer, render func(*ap
 		return "", err
 	}
 	c.mu.Lock()
-	e.html[o] = h
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if _, ok := e.html[o]; !ok {
+		e.html[o] = h
+		if _, cached := c.entries[specKey{v.ID, v.UpdatedAt}]; cached {
+			e.size += len(h)
+			c.bytes += len(h)
+			c.evict()
+		}
+	}
 	return h, nil
 }
 
@@ -91,12 +103,22 @@ func (c *specCache) entry(v core.APIVersion) *specEntry {
 	if e, ok := c.entries[key]; ok {
 		return e
 	}
-	e := &specEntry{ref: ref, el: c.order.PushFront(key), html: map[core.SpecRenderer]template.HTML{}}
+	// The parsed model takes a few times the text's size.
+	e := &specEntry{ref: ref, el: c.order.PushFront(key), html: map[core.SpecRenderer]template.HTML{}, size: 3 * len(v.SpecContent)}
 	c.entries[key] = e
-	for c.order.Len() > c.max {
-		oldest := c.order.Back()
-		c.order.Remove(oldest)
-		delete(c.entries, oldest.Value.(specKey))
-	}
+	c.bytes += e.size
+	c.evict()
 	return e
+}
+
+// evict drops the least recently used entries while the cache is over its bounds, keeping the
+// newest one whatever its size.
+func (c *specCache) evict() {
+	for c.order.Len() > 1 && (c.order.Len() > c.max || c.bytes > c.maxBytes) {
+		oldest := c.order.Back()
+		key := oldest.Value.(specKey)
+		c.bytes -= c.entries[key].size
+		c.order.Remove(oldest)
+		delete(c.entries, key)
+	}
 }
