@@ -70,6 +70,7 @@ func (a *API) routes() {
 	a.lifecycleRoutes()
 	a.selfServiceRoutes()
 	a.userRoutes()
+	a.contentRoutes()
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "No endpoint "+r.URL.Path+" exists on this server.", nil)
 	})

@@ -52,6 +52,10 @@ func apiView(ctx context.Context, tx *store.Tx, a core.API) (apiJSON, error) {
 	case !errors.Is(err, store.ErrNotFound):
 		return apiJSON{}, err
 	}
+	versions, err := tx.APIVersions(ctx, a.Region, a.ID)
+	if err != nil {
+		return apiJSON{}, err
+	}
 	out := apiJSON{
 		ID: a.ID, Name: a.Name, Description: a.Description, Version: a.Version, Slug: a.Slug,
 		APISpecIDs: []string{}, Portals: []apiPortalJSON{}, Labels: a.Labels, ImplementationMode: mode,
@@ -66,12 +70,16 @@ func apiView(ctx context.Context, tx *store.Tx, a core.API) (apiJSON, error) {
 	for _, p := range portals {
 		out.Portals = append(out.Portals, apiPortalJSON{ID: p.ID, Name: p.Name, DisplayName: p.DisplayName})
 	}
+	for _, v := range versions {
+		out.APISpecIDs = append(out.APISpecIDs, v.ID)
+	}
 	return out, nil
 }
 
 // readAPIInput reads a create or update API body. Read-only response fields are accepted and
-// ignored, as the Konnect request schema lists them.
-func readAPIInput(o *object, create bool) (core.APIInput, error) {
+// ignored, as the Konnect request schema lists them. spec_content, when given, is checked here and
+// stored as the API's version by the caller (service.PutAPISpec).
+func readAPIInput(o *object, create bool) (core.APIInput, *apiSpec, error) {
 	in := core.APIInput{
 		Name:        field[string](o, "name", false),
 		Version:     field[string](o, "version", true),
@@ -80,16 +88,20 @@ func readAPIInput(o *object, create bool) (core.APIInput, error) {
 		Labels:      o.labels("labels", true),
 		Attributes:  field[map[string][]string](o, "attributes", !create),
 	}
-	if raw, ok := o.take("spec_content"); ok && !isNull(raw) {
-		o.violate(core.InvalidViolation("spec_content",
-			"this server does not store API specifications: leave spec_content out"))
-	}
+	specContent := field[string](o, "spec_content", false)
 	o.ignore("id", "created_at", "updated_at", "portals", "api_spec_ids", "current_version_summary", "implementation_mode")
 	vs := o.finish()
 	if len(vs) == 0 {
 		vs = core.ValidateAPIInput(in, create)
 	}
-	return in, core.Invalid(vs...)
+	if err := core.Invalid(vs...); err != nil || !specContent.HasValue() {
+		return in, nil, err
+	}
+	spec, err := readAPISpec(specContent.Value)
+	if err == nil && create && !in.Version.Set && spec.doc.Version != "" {
+		in.Version = core.Val(spec.doc.Version) // as the document says: the version may come from spec_content
+	}
+	return in, spec, err
 }
 
 // uuidOps are the operators of Konnect's UuidFieldFilter.
@@ -150,7 +162,7 @@ func (a *API) createAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in, err := readAPIInput(o, true)
+	in, spec, err := readAPIInput(o, true)
 	if err != nil {
 		return err
 	}
@@ -162,6 +174,9 @@ func (a *API) createAPI(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if err := tx.InsertAPI(ctx, api); err != nil {
+			return err
+		}
+		if err := spec.store(ctx, tx, api, a.now()); err != nil {
 			return err
 		}
 		out, err = apiView(ctx, tx, api)
@@ -189,7 +204,7 @@ func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in, err := readAPIInput(o, false)
+	in, spec, err := readAPIInput(o, false)
 	if err != nil {
 		return err
 	}
@@ -208,6 +223,9 @@ func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if err := tx.UpdateAPI(ctx, api); err != nil {
+			return err
+		}
+		if err := spec.store(ctx, tx, api, a.now()); err != nil {
 			return err
 		}
 		out, err = apiView(ctx, tx, api)

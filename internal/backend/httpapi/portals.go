@@ -132,6 +132,9 @@ func (a *API) createPortal(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.PutPortalAuthSettings(ctx, region, p.ID, core.DefaultPortalAuthSettings()); err != nil {
 			return err
 		}
+		if err := tx.InsertPage(ctx, core.DefaultHomePage(uuid.NewString(), p, now)); err != nil {
+			return err
+		}
 		if !core.WantsManagedKeyAuthStrategy(in) {
 			return nil
 		}

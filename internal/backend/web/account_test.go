@@ -11,7 +11,6 @@ import (
 	"testing"
 )
 
-const testPassword = "amber lanterns over quiet harbours"
 
 // visitor is one browser on a portal's website: its cookies, and the form tokens of the pages it
 // saw.

@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 )
 
 // chrome is what the layout shows around every page: the site's navigation and footer, and the
 // portal's theme.
 type chrome struct {
-	Nav    []navLink
-	Footer []navLink
+	Nav            []navLink
+	Footer         []navLink
+	FooterSections []footerSection
 	// ThemeURL is the portal's theme stylesheet, versioned so that a change shows at once.
 	ThemeURL string
 	// Layout names the portal's layout choice, as a class of <body>: "layout-sidebar-left" or
@@ -29,27 +31,42 @@ type navLink struct {
 	External bool
 }
 
-// theme is the portal's colours and layout, from its customization.
+// theme is the portal's look, from its customization.
 type theme struct {
-	Primary, PrimaryText, Text, Background string
-	Layout                                 string
-	Version                                string
-	Menu, Footer                           []navLink
+	// Primary is the brand colour; PrimaryText the colour that reads on it.
+	Primary, PrimaryText string
+	// Mode is light, dark or system (the visitor's preference).
+	Mode string
+	// Layout is "sidebar-left" or "sidebar-right": where the navigation of pages goes.
+	Layout string
+	// CSS is the portal's own stylesheet, served after the theme's rules.
+	CSS string
+	// Version changes whenever the stylesheet does.
+	Version        string
+	Menu, Footer   []navLink
+	FooterSections []footerSection
 }
 
-// defaultTheme is the look of a portal without customization.
-var defaultTheme = theme{Layout: "sidebar-left"}
+// footerSection is a titled group of footer links.
+type footerSection struct {
+	Title string
+	Links []navLink
+}
 
 // chrome returns the frame of the page r asks for.
 func (s *Site) chrome(r *http.Request, v *viewer) chrome {
 	th := s.theme(r, v)
 	c := chrome{ThemeURL: "/assets/theme.css?v=" + th.Version, Layout: "layout-" + th.Layout}
-	c.Nav = append(c.Nav, navLink{Label: "Home", Href: "/"}, navLink{Label: "APIs", Href: "/apis"})
+	c.Nav = append(c.Nav, navLink{Label: "Home", Href: "/"})
+	c.Nav = append(c.Nav, th.Menu...)
+	// The catalogue is always reachable, whatever the menu holds.
+	if !slices.ContainsFunc(th.Menu, func(l navLink) bool { return l.Href == "/apis" }) {
+		c.Nav = append(c.Nav, navLink{Label: "APIs", Href: "/apis"})
+	}
 	if v.SignedIn() {
 		c.Nav = append(c.Nav, navLink{Label: "My applications", Href: "/apps"})
 	}
-	c.Nav = append(c.Nav, th.Menu...)
-	c.Footer = th.Footer
+	c.Footer, c.FooterSections = th.Footer, th.FooterSections
 	for i := range c.Nav {
 		c.Nav[i].Current = isCurrent(r.URL.Path, c.Nav[i].Href)
 	}
@@ -68,20 +85,36 @@ func isCurrent(path, href string) bool {
 // is dropped, so that no customization can end the declaration and inject rules.
 var cssColour = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$`)
 
+// darkColours are the colours of the dark mode, chosen for a contrast of at least 4.5:1.
+const darkColours = `  --color-text: #e6edf3;
+  --color-muted: #9da7b3;
+  --color-background: #0d1117;
+  --color-surface: #161b22;
+  --color-border: #30363d;
+  --color-error: #ff7b72;
+  --color-notice: #3fb950;
+`
+
 // themeCSS returns the stylesheet that sets the theme's colours as custom properties over the
-// defaults of site.css.
+// defaults of site.css, followed by the portal's own CSS.
 func themeCSS(th theme) string {
 	var b strings.Builder
 	b.WriteString(":root {\n")
-	for _, d := range []struct{ prop, value string }{
-		{"--color-primary", th.Primary}, {"--color-primary-text", th.PrimaryText},
-		{"--color-text", th.Text}, {"--color-background", th.Background},
-	} {
-		if cssColour.MatchString(d.value) {
-			fmt.Fprintf(&b, "  %s: %s;\n", d.prop, d.value)
-		}
+	if cssColour.MatchString(th.Primary) && cssColour.MatchString(th.PrimaryText) {
+		fmt.Fprintf(&b, "  --color-primary: %s;\n  --color-primary-text: %s;\n", th.Primary, th.PrimaryText)
+	}
+	if th.Mode == "dark" {
+		b.WriteString(darkColours)
 	}
 	b.WriteString("}\n")
+	if th.Mode == "system" {
+		b.WriteString("@media (prefers-color-scheme: dark) {\n:root {\n" + darkColours + "}\n}\n")
+	}
+	if th.CSS != "" {
+		b.WriteString("\n/* The portal's own styles. */\n")
+		b.WriteString(th.CSS)
+		b.WriteString("\n")
+	}
 	return b.String()
 }
 

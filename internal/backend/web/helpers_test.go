@@ -140,3 +140,94 @@ func (p page) mustNotContain(t *testing.T, unwanted ...string) {
 		}
 	}
 }
+
+// api creates an API and publishes it to the portal with the visibility given; it returns the id.
+func (s *site) publishedAPI(portalID, name, slug, description, visibility string) string {
+	s.t.Helper()
+	var out struct {
+		ID string `json:"id"`
+	}
+	s.admin(http.MethodPost, "/v3/apis", map[string]any{"name": name, "slug": slug, "description": description}, http.StatusCreated, &out)
+	s.admin(http.MethodPut, "/v3/apis/"+out.ID+"/publications/"+portalID, map[string]any{"visibility": visibility}, http.StatusOK, nil)
+	return out.ID
+}
+
+// pageOf creates a page of the portal and returns its id.
+func (s *site) pageOf(portalID string, fields map[string]any) string {
+	s.t.Helper()
+	var out struct {
+		ID string `json:"id"`
+	}
+	s.admin(http.MethodPost, "/v3/portals/"+portalID+"/pages", fields, http.StatusCreated, &out)
+	return out.ID
+}
+
+// developerJSON sends a request to the developer JSON API on the portal's domain.
+func (s *site) developerJSON(domain, method, path string, body any, cookie *http.Cookie) (int, map[string]any, http.Header) {
+	s.t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req, err := http.NewRequest(method, s.url+"/api/v3"+path, bytes.NewReader(b))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Host = domain
+	req.Header.Set("Content-Type", "application/json")
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	return resp.StatusCode, out, resp.Header
+}
+
+const testPassword = "lantern harbour quill 47"
+
+// signedIn signs a developer up on a portal that approves developers automatically, through the
+// developer JSON API and the outbox, logs them in and returns the session cookie.
+func (s *site) signedIn(portalID, domain, email string) *http.Cookie {
+	s.t.Helper()
+	if st, body, _ := s.developerJSON(domain, http.MethodPost, "/developer", map[string]any{"email": email, "full_name": "Ada Lovelace"}, nil); st != http.StatusCreated {
+		s.t.Fatalf("sign-up: status %d: %v", st, body)
+	}
+	var outbox struct {
+		Data []struct {
+			To    string `json:"to"`
+			Token string `json:"token"`
+		} `json:"data"`
+	}
+	s.admin(http.MethodGet, "/v3/portals/"+portalID+"/outbox", nil, http.StatusOK, &outbox)
+	var verify string
+	for _, m := range outbox.Data {
+		if m.To == email {
+			verify = m.Token
+		}
+	}
+	st, body, _ := s.developerJSON(domain, http.MethodPost, "/developer/verify-email", map[string]any{"token": verify}, nil)
+	if st != http.StatusAccepted {
+		s.t.Fatalf("verify-email: status %d: %v", st, body)
+	}
+	reset, _ := body["token"].(string)
+	if st, body, _ := s.developerJSON(domain, http.MethodPost, "/developer/reset-password", map[string]any{"token": reset, "password": testPassword}, nil); st != http.StatusNoContent {
+		s.t.Fatalf("reset-password: status %d: %v", st, body)
+	}
+	st, body, header := s.developerJSON(domain, http.MethodPost, "/developer/authenticate", map[string]any{"username": email, "password": testPassword}, nil)
+	if st != http.StatusNoContent {
+		s.t.Fatalf("authenticate: status %d: %v", st, body)
+	}
+	for _, c := range (&http.Response{Header: header}).Cookies() {
+		if c.Name == "portalaccesstoken" {
+			return &http.Cookie{Name: c.Name, Value: c.Value}
+		}
+	}
+	s.t.Fatalf("authenticate set no session cookie: %v", header)
+	return nil
+}

@@ -1,14 +1,96 @@
 package web
 
 import (
-	"context"
+	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
+
+// contentView is the data of a content page: the page, rendered, and the navigation of the tree.
+type contentView struct {
+	Title string
+	Body  template.HTML
+	// HasHeading is set when the body brings its own <h1>, so the page adds none.
+	HasHeading bool
+	// Tree is the pages the viewer may see, for the side navigation; Current is the page's path.
+	Tree    []*core.PageNode
+	Current string
+	// Children are the page's own sub-pages, listed under it.
+	Children []*core.PageNode
+	// Default is set when the portal has no home page of its own.
+	Default bool
+}
+
+// home shows the portal's home page: its page with slug "/", or a default one.
+func (s *Site) home(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	return s.showPage(w, r, v, "/")
+}
+
+// contentPage shows the page of the content tree at the request's path.
+func (s *Site) contentPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	return s.showPage(w, r, v, r.URL.Path)
+}
+
+// showPage renders the page at path, with the side navigation of the pages the viewer may see.
+func (s *Site) showPage(w http.ResponseWriter, r *http.Request, v *viewer, path string) error {
+	ctx := r.Context()
+	n, err := s.svc.PageByPath(ctx, v.Portal, v.Developer, path)
+	switch service.KindOf(err) {
+	case service.Internal:
+		if err != nil {
+			return err
+		}
+	case service.NotFound:
+		if path != "/" {
+			return errNotFound
+		}
+		return s.render(w, r, page{Name: "public/page.html", Title: "Home", Data: contentView{Title: v.SiteName(), Default: true}})
+	case service.Unauthenticated:
+		if !v.Accounts() {
+			// Nobody can sign in to this portal, so its private pages are as good as absent.
+			return errNotFound
+		}
+		return s.loginPrompt(w, r, "This page is only for the portal's signed-in developers: log in to read it.")
+	default:
+		return err
+	}
+	tree, err := s.svc.PageTree(ctx, v.Portal, v.Developer)
+	if err != nil {
+		return err
+	}
+	title := n.Title
+	if n.Path == "/" {
+		title = ""
+	}
+	body := renderMarkdown(core.StripFrontMatter(n.Content))
+	return s.render(w, r, page{Name: "public/page.html", Title: title, Data: contentView{
+		Title: n.Title, Body: body, HasHeading: hasHeading(body),
+		Tree: sideTree(tree), Current: n.Path, Children: n.Children,
+	}})
+}
+
+// sideTree is the part of the page tree the side navigation lists: nothing when the portal has no
+// page but its home page, which the header links already.
+func sideTree(tree []*core.PageNode) []*core.PageNode {
+	if len(tree) == 1 && tree[0].Path == "/" && len(tree[0].Children) == 0 {
+		return nil
+	}
+	return tree
+}
+
+// loginPrompt answers 401 with a page that asks the visitor to log in.
+func (s *Site) loginPrompt(w http.ResponseWriter, r *http.Request, message string) error {
+	return s.render(w, r, page{Name: "errors/error.html", Title: "Please log in", Status: http.StatusUnauthorized,
+		Data: errorView{Status: http.StatusUnauthorized, Heading: "Please log in", Message: message, Login: true}})
+}
+
+// catalogueSize is how many APIs one page of the catalogue lists.
+const catalogueSize = 1000
 
 // apiCard is one API of the catalogue.
 type apiCard struct {
@@ -20,91 +102,46 @@ type apiCard struct {
 type catalogueView struct {
 	Query string
 	APIs  []apiCard
-}
-
-// home shows the portal's home page.
-func (s *Site) home(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	return s.render(w, r, page{Name: "public/home.html", Title: "Home"})
-}
-
-// contentPage shows the page of the content tree at the request's path.
-func (s *Site) contentPage(_ http.ResponseWriter, _ *http.Request, _ *viewer) error {
-	return errNotFound
+	Total int
+	// Page is the page of the list shown, from 1; Prev and Next are the neighbours' numbers, 0
+	// when there is none.
+	Page, Prev, Next int
 }
 
 // catalogue lists the APIs the viewer may see, filtered by ?q=.
 func (s *Site) catalogue(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	cards, err := s.publishedAPIs(r.Context(), v, "")
+	number, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || number < 1 {
+		number = 1
+	}
+	list, total, err := s.svc.Catalogue(r.Context(), v.Portal, v.Developer, q, store.Page{Size: catalogueSize, Number: number})
 	if err != nil {
 		return err
 	}
-	var shown []apiCard
-	for _, c := range cards {
-		if matches(c, q) {
-			shown = append(shown, c)
-		}
+	cv := catalogueView{Query: q, Total: total, Page: number, APIs: make([]apiCard, 0, len(list))}
+	if number > 1 {
+		cv.Prev = number - 1
 	}
-	return s.render(w, r, page{Name: "public/catalogue.html", Title: "APIs", Data: catalogueView{Query: q, APIs: shown}})
+	if number*catalogueSize < total {
+		cv.Next = number + 1
+	}
+	for _, pa := range list {
+		cv.APIs = append(cv.APIs, cardOf(pa.API, pa.Publication))
+	}
+	return s.render(w, r, page{Name: "public/catalogue.html", Title: "APIs", Data: cv})
 }
 
-// matches reports whether the API's name, slug or description contains every word of q, in any case.
-func matches(c apiCard, q string) bool {
-	text := strings.ToLower(c.Name + " " + c.Slug + " " + c.Description)
-	for _, word := range strings.Fields(strings.ToLower(q)) {
-		if !strings.Contains(text, word) {
-			return false
-		}
+func cardOf(a core.API, pub core.Publication) apiCard {
+	c := apiCard{Slug: a.Slug, Name: a.Name, Private: pub.Visibility != core.VisibilityPublic}
+	if a.Version != nil {
+		c.Version = *a.Version
 	}
-	return true
+	if a.Description != nil {
+		c.Description = *a.Description
+	}
+	return c
 }
 
-// apiPage shows one API with its reference and documents.
-func (s *Site) apiPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	cards, err := s.publishedAPIs(r.Context(), v, r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	if len(cards) == 0 {
-		return errNotFound
-	}
-	return s.render(w, r, page{Name: "public/api.html", Title: cards[0].Name, Data: cards[0]})
-}
-
-// apiDocument shows one document of an API.
-func (s *Site) apiDocument(_ http.ResponseWriter, _ *http.Request, _ *viewer) error {
-	return errNotFound
-}
-
-// publishedAPIs returns the APIs published to the viewer's portal that the viewer may see, or
-// only the one with slug when slug is not empty.
-func (s *Site) publishedAPIs(ctx context.Context, v *viewer, slug string) ([]apiCard, error) {
-	var apis []service.PortalAPI
-	if slug != "" {
-		a, err := s.svc.API(ctx, v.Portal, v.Developer, slug)
-		if service.KindOf(err) == service.NotFound || (err == nil && a.API.Slug != slug) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		apis = append(apis, a)
-	} else {
-		var err error
-		if apis, _, err = s.svc.APIs(ctx, v.Portal, v.Developer, store.Page{Size: 10000, Number: 1}); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]apiCard, 0, len(apis))
-	for _, pa := range apis {
-		c := apiCard{Slug: pa.API.Slug, Name: pa.API.Name, Private: pa.Publication.Visibility != core.VisibilityPublic}
-		if pa.API.Version != nil {
-			c.Version = *pa.API.Version
-		}
-		if pa.API.Description != nil {
-			c.Description = *pa.API.Description
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
+// hasHeading reports whether rendered markdown has a top-level heading of its own.
+func hasHeading(body template.HTML) bool { return strings.Contains(string(body), "<h1") }

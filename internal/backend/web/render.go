@@ -47,15 +47,10 @@ type pageView struct {
 // parsePages parses each page template of templates/<dir>/<name>.html (layout excepted) together
 // with the layout's files, keyed by "<dir>/<name>.html".
 func parsePages(assets *assetSet) (map[string]*template.Template, error) {
-	funcs := template.FuncMap{
-		"asset": assets.url,
-		"date":  func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-		"datetime": func(t time.Time) string {
-			return t.UTC().Format(time.RFC3339)
-		},
-		"lower": strings.ToLower,
-		"upper": strings.ToUpper,
-	}
+	funcs := templateFuncs(assets)
+	funcs["date"] = func(t time.Time) string { return t.UTC().Format("2 January 2006") }
+	funcs["datetime"] = func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	funcs["lower"] = strings.ToLower
 	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, layoutDir+"/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: layout templates: %w", err)

@@ -17,9 +17,9 @@ import (
 
 // Site is the portal website, one handler for every portal: the Host header says which.
 type Site struct {
-	svc   *service.Service
-	log   *slog.Logger
-	now   func() time.Time
+	svc *service.Service
+	log *slog.Logger
+	now func() time.Time
 	// csrfKey signs the CSRF tokens; a new one at each start invalidates the forms of open pages,
 	// which only costs a reload.
 	csrfKey []byte
@@ -29,7 +29,15 @@ type Site struct {
 	pages          map[string]*template.Template
 	assets         *assetSet
 	mux            *http.ServeMux
+	specs          *specCache
 }
+
+// specCacheSize is how many API versions' parsed specifications are kept, and specCacheBytes about
+// how much memory they may take together.
+const (
+	specCacheSize  = 64
+	specCacheBytes = 64 << 20
+)
 
 // Option configures a Site.
 type Option func(*Site)
@@ -62,7 +70,7 @@ func WithTrustedProxies(p []netip.Prefix) Option {
 // New returns the website over the operations of svc. It panics when the embedded templates do not parse, which a
 // test of this package catches before any release.
 func New(svc *service.Service, log *slog.Logger, opts ...Option) *Site {
-	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux()}
+	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux(), specs: newSpecCache(specCacheSize, specCacheBytes)}
 	for _, o := range opts {
 		o(s)
 	}

@@ -27,6 +27,8 @@ type viewer struct {
 	Secure bool
 	// sessionToken is the raw session cookie, "" when none was sent; it never reaches a template.
 	sessionToken string
+	// custom is the portal's customization once a handler has read it.
+	custom *core.Customization
 }
 
 // SignedIn reports whether an approved developer is signed in.
