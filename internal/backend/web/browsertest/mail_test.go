@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/mailpittest"
 )
 
 // Bounds of the wait for a message: generous for a busy machine.
@@ -19,22 +20,36 @@ const (
 	mailPollInterval = 100 * time.Millisecond
 )
 
-// mailbox reads the messages the backend sent to a portal's developers.
+// mailbox reads the messages the backend sent to a portal's developers: from the inbox of the
+// Mailpit it sends them to, or from its outbox when it has no mail server.
 type mailbox struct {
 	t        *testing.T
+	backend  *acctest.Backend
+	mailpit  *mailpittest.Server
 	portalID string
-	origin   string // the portal website's origin, for messages that carry only a token
+	origin   string // the portal website's origin, for outbox messages that carry only a token
 	http     *http.Client
 }
 
-func newMailbox(t *testing.T, portalID, origin string) *mailbox {
-	return &mailbox{t: t, portalID: portalID, origin: origin, http: &http.Client{Timeout: 10 * time.Second}}
+func newMailbox(t *testing.T, b *acctest.Backend, mailpit *mailpittest.Server, portalID, origin string) *mailbox {
+	return &mailbox{t: t, backend: b, mailpit: mailpit, portalID: portalID, origin: origin, http: &http.Client{Timeout: 10 * time.Second}}
 }
 
 // link waits for the latest message to the address and returns the link it carries to path of
 // the portal's website.
 func (m *mailbox) link(to, path string) string {
 	m.t.Helper()
+	if m.mailpit != nil {
+		msg := m.mailpit.Client.WaitForMessageTo(m.t, to, mailTimeout)
+		link, ok := msg.LinkTo(path)
+		if !ok {
+			m.t.Fatalf("the newest message to %s has no link to %s: %v", to, path, msg.Links())
+		}
+		if !strings.HasPrefix(link, m.origin+path+"?") {
+			m.t.Fatalf("the message's link %s does not lead to the portal's website %s", link, m.origin)
+		}
+		return link
+	}
 	deadline := time.Now().Add(mailTimeout)
 	for {
 		link, err := m.outboxLink(to, path)
@@ -67,11 +82,11 @@ func (m *mailbox) outboxLink(to, path string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
-		acctest.BaseURL()+"/v3/portals/"+m.portalID+"/outbox?page[size]=100", nil)
+		m.backend.URL+"/v3/portals/"+m.portalID+"/outbox?page[size]=100", nil)
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("Authorization", "Bearer "+acctest.Token())
+	req.Header.Set("Authorization", "Bearer "+m.backend.Token)
 	resp, err := m.http.Do(req)
 	if err != nil {
 		return "", err

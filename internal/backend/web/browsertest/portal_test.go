@@ -13,7 +13,9 @@ import (
 // strategy as its default, the public Orders API linked to a gateway service, and the private
 // Ledger API. The later steps add the approvals the story waits for.
 type portal struct {
-	Name string // unique prefix of the objects' names and slugs
+	// Provider is the provider block that points at the test's backend.
+	Provider string
+	Name     string // unique prefix of the objects' names and slugs
 
 	// ApproveDeveloper imports the developer who signed up on the website and approves them.
 	ApproveDeveloper bool
@@ -24,9 +26,10 @@ type portal struct {
 	ApproveRegistration bool
 }
 
-func newPortal() portal {
+func newPortal(provider string) portal {
 	name := acctest.RandomName("web")
 	return portal{
+		Provider:       provider,
 		Name:           name,
 		DeveloperEmail: name + "@example.com",
 		DeveloperName:  "Ada Browser",
@@ -37,7 +40,7 @@ func newPortal() portal {
 func (p portal) OrdersSlug() string { return p.Name + "-orders" }
 func (p portal) LedgerSlug() string { return p.Name + "-ledger" }
 
-var portalTemplate = template.Must(template.New("portal").Parse(`
+var portalTemplate = template.Must(template.New("portal").Parse(`{{.Provider}}
 resource "devportal_control_plane" "web" {
   name = "{{.Name}}"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -13,13 +14,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/mailpittest"
 )
 
 // story holds what the steps of the story find out and hand to the next ones.
 type story struct {
 	t        *testing.T
+	backend  *acctest.Backend
+	mailpit  *mailpittest.Server // nil: the messages stay in the backend's outbox
 	portal   portal
 	password string
 
@@ -34,12 +39,16 @@ type story struct {
 // TestBrowser_story plays the developer's whole story on a portal's website in headless Chromium,
 // with the platform team's approvals made by `terraform apply` in between.
 func TestBrowser_story(t *testing.T) {
-	acctest.PreCheck(t)
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("the browser tests apply Terraform configurations: they run only with TF_ACC=1")
+	}
 	if _, ok := findChromium(); !ok {
 		t.Skipf("no Chromium found on PATH (looked for %s): install Debian's chromium package to run the browser tests",
 			strings.Join(chromiumNames, ", "))
 	}
-	s := &story{t: t, portal: newPortal(), password: "amber lanterns over quiet harbours"}
+	s := &story{t: t, password: "amber lanterns over quiet harbours"}
+	s.startBackend()
+	s.portal = newPortal(s.backend.ProviderBlock())
 	approvedDeveloper := s.portal
 	approvedDeveloper.ApproveDeveloper = true
 	approvedRegistration := approvedDeveloper
@@ -78,6 +87,19 @@ func TestBrowser_story(t *testing.T) {
 	})
 }
 
+// startBackend starts the story's own backend, whose messages reach the developer through a real
+// Mailpit when one is installed (through the outbox otherwise), with links to the portals'
+// websites on the backend's port.
+func (s *story) startBackend() {
+	s.backend = acctest.StartBackend(s.t, func(cfg *backend.Config, baseURL string) {
+		u, err := url.Parse(baseURL)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		cfg.PortalURL = "http://{domain}:" + u.Port()
+	})
+}
+
 // check wraps a part of the story as a Check function; the part fails the test itself.
 func (s *story) check(what string, part func()) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -103,13 +125,13 @@ func (s *story) capture(st *terraform.State) error {
 	if s.domain == "" {
 		return fmt.Errorf("the portal %s has no default_domain", s.portalID)
 	}
-	base, err := url.Parse(acctest.BaseURL())
+	base, err := url.Parse(s.backend.URL)
 	if err != nil {
 		return err
 	}
 	origin := "http://" + s.domain + ":" + base.Port()
 	s.browser = newBrowser(s.t, origin)
-	s.mail = newMailbox(s.t, s.portalID, origin)
+	s.mail = newMailbox(s.t, s.backend, s.mailpit, s.portalID, origin)
 	return nil
 }
 
@@ -209,7 +231,7 @@ func (s *story) registerApplication() {
 	row := fmt.Sprintf(`#registrations tr[data-api-slug=%q]`, s.portal.OrdersSlug())
 	b.expectText(row+" .status", "pending")
 
-	regs, err := acctest.Client(s.t).ListAllPortalRegistrations(context.Background(), s.portalID,
+	regs, err := s.backend.Client(s.t).ListAllPortalRegistrations(context.Background(), s.portalID,
 		client.RegistrationListOptions{ApplicationID: s.applicationID})
 	if err != nil || len(regs) != 1 {
 		b.t.Fatalf("listing the application's registrations: %v (%d found, want 1)", err, len(regs))
@@ -249,7 +271,7 @@ func (s *story) keys() {
 	if strings.Contains(b.html(), secret) {
 		b.t.Fatal("the key's secret is in the application's page after it was shown once")
 	}
-	creds, err := acctest.Client(s.t).ListAllCredentials(context.Background(), s.portalID, s.applicationID)
+	creds, err := s.backend.Client(s.t).ListAllCredentials(context.Background(), s.portalID, s.applicationID)
 	if err != nil || len(creds) != 1 {
 		b.t.Fatalf("listing the application's keys: %v (%d found, want 1)", err, len(creds))
 	}
