@@ -1,12 +1,17 @@
 package browsertest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -129,10 +134,101 @@ func (s *story) capture(st *terraform.State) error {
 	if err != nil {
 		return err
 	}
+	s.addContent()
 	origin := "http://" + s.domain + ":" + base.Port()
 	s.browser = newBrowser(s.t, origin)
 	s.mail = newMailbox(s.t, s.backend, s.mailpit, s.portalID, origin)
 	return nil
+}
+
+// Content of the story's portal that the configuration does not hold: a public and a private
+// page, and the Orders API's specification.
+const (
+	publicPageText  = "Everything you need to place your first order."
+	privatePageText = "Rate limits for partners are negotiated per contract."
+	ordersSpec      = `openapi: 3.0.3
+info:
+  title: Orders
+  version: 1.0.0
+paths:
+  /orders:
+    get:
+      summary: List orders
+      parameters:
+        - name: status
+          in: query
+          schema: {type: string, enum: [open, shipped]}
+      responses:
+        "200":
+          description: The orders
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: "#/components/schemas/Order"}
+    post:
+      summary: Place an order
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Order"}
+      responses:
+        "201": {description: Placed}
+  /orders/{id}:
+    get:
+      summary: Get an order
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: The order}
+        "404": {description: No such order}
+components:
+  schemas:
+    Order:
+      type: object
+      required: [item, quantity]
+      properties:
+        id: {type: string, readOnly: true}
+        item: {type: string}
+        quantity: {type: integer, minimum: 1}
+`
+)
+
+// addContent adds the pages and the specification through the admin API.
+func (s *story) addContent() {
+	s.admin(http.MethodPost, "/v3/portals/"+s.portalID+"/pages", map[string]any{"slug": "getting-started", "title": "Getting started",
+		"content": "# Getting started\n\n" + publicPageText, "visibility": "public", "status": "published"})
+	s.admin(http.MethodPost, "/v3/portals/"+s.portalID+"/pages", map[string]any{"slug": "partners", "title": "Partners",
+		"content": "# Partners\n\n" + privatePageText, "visibility": "private", "status": "published"})
+	s.admin(http.MethodPost, "/v3/apis/"+s.ordersAPIID+"/versions", map[string]any{"version": "1.0.0",
+		"spec": map[string]any{"content": ordersSpec}})
+}
+
+// admin sends a request to the admin API of the story's backend and fails the test unless it
+// succeeds.
+func (s *story) admin(method, path string, body any) {
+	s.t.Helper()
+	raw, err := json.Marshal(body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, s.backend.URL+path, bytes.NewReader(raw))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+s.backend.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode >= 300 {
+		answer, _ := io.ReadAll(resp.Body)
+		s.t.Fatalf("%s %s: %s: %s", method, path, resp.Status, answer)
+	}
 }
 
 // anonymousVisit: the home page and the catalogue show the public API and not the private one,
@@ -144,6 +240,15 @@ func (s *story) anonymousVisit() {
 	}
 	b.expectText("#site-nav", "APIs")
 	b.screenshot("home")
+
+	if status := b.open("/getting-started"); status != 200 {
+		b.t.Fatalf("the public page answered %d", status)
+	}
+	b.expectText("main", publicPageText)
+	b.open("/partners")
+	if strings.Contains(b.html(), privatePageText) {
+		b.t.Fatal("an anonymous visitor reads the private page")
+	}
 
 	if status := b.open("/apis"); status != 200 {
 		b.t.Fatalf("the catalogue answered %d", status)
@@ -158,6 +263,12 @@ func (s *story) anonymousVisit() {
 		b.t.Fatalf("the public API's page answered %d", status)
 	}
 	b.expectText("h1", "Orders")
+	for _, op := range []string{`[data-method="GET"][data-path="/orders"]`, `[data-method="POST"][data-path="/orders"]`,
+		`[data-method="GET"][data-path="/orders/{id}"]`} {
+		if !b.has("#reference section.operation" + op) {
+			b.t.Fatalf("the API's reference lacks the operation %s", op)
+		}
+	}
 	b.screenshot("api")
 
 	b.open("/apis/" + s.portal.LedgerSlug())
@@ -211,6 +322,14 @@ func (s *story) registerApplication() {
 	b.open("/login")
 	b.submit("login", field{"email", s.portal.DeveloperEmail}, field{"password", s.password})
 	b.expectText("#whoami", s.portal.DeveloperName)
+
+	// Signed in and approved, the developer reads the private page and sees the private API.
+	b.open("/partners")
+	b.expectText("main", privatePageText)
+	b.open("/apis")
+	if !b.has(fmt.Sprintf(`#api-list li[data-slug=%q]`, s.portal.LedgerSlug())) {
+		b.t.Fatal("the catalogue does not list the private API to an approved developer")
+	}
 
 	b.open("/apps")
 	// The portal's APIs use one strategy, so the form has no choice to offer.
