@@ -173,8 +173,10 @@ type newKeyView struct{ Name, Secret string }
 // appView is the data of an application's page.
 type appView struct {
 	ID, Name, Description, Strategy, ClientID string
-	// KeyAuth: the application's credentials are API keys the developer creates here.
+	// KeyAuth: the application's credentials are API keys the developer creates here, sent in
+	// a header (or query parameter) of one of KeyNames.
 	KeyAuth       bool
+	KeyNames      []string
 	CreatedAt     time.Time
 	Registrations []registrationRow
 	Keys          []keyRow
@@ -213,6 +215,9 @@ func (s *Site) appData(ctx context.Context, v *viewer, id string) (*appView, err
 	if app.Description != nil {
 		data.Description = *app.Description
 		data.Rename.set("description", *app.Description)
+	}
+	if data.KeyAuth {
+		data.KeyNames = app.Strategy.KeyAuth.KeyNames
 	}
 	if app.Strategy != nil && app.Strategy.StrategyType == core.StrategyOpenIDConnect {
 		data.ClientID = app.ClientID
