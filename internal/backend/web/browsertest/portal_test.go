@@ -36,9 +36,9 @@ func newPortal(provider string) portal {
 	}
 }
 
-// Slugs of the story's APIs.
-func (p portal) OrdersSlug() string { return p.Name + "-orders" }
-func (p portal) LedgerSlug() string { return p.Name + "-ledger" }
+// Slugs of the story's APIs: the story has a backend of its own, so plain ones are free.
+func (p portal) OrdersSlug() string { return "orders" }
+func (p portal) LedgerSlug() string { return "ledger" }
 
 var portalTemplate = template.Must(template.New("portal").Parse(`{{.Provider}}
 resource "devportal_control_plane" "web" {
@@ -46,7 +46,8 @@ resource "devportal_control_plane" "web" {
 }
 
 resource "devportal_application_auth_strategy" "keys" {
-  name = "{{.Name}}-keys"
+  name         = "{{.Name}}-keys"
+  display_name = "Partner keys"
   key_auth = {
     key_names = ["apikey"]
   }
@@ -54,7 +55,7 @@ resource "devportal_application_auth_strategy" "keys" {
 
 resource "devportal_portal" "web" {
   name          = "{{.Name}}"
-  display_name  = "Browser Test Portal"
+  display_name  = "Acme Developer Portal"
   force_destroy = true
 }
 
@@ -75,7 +76,7 @@ resource "devportal_gateway_service" "orders" {
 }
 
 resource "devportal_api" "orders" {
-  name        = "{{.Name}} Orders"
+  name        = "Orders"
   slug        = "{{.OrdersSlug}}"
   description = "Place and track orders."
 }
@@ -95,7 +96,7 @@ resource "devportal_api_publication" "orders" {
 }
 
 resource "devportal_api" "ledger" {
-  name        = "{{.Name}} Ledger"
+  name        = "Ledger"
   slug        = "{{.LedgerSlug}}"
   description = "The books, for approved developers only."
 }
