@@ -4,9 +4,11 @@
 # to approve the account, create an application, register it with the Orders API, wait for the
 # registration to be approved, and receive an API key, which the gateway data then honours.
 #
-# It starts its own backend and applies examples/quickstart first, then destroys everything and
-# stops the backend; KEEP=1 leaves them running. WALKTHROUGH_DIR chooses the working directory
-# (default .demo/walkthrough). Needs curl, jq and sha256sum besides Go and Terraform.
+# It starts its own backend, which mails developers through Mailpit (started here, installed with go
+# install when missing): the verification link is read from the message Mailpit received. It
+# applies examples/quickstart first, then destroys everything and stops the backend and Mailpit;
+# KEEP=1 leaves them running. WALKTHROUGH_DIR chooses the working directory (default
+# .demo/walkthrough). Needs curl, jq and sha256sum besides Go and Terraform.
 set -euo pipefail
 . "$(dirname "$0")/lib/backend.sh"
 
@@ -15,7 +17,7 @@ for tool in curl jq sha256sum; do
 done
 
 work="${WALKTHROUGH_DIR:-$devportal_root/.demo/walkthrough}"
-devportal_setup "$work"
+devportal_mail=mailpit
 quickstart_state="$work/quickstart.tfstate"
 admin_state="$work/walkthrough.tfstate"
 qs() { terraform -chdir="$devportal_root/examples/quickstart" "$@"; }
@@ -29,9 +31,11 @@ cleanup() {
 	[ -f "$admin_state" ] && admin destroy -auto-approve -input=false -state="$admin_state" "${admin_vars[@]}" >/dev/null 2>&1 || true
 	qs destroy -auto-approve -input=false -state="$quickstart_state" >/dev/null 2>&1 || true
 	devportal_stop_backend
+	devportal_stop_mailpit
 }
 admin_vars=()
 trap cleanup EXIT
+devportal_setup "$work"
 
 echo "==> the platform team applies examples/quickstart"
 qs apply -auto-approve -input=false -state="$quickstart_state" -compact-warnings >/dev/null
@@ -40,6 +44,10 @@ portal_id=$(resource_id devportal_portal.partners)
 api_id=$(resource_id devportal_api.orders)
 control_plane_id=$(resource_id devportal_control_plane.edge)
 echo "    portal $portal_id, Orders API $api_id"
+portal_domain=$(qs output -state="$quickstart_state" -raw portal_url)
+portal_site="http://${portal_domain#https://}:${DEVPORTAL_SERVER_URL##*:}/"
+echo "    portal website: $portal_site"
+echo "    mail inbox (Mailpit): $mailpit_url"
 
 portal="$DEVPORTAL_SERVER_URL/portals/$portal_id/api/v3"
 cookies="$work/developer-cookies.txt"
@@ -68,8 +76,11 @@ admin_get() { curl -sSf -H "Authorization: Bearer $DEVPORTAL_TOKEN" "$DEVPORTAL_
 
 echo "==> the developer signs up"
 expect 201 "$(call POST /developer "$(jq -nc --arg e "$email" --arg n "$name" '{email: $e, full_name: $n}')")" "POST /developer"
-# The bundled backend keeps the verification mail in an outbox that admins can read.
-token=$(admin_get "/v3/portals/$portal_id/outbox" | jq -r --arg e "$email" '[.data[] | select(.to == $e)][0].token')
+# The verification message reaches Mailpit; its link carries the token.
+link=$(devportal_mailpit_link "$email" /verify-email)
+echo "    the message to $email links to $link"
+token=${link##*token=}
+token=${token%%&*}
 expect 202 "$(call POST /developer/verify-email "$(jq -nc --arg t "$token" '{token: $t}')")" "POST /developer/verify-email"
 reset=$(body .token)
 expect 204 "$(call POST /developer/reset-password "$(jq -nc --arg t "$reset" --arg p "$password" '{token: $t, password: $p}')")" "POST /developer/reset-password"
@@ -81,6 +92,8 @@ developer_id=$(admin_get "/v3/portals/$portal_id/developers?filter%5Bemail%5D%5B
 admin_vars=(-var "portal_id=$portal_id" -var "developer_id=$developer_id" -var "developer_email=$email" -var "developer_name=$name" -var "api_id=$api_id")
 admin apply -auto-approve -input=false -state="$admin_state" -compact-warnings "${admin_vars[@]}" >/dev/null
 echo "    developer status: $(admin output -state="$admin_state" -raw developer_status)"
+login_link=$(devportal_mailpit_link "$email" /login)
+echo "    the approval message to $email links to $login_link"
 
 echo "==> the developer logs in, creates an application and registers it with the Orders API"
 expect 204 "$(login)" "POST /developer/authenticate"
@@ -115,8 +128,10 @@ echo "    no changes"
 if [ "${KEEP:-0}" = 1 ]; then
 	cat <<MSG
 
-The backend keeps running (pid $backend_pid). The developer's session cookie is in $cookies;
-continue as the developer with, for example:
+The backend (pid $backend_pid) and Mailpit (pid $mailpit_pid) keep running. The portal's website
+is at $portal_site and the mail sent to developers at $mailpit_url. The developer's session
+cookie is in $cookies; continue as the developer with, for example:
   curl -b $cookies $portal/applications
+Stop them with: kill $backend_pid $mailpit_pid
 MSG
 fi

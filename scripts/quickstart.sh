@@ -3,8 +3,10 @@
 # examples/quickstart against it, print what was created, start a gateway node of the quickstart's
 # control plane and send three requests through it with curl (no key, the key of an application
 # waiting for approval, the key of an approved one), then destroy everything and stop the processes.
-# KEEP=1 leaves the objects, the backend and the node running and prints how to continue by hand;
-# DEMO_DIR chooses the working directory (default .demo). Needs curl besides Go and Terraform.
+# The backend mails developers through Mailpit, started here (and installed with go install when
+# missing); the script prints its inbox and the portal's website. KEEP=1 leaves the objects, the
+# backend, Mailpit and the node running and prints how to continue by hand; DEMO_DIR chooses the
+# working directory (default .demo). Needs curl besides Go and Terraform.
 set -euo pipefail
 . "$(dirname "$0")/lib/backend.sh"
 . "$(dirname "$0")/lib/gateway.sh"
@@ -12,14 +14,16 @@ set -euo pipefail
 command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
 
 work="${DEMO_DIR:-$devportal_root/.demo}"
-devportal_setup "$work"
 stop_all() {
 	devportal_stop_gateway
 	devportal_stop_backend
+	devportal_stop_mailpit
 }
 if [ "${KEEP:-0}" != 1 ]; then
 	trap stop_all EXIT
 fi
+devportal_mail=mailpit
+devportal_setup "$work"
 
 state="$work/terraform.tfstate"
 # The Orders service is the backend's own /healthz, on the port it chose.
@@ -33,6 +37,14 @@ grep -E '^Apply complete' "$work/apply.log" | sed 's/^/    /'
 
 echo "==> outputs: where the managed application auth plugin is applied"
 tf output -state="$state"
+
+# The backend serves each portal's website at the portal's domain, on its own port: *.localhost
+# names resolve to this machine in browsers and curl.
+portal_domain=$(tf output -state="$state" -raw portal_url)
+portal_site="http://${portal_domain#https://}:${DEVPORTAL_SERVER_URL##*:}/"
+echo "==> the portal's website and the developers' mail"
+echo "    portal website: $portal_site"
+echo "    mail inbox (Mailpit): $mailpit_url"
 
 echo "==> terraform plan again: nothing should change"
 tf plan -input=false -detailed-exitcode -state="$state" -var "$port_var" -compact-warnings >/dev/null
@@ -73,15 +85,16 @@ try 200 "orders-dashboard is approved; the upstream is the backend's /healthz" "
 if [ "${KEEP:-0}" = 1 ]; then
 	cat <<MSG
 
-The backend (pid $backend_pid) and the gateway node (pid $gateway_pid) keep running with the
-objects in place. The node's status is at $gateway_status_url/status and its metrics at
-$gateway_status_url/metrics. To continue by hand:
+The backend (pid $backend_pid), Mailpit (pid $mailpit_pid) and the gateway node (pid $gateway_pid)
+keep running with the objects in place. Open the portal's website at $portal_site and read the
+mail it sends developers at $mailpit_url. The node's status is at $gateway_status_url/status and
+its metrics at $gateway_status_url/metrics. To continue by hand:
   export TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE
   export DEVPORTAL_SERVER_URL=$DEVPORTAL_SERVER_URL
   export DEVPORTAL_TOKEN=\$(cat $work/admin-token)
   terraform -chdir=examples/quickstart output -state=$state -json api_keys
   terraform -chdir=examples/quickstart destroy -state=$state -var $port_var
-  kill $gateway_pid $backend_pid
+  kill $gateway_pid $backend_pid $mailpit_pid
 Once developers have signed up to the portal, the destroy is refused until you set
 force_destroy = true on devportal_portal.partners and apply.
 MSG

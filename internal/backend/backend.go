@@ -34,6 +34,12 @@ type Config struct {
 	// Mailer delivers developer sign-up and password messages; nil keeps them in the database
 	// outbox that admins read at /v3/portals/{portalId}/outbox.
 	Mailer mail.Mailer
+	// SMTP, when set instead of Mailer, sends the messages through this mail server from a queue
+	// kept in the database, written with the change that causes each message.
+	SMTP *mail.SMTPConfig
+	// MailRetry is how the queue retries a message; zero means mail.DefaultRetryPolicy. Only tests
+	// should change it.
+	MailRetry mail.RetryPolicy
 	// PasswordIterations is the PBKDF2 cost of new developer password hashes; zero means
 	// core.DefaultPasswordIterations. Only tests should lower it.
 	PasswordIterations int
@@ -56,6 +62,8 @@ type Config struct {
 type Server struct {
 	store   *store.Store
 	handler http.Handler
+	// stopMail stops the mail sender and waits for it; nil without SMTP.
+	stopMail func()
 }
 
 // New opens the database, applies migrations and stores the hash of the admin token, replacing
@@ -75,6 +83,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Mailer != nil && cfg.SMTP != nil {
+		return nil, errors.New("backend: configure either a Mailer or SMTP, not both")
+	}
+	var smtp *mail.SMTP
+	if cfg.SMTP != nil {
+		var err error
+		if smtp, err = mail.NewSMTP(*cfg.SMTP); err != nil {
+			return nil, fmt.Errorf("backend: %w", err)
+		}
+	}
 	st, err := store.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return nil, fmt.Errorf("backend: %w", err)
@@ -89,10 +107,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Limits != nil {
 		opts = append(opts, service.WithLimits(*cfg.Limits))
 	}
+	if smtp != nil {
+		opts = append(opts, service.WithMailQueue())
+	}
 	svc := service.New(st, log, opts...)
 	api := httpapi.New(st, svc, region, log, httpapi.WithTrustedProxies(cfg.TrustedProxies))
 	site := web.New(svc, log, web.WithTrustedProxies(cfg.TrustedProxies))
-	return &Server{store: st, handler: portalHosts(site, api)}, nil
+	srv := &Server{store: st, handler: portalHosts(site, api)}
+	if smtp != nil {
+		log.Info("mail to developers goes out through SMTP", "server", cfg.SMTP.Redacted(), "from", cfg.SMTP.From.String())
+		srv.stopMail = startSender(mail.NewSender(st, smtp, cfg.MailRetry, log.With("component", "mail")))
+	}
+	return srv, nil
 }
 
 // portalHosts sends a request whose Host is a portal's domain to the portal's website, unless
@@ -105,6 +131,23 @@ func portalHosts(site *web.Site, api http.Handler) http.Handler {
 	})
 }
 
+// startSender runs the sender until the returned function is called; that function waits for
+// the sender to finish its attempt under way.
+func startSender(s *mail.Sender) (stop func()) {
+	// The sender outlives the context of New, which may be a request's or a test's: it runs until
+	// Close.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
 // Handler returns the HTTP handler serving every region and /healthz.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -114,6 +157,11 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // other error.
 func Listener(ln net.Listener) net.Listener { return httpapi.ProblemListener(ln) }
 
-// Close flushes the write-ahead log into the database file and closes it. Stop serving
-// requests first.
-func (s *Server) Close() error { return s.store.Close() }
+// Close stops the mail sender, once its attempt under way is recorded, then flushes the
+// write-ahead log into the database file and closes it. Stop serving requests first.
+func (s *Server) Close() error {
+	if s.stopMail != nil {
+		s.stopMail()
+	}
+	return s.store.Close()
+}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
 )
 
 // TokenEnv names the environment variable that supplies the bootstrap admin token.
@@ -41,6 +42,8 @@ const shutdownTimeout = 15 * time.Second
 type options struct {
 	listen, db, region, tokenFile string
 	portalURL                     string // "" until the listener's port is known
+	smtpFlags                     smtpFlags
+	smtp                          *mail.SMTPConfig // nil: messages stay in the outbox
 	logLevel                      slog.Level
 	trustedProxies                proxyList
 	limits                        serverLimits
@@ -142,6 +145,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		"-Proto and -Host are believed; default $"+TrustedProxiesEnv+", else none")
 	fs.StringVar(&o.portalURL, "portal-url", "", "`template` of each portal's website address in the links of messages to developers, "+
 		"{domain} standing for the portal's domain; default $"+PortalURLEnv+", else http://{domain}:<port of --listen>")
+	o.smtpFlags.register(fs)
 	fs.DurationVar(&o.limits.readHeaderTimeout, "read-header-timeout", defaultLimits.readHeaderTimeout, "`time` a client has to send the request line and headers")
 	fs.DurationVar(&o.limits.readTimeout, "read-timeout", defaultLimits.readTimeout, "`time` a client has to send a whole request, body included")
 	fs.DurationVar(&o.limits.writeTimeout, "write-timeout", defaultLimits.writeTimeout, "`time` from the end of a request's headers to the end of its response; a node-config request held with wait=N extends its own to N seconds plus 30 s")
@@ -169,6 +173,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if err := checkPortalURL(o.portalURL); err != nil {
 		return o, fmt.Errorf("invalid %s %q: %w", portalURLSource, o.portalURL, err)
+	}
+	var err error
+	if o.smtp, err = o.smtpFlags.config(); err != nil {
+		return o, err
 	}
 	if !core.IsRegion(o.region) {
 		return o, fmt.Errorf("invalid --default-region %q: use one of %s", o.region, strings.Join(core.Regions, ", "))
@@ -213,7 +221,7 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 		portalURL = defaultPortalURL(ln.Addr())
 	}
 	srv, err := backend.New(ctx, backend.Config{DBPath: o.db, DefaultRegion: o.region, AdminToken: token, Logger: log,
-		TrustedProxies: o.trustedProxies, PortalURL: portalURL})
+		TrustedProxies: o.trustedProxies, PortalURL: portalURL, SMTP: o.smtp})
 	if err != nil {
 		return errors.Join(err, ln.Close())
 	}

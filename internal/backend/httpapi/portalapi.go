@@ -275,13 +275,12 @@ func (a *API) devContext(r *http.Request, need access) (devContext, error) {
 		return c, nil
 	}
 	d, err := a.svc.SessionDeveloper(ctx, p, token)
-	switch {
-	case err != nil && (need == signedIn || service.KindOf(err) != service.Unauthenticated):
+	// A developer who may not log in is anonymous where the endpoint allows that.
+	anonymous := need != signedIn && service.KindOf(err) == service.Unauthenticated
+	if err != nil && !anonymous {
 		return c, err
-	case err != nil:
-		// A developer who may not log in is anonymous where the endpoint allows that.
-		return c, nil
-	case d == nil && need == signedIn:
+	}
+	if d == nil && need == signedIn {
 		return c, unauthorized("The session has expired or ended: log in again.")
 	}
 	c.developer = d

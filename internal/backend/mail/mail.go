@@ -1,5 +1,12 @@
-// Package mail composes the messages of the developer sign-up flow and defines how they are
-// delivered. Without a Mailer, the server keeps them in its database as the portal's outbox.
+// Package mail composes the messages to developers and delivers them.
+//
+// With SMTP configured, an operation queues each message in the database, in the transaction of
+// the change that causes it, and a Sender delivers it from there: a message exists if and only
+// if its change committed, survives restarts, and is retried with backoff. A message is
+// delivered once unless the process dies between the mail server's acceptance and the record of
+// it; it is then delivered again with the same Message-ID, so that a receiver can tell. Without
+// SMTP, the server keeps the messages in its database as the portal's outbox, or hands them to a
+// Mailer.
 package mail
 
 import (
@@ -135,6 +142,40 @@ func (m TokenMessage) HTML() string {
 		// The template is fixed and its data are strings: an error is a bug, and the plain-text
 		// part still carries the message.
 		return ""
+	}
+	return b.String()
+}
+
+//go:embed text.html
+var textHTMLSource string
+
+var textHTML = template.Must(template.New("text.html").Parse(textHTMLSource))
+
+// TextHTML renders a plain-text part as an HTML part, for a message composed as text only: each
+// paragraph (lines separated by a blank one) a <p> with its lines kept, and every occurrence of
+// link (the message's absolute link) a hyperlink. Everything else is escaped.
+func TextHTML(text, link string) string {
+	type segment struct{ Text, Link string }
+	var paragraphs [][][]segment // paragraph → line → segments
+	for para := range strings.SplitSeq(strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n")), "\n\n") {
+		var lines [][]segment
+		for line := range strings.SplitSeq(strings.TrimSpace(para), "\n") {
+			var segs []segment
+			for link != "" {
+				before, after, found := strings.Cut(line, link)
+				if !found {
+					break
+				}
+				segs = append(segs, segment{Text: before}, segment{Link: link})
+				line = after
+			}
+			lines = append(lines, append(segs, segment{Text: line}))
+		}
+		paragraphs = append(paragraphs, lines)
+	}
+	var b strings.Builder
+	if err := textHTML.Execute(&b, paragraphs); err != nil {
+		return "" // fixed template over strings: cannot fail; the plain-text part carries the message
 	}
 	return b.String()
 }

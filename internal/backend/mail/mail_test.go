@@ -174,3 +174,21 @@ func TestSMTPConfigRedactedHidesThePassword(t *testing.T) {
 		t.Errorf("Redacted() = %q", got)
 	}
 }
+
+func TestTextHTML(t *testing.T) {
+	const link = "https://acme.example/login?x=1&y=2"
+	tests := []struct{ name, text, want string }{
+		{"paragraphs and lines", "Hello,\n\nLine one\nLine two\n", "<p>Hello,</p>\n<p>Line one<br>Line two</p>"},
+		{"link becomes a hyperlink", "Log in: " + link + "\n",
+			`<p>Log in: <a href="https://acme.example/login?x=1&amp;y=2" style="color:#0b57d0">https://acme.example/login?x=1&amp;y=2</a></p>`},
+		{"markup is escaped", `named "<script>x</script>"`, "<p>named &#34;&lt;script&gt;x&lt;/script&gt;&#34;</p>"},
+		{"other addresses stay text", "See https://evil.example", "<p>See https://evil.example</p>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := TextHTML(tt.text, link); !strings.Contains(got, tt.want) {
+				t.Errorf("TextHTML(%q) =\n%s\nwant it to contain\n%s", tt.text, got, tt.want)
+			}
+		})
+	}
+}

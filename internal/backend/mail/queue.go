@@ -84,6 +84,10 @@ func (p RetryPolicy) lease() time.Duration { return 2*p.Timeout + 30*time.Second
 // was queued by a change it was not told about (another process sharing the database).
 const pollInterval = time.Minute
 
+// recordTimeout bounds the write that records an attempt's outcome; the database's own busy
+// timeout (10 s) is the usual wait.
+const recordTimeout = 30 * time.Second
+
 // Sender delivers queued messages, one at a time, until its context ends.
 type Sender struct {
 	queue     Queue
@@ -156,23 +160,26 @@ func (s *Sender) attemptNext(ctx context.Context) (attempted bool, err error) {
 		return false, err
 	}
 	// The attempt and its record outlive ctx: cut short, the server may have taken the message
-	// without our knowing, and it would be delivered again after a restart.
+	// without our knowing, and it would be delivered again after a restart. The record has a
+	// deadline of its own, so that an attempt that used all of its time can still be recorded.
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.policy.Timeout)
 	defer cancel()
 	derr := s.transport.Deliver(actx, q.Message, q.ID)
+	rctx, cancelRecord := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancelRecord()
 	attempt := q.Attempts + 1
 	log := s.log.With("message_id", q.ID, "region", q.Message.Region, "portal_id", q.Message.PortalID, "attempt", attempt)
 	var permanent *PermanentError
 	switch {
 	case derr == nil:
 		log.Info("mail delivered")
-		return true, s.queue.MailSent(actx, q)
+		return true, s.queue.MailSent(rctx, q)
 	case errors.As(derr, &permanent) || attempt >= s.policy.MaxAttempts:
 		log.Error("mail delivery failed; the message is kept as failed", "error", derr)
-		return true, s.queue.FailMail(actx, q, s.now(), derr.Error())
+		return true, s.queue.FailMail(rctx, q, s.now(), derr.Error())
 	default:
 		next := s.now().Add(s.policy.Backoff(attempt))
 		log.Warn("mail delivery failed; will try again", "error", derr, "next_attempt_at", next)
-		return true, s.queue.RetryMail(actx, q, next, derr.Error())
+		return true, s.queue.RetryMail(rctx, q, next, derr.Error())
 	}
 }

@@ -122,7 +122,11 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
 	}
 	if cfg.TLS != nil {
-		opts = append(opts, gomail.WithTLSConfig(cfg.TLS))
+		tlsConfig := cfg.TLS.Clone()
+		if tlsConfig.ServerName == "" {
+			tlsConfig.ServerName = cfg.Host
+		}
+		opts = append(opts, gomail.WithTLSConfig(tlsConfig))
 	}
 	if cfg.Username != "" {
 		// The strongest mechanism the server offers. PLAIN and LOGIN refuse to send the password

@@ -213,7 +213,7 @@ func (s *Service) Outbox(ctx context.Context, region, portalID string, page stor
 	if err := s.portalExists(ctx, region, portalID); err != nil {
 		return nil, 0, err
 	}
-	if s.mailer != nil {
+	if s.MailerConfigured() {
 		return nil, 0, Errorf(NotFound, "The outbox is off: this server delivers developer messages through its configured mailer.")
 	}
 	var (

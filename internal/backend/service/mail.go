@@ -21,11 +21,24 @@ const OutboxCapacity = 1000
 // outboxLifetime is how long the outbox keeps a message that carries no token.
 const outboxLifetime = 7 * 24 * time.Hour
 
-// deliver sends m: through the mailer when one is configured, else into the portal's outbox within
-// tx. Every message of the service goes out here. keepUntil is when the message stops being worth
-// reading (its token's expiry): the outbox drops it then.
+// WithMailQueue queues every message in the database, in the transaction of the operation that
+// causes it, for a mail.Sender to deliver over SMTP; the outbox is then unavailable.
+func WithMailQueue() Option {
+	return func(s *Service) { s.mailQueue = true }
+}
+
+// deliver sends m: into the mail queue within tx when SMTP is configured, through the mailer when
+// one is configured, else into the portal's outbox within tx. Every message of the service goes
+// out here. keepUntil is when the message stops being worth reading (its token's expiry): the
+// outbox drops it then.
 func (s *Service) deliver(ctx context.Context, tx *store.Tx, m mail.Message, keepUntil time.Time) error {
-	if s.mailer != nil {
+	if m.HTML == "" {
+		m.HTML = mail.TextHTML(m.Body, m.Link)
+	}
+	switch {
+	case s.mailQueue:
+		return tx.EnqueueMail(ctx, uuid.NewString(), m)
+	case s.mailer != nil:
 		return s.mailer.Send(ctx, m)
 	}
 	return tx.InsertOutboxMessage(ctx, store.OutboxMessage{ID: uuid.NewString(), Message: m, ExpiresAt: keepUntil}, OutboxCapacity)
@@ -56,10 +69,11 @@ func (s *Service) mailToken(ctx context.Context, tx *store.Tx, p core.Portal, d 
 	}
 	portalURL := s.PortalURL(p)
 	link := portalURL + tm.path + "?token=" + url.QueryEscape(token)
+	msg := mail.TokenMessage{Name: d.FullName, Intro: tm.intro, Token: token, PortalName: p.DisplayName, PortalURL: portalURL,
+		Link: link, ValidUntil: FormatTime(expires)}
 	m := mail.Message{
 		Region: p.Region, PortalID: p.ID, To: d.Email, Subject: tm.subject, Token: token, Link: link, SentAt: now,
-		Body: mail.TokenMessage{Name: d.FullName, Intro: tm.intro, Token: token, PortalName: p.DisplayName, PortalURL: portalURL,
-			Link: link, ValidUntil: FormatTime(expires)}.Body(),
+		Body: msg.Body(), HTML: msg.HTML(),
 	}
 	return s.deliver(ctx, tx, m, expires)
 }

@@ -27,6 +27,8 @@ type Service struct {
 	hashing chan struct{}
 	// portalURL is the address template of a portal's website, "{domain}" standing for its domain.
 	portalURL string
+	// mailQueue queues messages for the SMTP sender instead of the outbox (WithMailQueue).
+	mailQueue bool
 }
 
 // Option configures a Service.
@@ -107,8 +109,9 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) *Service {
 // Now returns the service's current time, so that front ends show times on the same clock.
 func (s *Service) Now() time.Time { return s.now() }
 
-// MailerConfigured reports whether messages go through a mailer rather than the outbox.
-func (s *Service) MailerConfigured() bool { return s.mailer != nil }
+// MailerConfigured reports whether messages go through a mailer or the mail queue rather than the
+// outbox.
+func (s *Service) MailerConfigured() bool { return s.mailer != nil || s.mailQueue }
 
 // PortalURL returns the absolute address of p's website, without a trailing slash.
 func (s *Service) PortalURL(p core.Portal) string {

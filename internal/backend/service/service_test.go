@@ -95,13 +95,14 @@ func tokenOf(t *testing.T, m mail.Message, p core.Portal, page string) string {
 	return m.Token
 }
 
-func wantKind(t *testing.T, what string, err error, k Kind) *Error {
+// wantKind fails the test unless err is an *Error of kind k, and returns a copy of it.
+func wantKind(t *testing.T, what string, err error, k Kind) Error {
 	t.Helper()
 	var e *Error
 	if !errors.As(err, &e) || e.Kind != k {
 		t.Fatalf("%s: %v (%T), want an *Error of kind %d", what, err, err, k)
 	}
-	return e
+	return *e
 }
 
 // TestDeveloperAccountStory plays sign-up, verification, a pending developer's refused login,
