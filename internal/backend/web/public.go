@@ -86,7 +86,7 @@ func sideTree(tree []*core.PageNode) []*core.PageNode {
 // loginPrompt answers 401 with a page that asks the visitor to log in.
 func (s *Site) loginPrompt(w http.ResponseWriter, r *http.Request, message string) error {
 	return s.render(w, r, page{Name: "errors/error.html", Title: "Please log in", Status: http.StatusUnauthorized,
-		Data: errorView{Status: http.StatusUnauthorized, Heading: "Please log in", Message: message, Login: true}})
+		Data: errorView{Status: http.StatusUnauthorized, Heading: "Please log in", Message: message, Login: true, Next: r.URL.Path}})
 }
 
 // catalogueSize is how many APIs one page of the catalogue lists.

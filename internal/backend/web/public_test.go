@@ -36,7 +36,7 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	if private.status != http.StatusUnauthorized {
 		t.Errorf("private page for an anonymous visitor: status %d, want 401 with a login prompt", private.status)
 	}
-	private.mustContain(t, "log in", `href="/login"`)
+	private.mustContain(t, "log in", `href="/login?next=%2fpartners"`)
 	private.mustNotContain(t, "Secret partner terms.")
 
 	if p := s.get(domain, "/drafts"); p.status != http.StatusNotFound {

@@ -143,8 +143,10 @@ type errorView struct {
 	Status  int
 	Heading string
 	Message string
-	// Login offers the login link: the page needs a signed-in developer.
+	// Login offers the login link: the page needs a signed-in developer. Next is the page to
+	// come back to after logging in.
 	Login bool
+	Next  string
 }
 
 // fail answers with the error page that err calls for. Internal failures are logged and shown

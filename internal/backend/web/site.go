@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 )
 
@@ -133,12 +134,17 @@ func hostOf(r *http.Request) string {
 }
 
 // mayBePortalHost rules out, without a database query, the hosts the admin API and gateway
-// nodes use: IP addresses and single-label names such as localhost.
+// nodes use: IP addresses, single-label names such as localhost, and Konnect-style regional API
+// hosts ("eu.api.localhost").
 func mayBePortalHost(host string) bool {
-	if !strings.Contains(host, ".") {
+	first, rest, dotted := strings.Cut(host, ".")
+	if !dotted {
 		return false
 	}
 	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return false
+	}
+	if core.IsRegion(first) && (rest == "api" || strings.HasPrefix(rest, "api.")) {
 		return false
 	}
 	return true

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+func TestHostOf(t *testing.T) {
+	tests := map[string]string{
+		"acme-1a2b3c4d.us.portal.localhost:8080": "acme-1a2b3c4d.us.portal.localhost",
+		"ACME-1A2B3C4D.US.Portal.Localhost":      "acme-1a2b3c4d.us.portal.localhost",
+		"acme.example.com.":                      "acme.example.com",
+		"[::1]:8080":                             "::1",
+		"127.0.0.1":                              "127.0.0.1",
+	}
+	for host, want := range tests {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Host = host
+		if got := hostOf(r); got != want {
+			t.Errorf("hostOf(%q) = %q, want %q", host, got, want)
+		}
+	}
+}
+
+func TestMayBePortalHost(t *testing.T) {
+	tests := map[string]bool{
+		"acme-1a2b3c4d.us.portal.localhost": true,
+		"developers.example.com":            true,
+		"localhost":                         false,
+		"127.0.0.1":                         false,
+		"::1":                               false,
+		"eu.api.localhost":                  false,
+		"us.api.konghq.com":                 false,
+		"api.example.com":                   true,
+		"eu.apis.example.com":               true,
+	}
+	for host, want := range tests {
+		if got := mayBePortalHost(host); got != want {
+			t.Errorf("mayBePortalHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
