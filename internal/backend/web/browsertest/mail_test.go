@@ -48,6 +48,7 @@ func (m *mailbox) link(to, path string) string {
 		if !strings.HasPrefix(link, m.origin+path+"?") {
 			m.t.Fatalf("the message's link %s does not lead to the portal's website %s", link, m.origin)
 		}
+		m.t.Logf("following the link of the message %q that Mailpit received", msg.Subject)
 		return link
 	}
 	deadline := time.Now().Add(mailTimeout)
@@ -64,6 +65,22 @@ func (m *mailbox) link(to, path string) string {
 		}
 		time.Sleep(mailPollInterval)
 	}
+}
+
+// approvalLink waits for the message that tells the developer their account is approved, the
+// second one they receive, and returns its link to the login page; "" without a mail server,
+// as the outbox keeps only messages that carry a token.
+func (m *mailbox) approvalLink(to string) string {
+	m.t.Helper()
+	if m.mailpit == nil {
+		return ""
+	}
+	msgs := m.mailpit.Client.WaitForMessagesTo(m.t, to, 2, mailTimeout)
+	link, ok := msgs[0].LinkTo("/login")
+	if !ok {
+		m.t.Fatalf("the newest message to %s (%q) has no link to the login page: %v", to, msgs[0].Subject, msgs[0].Links())
+	}
+	return link
 }
 
 // outboxMessage is a message of the admin API's outbox.

@@ -21,6 +21,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/mailpittest"
 )
@@ -96,12 +97,24 @@ func TestBrowser_story(t *testing.T) {
 // Mailpit when one is installed (through the outbox otherwise), with links to the portals'
 // websites on the backend's port.
 func (s *story) startBackend() {
+	if _, err := mailpittest.Binary(); err == nil {
+		s.mailpit = mailpittest.Start(s.t)
+	} else {
+		s.t.Logf("the messages are read from the backend's outbox: %v", err)
+	}
 	s.backend = acctest.StartBackend(s.t, func(cfg *backend.Config, baseURL string) {
 		u, err := url.Parse(baseURL)
 		if err != nil {
 			s.t.Fatal(err)
 		}
 		cfg.PortalURL = "http://{domain}:" + u.Port()
+		if s.mailpit != nil {
+			smtp, err := mail.ParseSMTPURL(s.mailpit.SMTPURL(), "Acme Developer Portal <portal@example.com>")
+			if err != nil {
+				s.t.Fatal(err)
+			}
+			cfg.SMTP = &smtp
+		}
 	})
 }
 
@@ -315,11 +328,16 @@ func (s *story) signUp() {
 	b.expectAbsent("#whoami", "a pending developer is signed in")
 }
 
-// registerApplication: once Terraform approved the developer, they log in, create an application
+// registerApplication: once Terraform approved the developer, they follow the link of the message
+// that says so (or open the login page without a mail server), log in, create an application
 // and register it with the Orders API, which waits for approval.
 func (s *story) registerApplication() {
 	b := s.browser
-	b.open("/login")
+	if link := s.mail.approvalLink(s.portal.DeveloperEmail); link != "" {
+		b.openURL(link)
+	} else {
+		b.open("/login")
+	}
 	b.submit("login", field{"email", s.portal.DeveloperEmail}, field{"password", s.password})
 	b.expectText("#whoami", s.portal.DeveloperName)
 
