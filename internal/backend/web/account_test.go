@@ -11,7 +11,6 @@ import (
 	"testing"
 )
 
-
 // visitor is one browser on a portal's website: its cookies, and the form tokens of the pages it
 // saw.
 type visitor struct {
@@ -49,7 +48,7 @@ func (v *visitor) do(req *http.Request) page {
 	if err != nil {
 		v.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		v.t.Fatal(err)
