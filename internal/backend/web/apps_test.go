@@ -153,3 +153,37 @@ func TestKeyLimitShowsAtTheKeyForm(t *testing.T) {
 	full.mustStatus(t, http.StatusForbidden)
 	full.mustContain(t, `id="create-key-error"`, "already has 20 keys", `value="one more"`)
 }
+
+func TestAppsChooseAmongTheStrategiesOfThePortalsAPIs(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.accountPortal()
+	s.publishAPI(portalID, "orders", true)
+	var partner struct {
+		ID string `json:"id"`
+	}
+	s.admin(http.MethodPost, "/v2/application-auth-strategies", map[string]any{"name": "partner", "display_name": "Partner keys",
+		"strategy_type": "key_auth", "configs": map[string]any{"key-auth": map[string]any{"key_names": []string{"x-partner-key"}}}},
+		http.StatusCreated, &partner)
+	partnerAPI := s.publishAPI(portalID, "partners", true)
+	s.admin(http.MethodPut, "/v3/apis/"+partnerAPI+"/publications/"+portalID,
+		map[string]any{"visibility": "public", "auth_strategy_ids": []string{partner.ID}}, http.StatusOK, nil)
+	v := s.approvedDeveloper(portalID, domain, "chooser@example.com")
+
+	list := v.open("/apps")
+	list.mustContain(t, `<select id="create-app-auth_strategy_id" name="auth_strategy_id"`, `<option value="`+partner.ID+`"`, "Partner keys (API keys)")
+
+	// A strategy that no API of the portal uses is refused beside the choice, keeping the name.
+	refused := v.post("create-app", url.Values{"name": {"Partner app"}, "auth_strategy_id": {"0b5b1c3e-51d4-4bde-8b4b-0d84b2a8b1b1"}})
+	refused.mustStatus(t, http.StatusUnprocessableEntity)
+	refused.mustContain(t, `id="create-app-auth_strategy_id-error"`, "Choose how the application authenticates", `value="Partner app"`)
+
+	created := v.post("create-app", url.Values{"name": {"Partner app"}, "auth_strategy_id": {partner.ID}})
+	app := v.follow(created)
+	// Only the API of the application's strategy is offered; the other is counted.
+	app.mustContain(t, `<option value="`+partnerAPI+`"`, "1 API of this portal accepts another way of authenticating")
+	if strings.Count(app.body, "<option ") != 1 {
+		t.Errorf("the register form offers %d APIs, want 1; page:\n%s", strings.Count(app.body, "<option "), app.body)
+	}
+	key := v.post("create-key", nil).mustStatus(t, http.StatusCreated)
+	key.mustContain(t, "in the header <code>x-partner-key</code>")
+}
