@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -255,9 +257,20 @@ var apiHints = strings.NewReplacer(
 	" (see GET /api/v3/apis)", "",
 )
 
+// wireTime matches the timestamps of the operations' sentences, written for programs (RFC 3339).
+var wireTime = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z`)
+
 // websiteWords returns an operation's sentence with the JSON API's directions replaced by the
-// website's.
-func websiteWords(detail string) string { return apiHints.Replace(detail) }
+// website's, and its timestamps written for people.
+func websiteWords(detail string) string {
+	return wireTime.ReplaceAllStringFunc(apiHints.Replace(detail), func(ts string) string {
+		t, err := time.Parse(time.RFC3339Nano, ts)
+		if err != nil {
+			return ts
+		}
+		return t.UTC().Format("15:04 UTC on 2 January 2006")
+	})
+}
 
 // sentence makes a violation's reason, such as "must not have more than 100 characters", read as
 // a sentence: first letter upper case, final full stop.

@@ -30,7 +30,7 @@ func TestRefuse(t *testing.T) {
 		{"lockout points at the website's reset", "login",
 			&service.Error{Kind: service.TooManyRequests, RetryAfter: 90 * time.Second,
 				Detail: "This account is locked after too many failed logins: try again after 2026-01-01T00:00:00.000Z, or reset the password with POST /api/v3/developer/forgot-password."},
-			http.StatusTooManyRequests, "", "or choose a new password with “Forgot your password?”.", 90},
+			http.StatusTooManyRequests, "", "try again after 00:00 UTC on 1 January 2026, or choose a new password with “Forgot your password?”.", 90},
 		{"used link", "set-password", &service.Error{Kind: service.NotFound, Field: "token", Detail: "not found"},
 			http.StatusNotFound, "", "This link was used already", 0},
 		{"expired link", "set-password", &service.Error{Kind: service.Gone, Field: "token", Detail: "expired"},

@@ -313,3 +313,25 @@ func TestForgotPasswordSaysTheSameForEveryAddress(t *testing.T) {
 	used.mustStatus(t, http.StatusNotFound)
 	used.mustContain(t, `id="set-password-error"`, "This link was used already")
 }
+
+func TestLoginLockoutShowsWhenToTryAgain(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.accountPortal()
+	v := s.visitor(domain)
+	v.signUp(portalID, "locked@example.com")
+	s.approve(portalID, "locked@example.com")
+	v.open("/login")
+	var last page
+	for range 20 {
+		last = v.post("login", url.Values{"email": {"locked@example.com"}, "password": {"not the right passphrase"}})
+		if last.status == http.StatusTooManyRequests {
+			break
+		}
+	}
+	last.mustStatus(t, http.StatusTooManyRequests)
+	last.mustContain(t, `id="login-error"`, "try again after", "choose a new password with “Forgot your password?”", `value="locked@example.com"`)
+	last.mustNotContain(t, "/api/v3")
+	if last.header.Get("Retry-After") == "" {
+		t.Error("the lockout's page has no Retry-After")
+	}
+}
