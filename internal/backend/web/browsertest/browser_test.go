@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -215,6 +216,26 @@ func (b *browser) expectAbsent(selector, why string) {
 	if b.has(selector) {
 		b.t.Fatalf("%s: %s is on %s", why, selector, b.location())
 	}
+}
+
+// copyWith clicks the copy button matching selector and returns what the clipboard then holds:
+// the site's script, allowed by its Content-Security-Policy, does the copying.
+func (b *browser) copyWith(selector string) string {
+	b.t.Helper()
+	b.do("allowing the site to use the clipboard", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		for _, name := range []string{"clipboard-read", "clipboard-write"} {
+			_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+				Permission: &cdpbrowser.PermissionDescriptor{Name: name}, Setting: cdpbrowser.PermissionSettingGranted, Origin: b.origin})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	b.do("clicking "+selector, chromedp.Click(chromedp.CSS(selector)))
+	run(b, "waiting for "+selector+" to say it copied",
+		chromedp.Poll[bool](fmt.Sprintf("document.querySelector(%q).textContent === %q", selector, "Copied")))
+	return run(b, "reading the clipboard", chromedp.Evaluate[string]("navigator.clipboard.readText()", chromedp.EvalAwaitPromise))
 }
 
 // screenshot saves a PNG of the whole page as DIR/name.png when -screenshots=DIR is set.
