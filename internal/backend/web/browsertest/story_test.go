@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,9 +30,13 @@ import (
 
 // story holds what the steps of the story find out and hand to the next ones.
 type story struct {
-	t        *testing.T
-	backend  *acctest.Backend
-	mailpit  *mailpittest.Server // nil: the messages stay in the backend's outbox
+	t       *testing.T
+	backend *acctest.Backend
+	mailpit *mailpittest.Server // nil: the messages stay in the backend's outbox
+	// logs is the backend's log, at debug level; secrets are the ones the story handled, which the
+	// log must never hold.
+	logs     *lockedBuffer
+	secrets  []string
 	portal   portal
 	password string
 
@@ -102,12 +108,15 @@ func (s *story) startBackend() {
 	} else {
 		s.t.Logf("the messages are read from the backend's outbox: %v", err)
 	}
+	s.logs = &lockedBuffer{}
+	s.t.Cleanup(s.checkLogs)
 	s.backend = acctest.StartBackend(s.t, func(cfg *backend.Config, baseURL string) {
 		u, err := url.Parse(baseURL)
 		if err != nil {
 			s.t.Fatal(err)
 		}
 		cfg.PortalURL = "http://{domain}:" + u.Port()
+		cfg.Logger = slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		if s.mailpit != nil {
 			smtp, err := mail.ParseSMTPURL(s.mailpit.SMTPURL(), "Acme Developer Portal <portal@example.com>")
 			if err != nil {
@@ -116,6 +125,38 @@ func (s *story) startBackend() {
 			cfg.SMTP = &smtp
 		}
 	})
+}
+
+// checkLogs fails the test when the backend's log holds a secret of the story: a password, the
+// token of a link, a session, an API key.
+func (s *story) checkLogs() {
+	logs := s.logs.String()
+	if !strings.Contains(logs, "developer logged in") && !s.t.Failed() {
+		s.t.Error("the backend's debug log does not show the log-in: the check of its secrets would prove nothing")
+	}
+	for _, secret := range append(s.secrets, s.password) {
+		if secret != "" && strings.Contains(logs, secret) {
+			s.t.Errorf("the backend's log holds a secret (%.8s…)", secret)
+		}
+	}
+}
+
+// lockedBuffer collects the log lines of concurrent requests.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // check wraps a part of the story as a Check function; the part fails the test itself.
@@ -305,6 +346,9 @@ func (s *story) signUp() {
 	b.expectText("#notice", s.portal.DeveloperEmail)
 
 	link := s.mail.link(s.portal.DeveloperEmail, "/verify-email")
+	if u, err := url.Parse(link); err == nil {
+		s.secrets = append(s.secrets, u.Query().Get("token"))
+	}
 	if status := b.openURL(link); status != 200 {
 		b.t.Fatalf("the verification link answered %d", status)
 	}
@@ -392,6 +436,7 @@ func (s *story) keys() {
 
 	b.submit("create-key", field{"name", "laptop"})
 	secret := b.text("#new-key")
+	s.secrets = append(s.secrets, secret)
 	if len(secret) < 20 {
 		b.t.Fatalf("the new key shows as %q, want the secret", secret)
 	}
