@@ -57,6 +57,9 @@ type accountView struct {
 
 // showForm renders an account page with its form; a refused form gets the refusal's status.
 func (s *Site) showForm(w http.ResponseWriter, r *http.Request, v *viewer, name, title string, data accountView, ref *refusal) error {
+	// The form carries this visitor's CSRF token, and after a refusal what they typed: no cache
+	// may keep it for anyone else.
+	noStore(w)
 	status := http.StatusOK
 	if ref != nil {
 		status = ref.status

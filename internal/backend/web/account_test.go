@@ -191,7 +191,11 @@ func TestAccountSignUpToLogin(t *testing.T) {
 	portalID, domain := s.accountPortal()
 	v := s.visitor(domain)
 	const email = "ada@example.com"
-	v.open("/register").mustStatus(t, http.StatusOK).mustContain(t, `<form id="register"`, `name="full_name"`, `name="email"`)
+	form := v.open("/register").mustStatus(t, http.StatusOK)
+	form.mustContain(t, `<form id="register"`, `name="full_name"`, `name="email"`, `name="csrf_token"`)
+	if got := form.header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("the sign-up form's Cache-Control %q, want no-store: it carries the visitor's CSRF token", got)
+	}
 
 	// A refused sign-up keeps what was typed and says what to fix beside the field.
 	refused := v.post("register", url.Values{"email": {"not-an-address"}, "full_name": {"Ada Lovelace"}})
