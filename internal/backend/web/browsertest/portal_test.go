@@ -31,8 +31,8 @@ func newPortal(provider string) portal {
 	return portal{
 		Provider:       provider,
 		Name:           name,
-		DeveloperEmail: name + "@example.com",
-		DeveloperName:  "Ada Browser",
+		DeveloperEmail: "ada@example.com", // the story's backend is its own: no other test signs up there
+		DeveloperName:  "Ada Lovelace",
 	}
 }
 
