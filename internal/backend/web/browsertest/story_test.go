@@ -396,7 +396,7 @@ func (s *story) registerApplication() {
 	b.open("/apps")
 	// The portal's APIs use one strategy, so the form has no choice to offer.
 	b.expectAbsent(`#create-app select[name="auth_strategy_id"]`, "the create form asks for a strategy though there is one")
-	b.submit("create-app", field{"name", "Browser App"}, field{"description", "Made in the browser test."})
+	b.submit("create-app", field{"name", "Order sync"}, field{"description", "Sends the shop's orders to Acme."})
 	loc, err := url.Parse(b.location())
 	if err != nil {
 		b.t.Fatal(err)
@@ -406,7 +406,7 @@ func (s *story) registerApplication() {
 		b.t.Fatalf("creating an application led to %s, want /apps/<id>", loc.Path)
 	}
 	s.applicationID = id
-	b.expectText("h1", "Browser App")
+	b.expectText("h1", "Order sync")
 
 	b.submit("register-api", field{"api_id", s.ordersAPIID})
 	row := fmt.Sprintf(`#registrations tr[data-api-slug=%q]`, s.portal.OrdersSlug())
