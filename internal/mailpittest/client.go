@@ -81,7 +81,7 @@ func (c *Client) DeleteAll(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mailpit: delete messages: %w", err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }() // a failed close of a response tells nothing
 	if res.StatusCode != http.StatusOK {
 		return fmt.Errorf("mailpit: delete messages: status %d", res.StatusCode)
 	}
@@ -97,7 +97,7 @@ func (c *Client) get(ctx context.Context, path string, out any) error {
 	if err != nil {
 		return fmt.Errorf("mailpit: GET %s: %w", path, err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }() // a failed close of a response tells nothing
 	body, err := io.ReadAll(io.LimitReader(res.Body, 32<<20))
 	if err != nil {
 		return fmt.Errorf("mailpit: GET %s: %w", path, err)
@@ -148,6 +148,35 @@ func (c *Client) WaitForMessagesTo(t testing.TB, address string, n int, timeout 
 		case <-ctx.Done():
 			t.Fatalf("mailpittest: %d message(s) to %s expected within %s, found %d (last error: %v)", n, address, timeout, len(list), lastErr)
 			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// WaitForLinkTo waits until a message to the address carries an absolute link whose path is path
+// (such as "/verify-email") and returns the link of the newest such message. It fails the test
+// after timeout.
+func (c *Client) WaitForLinkTo(t testing.TB, address, path string, timeout time.Duration) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	seen := 0
+	for {
+		list, _ := c.MessagesTo(ctx, address) // an error is retried until the deadline
+		seen = max(seen, len(list))
+		for _, s := range list {
+			if m, err := c.Message(ctx, s.ID); err == nil {
+				if link, ok := m.LinkTo(path); ok {
+					return link
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("mailpittest: no message to %s with a link to %s within %s (%d message(s) to it)", address, path, timeout, seen)
+			return ""
 		case <-tick.C:
 		}
 	}

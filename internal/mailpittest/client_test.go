@@ -40,6 +40,9 @@ func TestServerKeepsMessagesAcrossARestart(t *testing.T) {
 	s.Stop()
 	s.Stop() // stopping a stopped server is harmless
 	s.Start()
+	if link := s.Client.WaitForLinkTo(t, "b@example.com", "/x", 10*time.Second); link != "http://p.localhost/x" {
+		t.Errorf("WaitForLinkTo = %q", link)
+	}
 	got := s.Client.WaitForMessageTo(t, "b@example.com", 10*time.Second)
 	if link, ok := got.LinkTo("/x"); got.Subject != "kept" || !ok || link != "http://p.localhost/x" {
 		t.Errorf("after a restart: %+v", got)

@@ -157,7 +157,8 @@ func (s *Server) start() error {
 	if err != nil {
 		return fmt.Errorf("mailpit's log: %w", err)
 	}
-	defer logFile.Close() // the child has its own copy of the descriptor
+	// The child has its own copy of the descriptor; ours only needs closing.
+	defer func() { _ = logFile.Close() }()
 	args := []string{
 		"--smtp", s.smtpAddr, "--listen", s.httpAddr,
 		"--database", filepath.Join(s.dir, "mailpit.db"),

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -152,7 +153,9 @@ func (s *SMTP) Deliver(ctx context.Context, m Message, messageID string) error {
 	if err := msg.To(m.To); err != nil {
 		return &PermanentError{Err: fmt.Errorf("recipient %q: %w", m.To, err)}
 	}
-	msg.Subject(m.Subject)
+	// One line, whatever the subject quotes (a portal's name): a line break would start a header
+	// of its own.
+	msg.Subject(strings.Join(strings.FieldsFunc(m.Subject, func(r rune) bool { return unicode.IsControl(r) }), " "))
 	msg.SetDateWithValue(m.SentAt)
 	msg.SetMessageIDWithValue(messageID + "@" + s.idDomain)
 	// RFC 3834: an automatic message, so that out-of-office replies are not sent back to it.

@@ -106,3 +106,26 @@ func TestSMTPSpeaksTLSFromTheStartForSMTPS(t *testing.T) {
 	}
 	mp.Client.WaitForMessageTo(t, "ada@example.com", waitLimit)
 }
+
+func TestSMTPKeepsTheSubjectOnOneLine(t *testing.T) {
+	mp := mailpittest.Start(t)
+	cfg, err := mail.ParseSMTPURL(mp.SMTPURL(), "portal@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := mail.NewSMTP(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mail.Message{To: "ada@example.com", Subject: "Welcome to Acme\r\nBcc: mallory@example.com\r\n\r\nInjected body", Body: "hello", SentAt: time.Now()}
+	if err := tr.Deliver(context.Background(), m, "subject-1"); err != nil {
+		t.Fatal(err)
+	}
+	got := mp.Client.WaitForMessageTo(t, "ada@example.com", waitLimit)
+	if got.Subject != "Welcome to Acme Bcc: mallory@example.com Injected body" || strings.Contains(got.Text, "Injected") {
+		t.Errorf("subject %q, text %q", got.Subject, got.Text)
+	}
+	if msgs, err := mp.Client.MessagesTo(context.Background(), "mallory@example.com"); err != nil || len(msgs) != 0 {
+		t.Errorf("the subject added a recipient: %d messages (%v)", len(msgs), err)
+	}
+}

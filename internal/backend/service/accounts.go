@@ -466,7 +466,7 @@ func (s *Service) Logout(ctx context.Context, p core.Portal, token string) error
 
 // SessionDeveloper returns the developer whose session token is on p: nil when token is empty,
 // unknown or expired; an Unauthenticated error, with the portal's sentence, when the developer may
-// not log in (pending, rejected, revoked).
+// not log in (pending, rejected, revoked). Whether p offers accounts at all is CheckAccounts's question.
 func (s *Service) SessionDeveloper(ctx context.Context, p core.Portal, token string) (*core.Developer, error) {
 	if token == "" {
 		return nil, nil

@@ -64,14 +64,23 @@ var _ mail.Queue = (*Store)(nil)
 // message whose previous hold lapsed (its sender died) is due again.
 func (s *Store) ClaimMail(ctx context.Context, now time.Time, claim string, lease time.Duration) (mail.Queued, bool, error) {
 	var q mail.Queued
+	at := formatTime(now)
+	// The sender looks after every committed change: a read first, so that it takes the write
+	// lock only when there is a message to claim.
+	var due int
+	if err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		due, err = tx.count(ctx, "look for due mail", `SELECT COUNT(*) FROM (SELECT 1 FROM mail_queue `+dueMail+` LIMIT 1) AS due`,
+			MailQueued, at)
+		return err
+	}); err != nil || due == 0 {
+		return q, false, err
+	}
 	found := false
 	err := s.WithBookkeepingTx(ctx, func(tx *Tx) error {
-		at := formatTime(now)
 		var err error
 		q, err = queryOne(ctx, tx, scanQueued, `SELECT id, region, portal_id, recipient, subject, body_text, body_html,
-			link, token, created_at, attempts FROM mail_queue
-			WHERE status = $1 AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)
-			ORDER BY next_attempt_at, id LIMIT 1`, MailQueued, at)
+			link, token, created_at, attempts FROM mail_queue `+dueMail+` ORDER BY next_attempt_at, id LIMIT 1`, MailQueued, at)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
@@ -84,6 +93,9 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, claim string, leas
 	})
 	return q, found, err
 }
+
+// dueMail selects the queued messages ($1) due at $2 that no attempt holds.
+const dueMail = `WHERE status = $1 AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)`
 
 func scanQueued(s scanner) (mail.Queued, error) {
 	var q mail.Queued
