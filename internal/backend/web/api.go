@@ -112,5 +112,5 @@ func (s *Site) renderReference(ref *apispec.Reference, o core.SpecRenderer) (tem
 	if err := s.pages["public/api.html"].ExecuteTemplate(&buf, "reference", referenceArgs{Ref: ref, Renderer: o}); err != nil {
 		return "", fmt.Errorf("web: render reference: %w", err)
 	}
-	return template.HTML(buf.String()), nil //nolint:gosec // produced by html/template, escaped there
+	return template.HTML(buf.String()), nil // produced by html/template, escaped there
 }

@@ -82,5 +82,5 @@ func paragraphs(text string) template.HTML {
 			b.WriteString("</p>")
 		}
 	}
-	return template.HTML(b.String()) //nolint:gosec // the text is escaped above
+	return template.HTML(b.String()) // the text is escaped above
 }
