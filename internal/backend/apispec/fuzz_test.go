@@ -1,10 +1,14 @@
 package apispec
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
+
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // FuzzParse feeds Parse arbitrary text: it must answer with a document or an *Error, never panic
@@ -67,4 +71,60 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzParseJSON compares the JSON reader with the standard library's: they agree on what is JSON
+// (up to the nesting bound), and the values read are the same.
+func FuzzParseJSON(f *testing.F) {
+	for _, s := range []string{
+		minimalOpenAPI, `{"a":[1,-2.5e+3,true,false,null,"x\u00e9\n"]}`, `[]`, `{}`, `{"a":}`, `{"a":01}`,
+		`{"a":"\ud83d\ude00"}`, `{"a":"\ud83d"}`, "{\"a\":\"\xff\"}", `1`, `"s"`, `{"a":1}{}`, ` [ 1 , 2 ] `,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, content []byte) {
+		root, err := parseJSON(content)
+		valid := json.Valid(content)
+		if err != nil {
+			if valid && err.Message != depthMessage {
+				t.Fatalf("standard JSON refused: %v", err)
+			}
+			return
+		}
+		if !valid {
+			t.Fatalf("accepted text that is not JSON")
+		}
+		var want any
+		if err := json.Unmarshal(content, &want); err != nil {
+			t.Fatal(err)
+		}
+		var got any
+		if err := json.Unmarshal([]byte(exampleJSONUnbounded(root)), &got); err != nil {
+			t.Fatalf("the tree does not write back as JSON: %v", err)
+		}
+		if !reflect.DeepEqual(normalizeNumbers(got), normalizeNumbers(want)) {
+			t.Fatalf("read %#v, want %#v", got, want)
+		}
+	})
+}
+
+// exampleJSONUnbounded writes a tree back as JSON without the example size bound.
+func exampleJSONUnbounded(n *yaml.Node) string {
+	w := &jsonWriter{}
+	w.value(n, 0)
+	return w.b.String()
+}
+
+func normalizeNumbers(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			v[k] = normalizeNumbers(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = normalizeNumbers(e)
+		}
+	}
+	return v
 }
