@@ -92,7 +92,8 @@ func TestScriptInMarkdownShowsAsText(t *testing.T) {
 	}
 	checkSecurity(t, "/evil", p)
 	p.mustContain(t, "Hello")
-	p.mustNotContain(t, "<script>alert", "<img", `href="javascript:`)
+	p.mustContain(t, "&lt;script&gt;")
+	p.mustNotContain(t, "<script>alert", "onerror", `href="javascript:`)
 }
 
 func TestCatalogueSearch(t *testing.T) {
