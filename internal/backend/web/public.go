@@ -101,7 +101,9 @@ type apiCard struct {
 // catalogueView is the data of the catalogue page.
 type catalogueView struct {
 	Query string
-	APIs  []apiCard
+	// Cards is the list's entries, rendered; Shown how many.
+	Cards template.HTML
+	Shown int
 	Total int
 	// Page is the page of the list shown, from 1; Prev and Next are the neighbours' numbers, 0
 	// when there is none.
@@ -119,15 +121,15 @@ func (s *Site) catalogue(w http.ResponseWriter, r *http.Request, v *viewer) erro
 	if err != nil {
 		return err
 	}
-	cv := catalogueView{Query: q, Total: total, Page: number, APIs: make([]apiCard, 0, len(list))}
+	cv := catalogueView{Query: q, Total: total, Page: number, Shown: len(list)}
 	if number > 1 {
 		cv.Prev = number - 1
 	}
 	if number*catalogueSize < total {
 		cv.Next = number + 1
 	}
-	for _, pa := range list {
-		cv.APIs = append(cv.APIs, cardOf(pa.API, pa.Publication))
+	if cv.Cards, err = s.cards.list(list, s.renderCard); err != nil {
+		return err
 	}
 	return s.render(w, r, page{Name: "public/catalogue.html", Title: "APIs", Data: cv})
 }

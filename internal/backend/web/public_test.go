@@ -171,3 +171,16 @@ func TestAPIPageWithReferenceAndDocuments(t *testing.T) {
 		t.Errorf("theme.css does not carry the portal's primary colour: %s", theme.body)
 	}
 }
+
+func TestCatalogueShowsEditsAtOnce(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": true})
+	apiID := s.publishedAPI(portalID, "Orders", "orders", "Place orders.", "public")
+	s.get(domain, "/apis").mustContain(t, "Place orders.")
+
+	s.admin(http.MethodPatch, "/v3/apis/"+apiID, map[string]any{"description": "Place and cancel orders."}, http.StatusOK, nil)
+	s.get(domain, "/apis").mustContain(t, "Place and cancel orders.")
+
+	s.admin(http.MethodPut, "/v3/apis/"+apiID+"/publications/"+portalID, map[string]any{"visibility": "private"}, http.StatusOK, nil)
+	s.get(domain, "/apis").mustNotContain(t, `data-slug="orders"`)
+}
