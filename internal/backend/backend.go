@@ -41,8 +41,12 @@ type Config struct {
 	// core.DefaultSelfServiceLimits, what a production portal wants.
 	Limits *core.SelfServiceLimits
 	// PasswordHashingSlots bounds how many developer passwords are hashed at once; zero means
-	// httpapi.DefaultPasswordHashingSlots (half the CPUs).
+	// service.DefaultPasswordHashingSlots (half the CPUs).
 	PasswordHashingSlots int
+	// PortalURL is the address of each portal's website, the links of the messages to developers
+	// start with it: a template such as "http://{domain}:8080", where "{domain}" stands for the
+	// portal's domain. Empty means service.DefaultPortalURL.
+	PortalURL string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers
 	// are believed.
 	TrustedProxies []netip.Prefix
@@ -80,18 +84,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}); err != nil {
 		return nil, errors.Join(fmt.Errorf("backend: %w", err), st.Close())
 	}
-	opts := []httpapi.Option{httpapi.WithMailer(cfg.Mailer), httpapi.WithPasswordIterations(cfg.PasswordIterations),
-		httpapi.WithPasswordHashingSlots(cfg.PasswordHashingSlots), httpapi.WithTrustedProxies(cfg.TrustedProxies)}
+	opts := []service.Option{service.WithMailer(cfg.Mailer), service.WithPasswordIterations(cfg.PasswordIterations),
+		service.WithPasswordHashingSlots(cfg.PasswordHashingSlots), service.WithPortalURL(cfg.PortalURL)}
 	if cfg.Limits != nil {
-		opts = append(opts, httpapi.WithLimits(*cfg.Limits))
+		opts = append(opts, service.WithLimits(*cfg.Limits))
 	}
-	api := httpapi.New(st, region, log, opts...)
-	svcOpts := []service.Option{service.WithMailer(cfg.Mailer), service.WithPasswordIterations(cfg.PasswordIterations),
-		service.WithPasswordHashingSlots(cfg.PasswordHashingSlots)}
-	if cfg.Limits != nil {
-		svcOpts = append(svcOpts, service.WithLimits(*cfg.Limits))
-	}
-	svc := service.New(st, log, svcOpts...)
+	svc := service.New(st, log, opts...)
+	api := httpapi.New(st, svc, region, log, httpapi.WithTrustedProxies(cfg.TrustedProxies))
 	site := web.New(svc, log, web.WithTrustedProxies(cfg.TrustedProxies))
 	return &Server{store: st, handler: portalHosts(site, api)}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -30,12 +31,16 @@ const TokenEnv = "DEVPORTAL_ADMIN_TOKEN"
 // not given.
 const TrustedProxiesEnv = "DEVPORTAL_TRUSTED_PROXIES"
 
+// PortalURLEnv names the environment variable that supplies --portal-url when the flag is not given.
+const PortalURLEnv = "DEVPORTAL_PORTAL_URL"
+
 // shutdownTimeout bounds how long in-flight requests may take once shutdown starts.
 const shutdownTimeout = 15 * time.Second
 
 // options are the parsed flags of `serve`.
 type options struct {
 	listen, db, region, tokenFile string
+	portalURL                     string // "" until the listener's port is known
 	logLevel                      slog.Level
 	trustedProxies                proxyList
 	limits                        serverLimits
@@ -135,6 +140,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "`level` of the log on stderr: debug, info (one line per request), warn or error")
 	fs.Var(&o.trustedProxies, "trusted-proxy", "reverse proxy `addresses` (IPs or CIDR ranges, comma-separated, repeatable) whose X-Forwarded-For, "+
 		"-Proto and -Host are believed; default $"+TrustedProxiesEnv+", else none")
+	fs.StringVar(&o.portalURL, "portal-url", "", "`template` of each portal's website address in the links of messages to developers, "+
+		"{domain} standing for the portal's domain; default $"+PortalURLEnv+", else http://{domain}:<port of --listen>")
 	fs.DurationVar(&o.limits.readHeaderTimeout, "read-header-timeout", defaultLimits.readHeaderTimeout, "`time` a client has to send the request line and headers")
 	fs.DurationVar(&o.limits.readTimeout, "read-timeout", defaultLimits.readTimeout, "`time` a client has to send a whole request, body included")
 	fs.DurationVar(&o.limits.writeTimeout, "write-timeout", defaultLimits.writeTimeout, "`time` from the end of a request's headers to the end of its response; a node-config request held with wait=N extends its own to N seconds plus 30 s")
@@ -155,6 +162,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		if err := o.trustedProxies.Set(env); err != nil {
 			return o, fmt.Errorf("$%s: %w", TrustedProxiesEnv, err)
 		}
+	}
+	portalURLSource := "--portal-url"
+	if env, ok := os.LookupEnv(PortalURLEnv); ok && o.portalURL == "" {
+		o.portalURL, portalURLSource = env, "$"+PortalURLEnv
+	}
+	if err := checkPortalURL(o.portalURL); err != nil {
+		return o, fmt.Errorf("invalid %s %q: %w", portalURLSource, o.portalURL, err)
 	}
 	if !core.IsRegion(o.region) {
 		return o, fmt.Errorf("invalid --default-region %q: use one of %s", o.region, strings.Join(core.Regions, ", "))
@@ -188,14 +202,20 @@ func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	srv, err := backend.New(ctx, backend.Config{DBPath: o.db, DefaultRegion: o.region, AdminToken: token, Logger: log,
-		TrustedProxies: o.trustedProxies})
-	if err != nil {
-		return err
-	}
+	// The listener comes first: the default portal address needs its port, which --listen may leave
+	// to the system.
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
-		return errors.Join(fmt.Errorf("listen on %s: %w", o.listen, err), srv.Close())
+		return fmt.Errorf("listen on %s: %w", o.listen, err)
+	}
+	portalURL := o.portalURL
+	if portalURL == "" {
+		portalURL = defaultPortalURL(ln.Addr())
+	}
+	srv, err := backend.New(ctx, backend.Config{DBPath: o.db, DefaultRegion: o.region, AdminToken: token, Logger: log,
+		TrustedProxies: o.trustedProxies, PortalURL: portalURL})
+	if err != nil {
+		return errors.Join(err, ln.Close())
 	}
 	hs := newHTTPServer(srv.Handler(), o.limits, log)
 	// The address line is how callers learn the port when --listen asks for port 0: without it
@@ -273,4 +293,28 @@ func adminToken(path string, stdout io.Writer) (string, error) {
 // only place to report it, and the exit code still tells the outcome.
 func writeLine(w io.Writer, a ...any) {
 	_, _ = fmt.Fprintln(w, a...)
+}
+
+// checkPortalURL refuses a portal address template that is not an http or https address with
+// {domain} in its host; empty means the default.
+func checkPortalURL(template string) error {
+	if template == "" {
+		return nil
+	}
+	const marker = "domain-placeholder.invalid"
+	u, err := url.Parse(strings.ReplaceAll(template, "{domain}", marker))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.Contains(u.Host, marker) {
+		return errors.New("use an http or https address with {domain} in its host, such as https://{domain} or http://{domain}:8080")
+	}
+	return nil
+}
+
+// defaultPortalURL is the portals' address when the server answers them itself: their domain, on
+// the port the server listens on.
+func defaultPortalURL(addr net.Addr) string {
+	_, port, err := net.SplitHostPort(addr.String())
+	if err != nil || port == "80" {
+		return "http://{domain}"
+	}
+	return "http://{domain}:" + port
 }

@@ -322,6 +322,60 @@ func TestServeRejectsBadInput(t *testing.T) {
 	})
 }
 
+func TestParseFlagsPortalURL(t *testing.T) {
+	if o, err := parseFlags([]string{"--portal-url", "https://{domain}"}, io.Discard); err != nil || o.portalURL != "https://{domain}" {
+		t.Errorf("--portal-url parsed as %q, %v", o.portalURL, err)
+	}
+	t.Setenv(PortalURLEnv, "http://{domain}:9000")
+	if o, err := parseFlags(nil, io.Discard); err != nil || o.portalURL != "http://{domain}:9000" {
+		t.Errorf("$%s: %q, %v", PortalURLEnv, o.portalURL, err)
+	}
+	if o, err := parseFlags([]string{"--portal-url", "https://{domain}/dev"}, io.Discard); err != nil || o.portalURL != "https://{domain}/dev" {
+		t.Errorf("the flag does not win over $%s: %q, %v", PortalURLEnv, o.portalURL, err)
+	}
+	t.Setenv(PortalURLEnv, "ftp://{domain}")
+	if _, err := parseFlags(nil, io.Discard); err == nil || !strings.Contains(err.Error(), PortalURLEnv) {
+		t.Errorf("a bad $%s is not reported: %v", PortalURLEnv, err)
+	}
+}
+
+func TestCheckPortalURL(t *testing.T) {
+	tests := []struct {
+		template string
+		ok       bool
+	}{
+		{"", true},
+		{"https://{domain}", true},
+		{"http://{domain}:8080", true},
+		{"http://dev.{domain}", true},
+		{"https://portal.example.com", false},
+		{"ftp://{domain}", false},
+		{"{domain}:8080", false},
+		{"https://example.com/{domain}", false},
+	}
+	for _, tt := range tests {
+		if err := checkPortalURL(tt.template); (err == nil) != tt.ok {
+			t.Errorf("checkPortalURL(%q) = %v, want ok %v", tt.template, err, tt.ok)
+		}
+	}
+}
+
+func TestDefaultPortalURL(t *testing.T) {
+	tests := []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://{domain}:8080"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 41234}, "http://{domain}:41234"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 80}, "http://{domain}"},
+	}
+	for _, tt := range tests {
+		if got := defaultPortalURL(tt.addr); got != tt.want {
+			t.Errorf("defaultPortalURL(%v) = %q, want %q", tt.addr, got, tt.want)
+		}
+	}
+}
+
 func TestParseFlagsTrustedProxies(t *testing.T) {
 	o, err := parseFlags([]string{"--trusted-proxy", "10.0.0.0/8, 192.168.1.7", "--trusted-proxy", "::1"}, io.Discard)
 	if err != nil {

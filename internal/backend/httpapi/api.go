@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
 // API serves the admin API of every region over one store.
 type API struct {
 	store         *store.Store
+	svc           *service.Service // the developer self-service operations
 	defaultRegion string
 	log           *slog.Logger
 	mux           *http.ServeMux
@@ -25,10 +27,12 @@ type API struct {
 	nodeConfigs   nodeConfigCache
 }
 
-// New returns the API. defaultRegion is also served at "/".
-func New(st *store.Store, defaultRegion string, log *slog.Logger, opts ...Option) *API {
+// New returns the API over st, running the self-service operations through svc. defaultRegion is
+// also served at "/".
+func New(st *store.Store, svc *service.Service, defaultRegion string, log *slog.Logger, opts ...Option) *API {
 	a := &API{
 		store:         st,
+		svc:           svc,
 		defaultRegion: defaultRegion,
 		log:           log,
 		mux:           http.NewServeMux(),

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
@@ -53,7 +54,8 @@ func newTestAPI(t *testing.T, opts ...Option) (*API, *httptest.Server, *syncBuff
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	a := New(st, core.DefaultRegion, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts...)
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a := New(st, service.New(st, log, service.WithPasswordIterations(1000)), core.DefaultRegion, log, opts...)
 	hs := httptest.NewServer(a)
 	t.Cleanup(func() {
 		hs.Close()

@@ -2,23 +2,18 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
-	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
-	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 )
 
 // sessionCookie names the developer session cookie, as Konnect portals name theirs.
@@ -28,15 +23,10 @@ const sessionCookie = "portalaccesstoken"
 // from /api/v3.
 const portalAPIPrefix = "/portals/{portalId}/api/v3"
 
-// selfService holds what the developer-facing API needs beyond the store.
+// selfService holds what the developer-facing API needs beyond the operations of the service: its
+// routes and the HTTP concerns of the developer session.
 type selfService struct {
-	mux    *http.ServeMux
-	mailer mail.Mailer // nil: messages go to the database outbox
-	hasher core.PasswordHasher
-	limits core.SelfServiceLimits
-	// hashing bounds how many password hashes are computed at once, so that logins cannot take every
-	// CPU from the rest of the server; a request that finds it full is answered 429.
-	hashing chan struct{}
+	mux *http.ServeMux
 	// trustedProxies are the peers whose X-Forwarded-For and X-Forwarded-Proto are believed.
 	trustedProxies []netip.Prefix
 }
@@ -44,67 +34,18 @@ type selfService struct {
 // Option configures the developer-facing API.
 type Option func(*selfService)
 
-// WithMailer sends sign-up and password messages through m instead of the database outbox, which
-// is then unavailable.
-func WithMailer(m mail.Mailer) Option {
-	return func(s *selfService) {
-		if m != nil {
-			s.mailer = m
-		}
-	}
-}
-
-// WithPasswordIterations sets the PBKDF2 cost of new password hashes; zero keeps the default.
-// Only tests should lower it.
-func WithPasswordIterations(n int) Option {
-	return func(s *selfService) { s.hasher = core.PasswordHasher{Iterations: n} }
-}
-
-// WithLimits replaces the sign-up and login limits (core.DefaultSelfServiceLimits).
-func WithLimits(l core.SelfServiceLimits) Option {
-	return func(s *selfService) { s.limits = l }
-}
-
-// WithPasswordHashingSlots sets how many password hashes may be computed at once; zero or less keeps
-// the default, DefaultPasswordHashingSlots.
-func WithPasswordHashingSlots(n int) Option {
-	return func(s *selfService) {
-		if n > 0 {
-			s.hashing = make(chan struct{}, n)
-		}
-	}
-}
-
 // WithTrustedProxies names the reverse proxies whose X-Forwarded-For (the client address used by
 // the limits) and X-Forwarded-Proto (whether cookies get Secure) are believed.
 func WithTrustedProxies(p []netip.Prefix) Option {
 	return func(s *selfService) { s.trustedProxies = slices.Clone(p) }
 }
 
-// DefaultPasswordHashingSlots is half the CPUs Go may use, at least one: logins can never take the
-// whole machine from the admin API.
-func DefaultPasswordHashingSlots() int { return max(1, runtime.GOMAXPROCS(0)/2) }
-
 func newSelfService(opts []Option) *selfService {
-	s := &selfService{mux: http.NewServeMux(), limits: core.DefaultSelfServiceLimits,
-		hashing: make(chan struct{}, DefaultPasswordHashingSlots())}
+	s := &selfService{mux: http.NewServeMux()}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
-}
-
-// withHashingSlot runs fn, which hashes a password, when a hashing slot is free and answers 429
-// otherwise: waiting would only pile up requests behind a flood of logins.
-func (a *API) withHashingSlot(fn func() error) error {
-	select {
-	case a.ss.hashing <- struct{}{}:
-		defer func() { <-a.ss.hashing }()
-		return fn()
-	default:
-		return &titledError{status: http.StatusTooManyRequests, title: "Too Many Requests", retryAfter: time.Second,
-			detail: "The server is busy checking other passwords: try again in a second."}
-	}
 }
 
 // client is what the server knows of the party that sent a request.
@@ -257,17 +198,8 @@ func (a *API) servePortalAPI(w http.ResponseWriter, r *http.Request, region stri
 	switch {
 	case len(segs) >= 4 && segs[0] == "portals" && segs[2] == "api" && segs[3] == "v3":
 	case len(segs) >= 2 && segs[0] == "api" && segs[1] == "v3":
-		host, _, err := net.SplitHostPort(r.Host)
-		if err != nil {
-			host = r.Host
-		}
-		var p core.Portal
-		err = a.store.View(r.Context(), func(tx *store.Tx) error {
-			var err error
-			p, err = tx.GetPortalByDomain(r.Context(), strings.ToLower(host))
-			return err
-		})
-		if errors.Is(err, store.ErrNotFound) {
+		p, err := a.svc.PortalByDomain(r.Context(), r.Host)
+		if service.KindOf(err) == service.NotFound {
 			return false
 		}
 		if err != nil {
@@ -281,7 +213,7 @@ func (a *API) servePortalAPI(w http.ResponseWriter, r *http.Request, region stri
 		u.Path = "/portals/" + p.ID + r.URL.Path
 		u.RawPath = ""
 		r2.URL = &u
-		r = r2
+		r = r2.WithContext(context.WithValue(r2.Context(), portalDomainKey{}, true))
 	default:
 		return false
 	}
@@ -324,48 +256,35 @@ func (a *API) devRoute(path string, need access, methods map[string]devHandler) 
 
 // devContext loads the portal and, where the endpoint needs one, the developer's session.
 func (a *API) devContext(r *http.Request, need access) (devContext, error) {
-	ctx, region, portalID := r.Context(), regionOf(r), r.PathValue("portalId")
-	var c devContext
-	err := a.store.View(ctx, func(tx *store.Tx) error {
-		p, err := tx.GetPortal(ctx, region, portalID)
-		if errors.Is(err, store.ErrNotFound) {
-			return notFound("Portal", portalID)
+	ctx := r.Context()
+	p, err := a.svc.Portal(ctx, regionOf(r), r.PathValue("portalId"))
+	if err != nil {
+		return devContext{}, err
+	}
+	c := devContext{portal: p}
+	if need >= accounts {
+		if err := service.CheckAccounts(p); err != nil {
+			return c, err
 		}
-		if err != nil {
-			return err
+	}
+	token := sessionToken(r)
+	if token == "" {
+		if need == signedIn {
+			return c, signInRequired(r)
 		}
-		c.portal = p
-		if need >= accounts && !p.AuthenticationEnabled {
-			return errorf(http.StatusNotFound,
-				"Portal %s does not have user authentication enabled, so it offers no developer accounts, applications or keys.", p.ID)
-		}
-		token := sessionToken(r)
-		if token == "" {
-			if need == signedIn {
-				return signInRequired(r)
-			}
-			return nil
-		}
-		d, err := tx.SessionDeveloper(ctx, region, portalID, core.HashToken(token), a.now())
-		if errors.Is(err, store.ErrNotFound) {
-			if need == signedIn {
-				return unauthorized("The session has expired or ended: log in again.")
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if ok, refusal := core.DeveloperCanLogIn(d.Status); !ok {
-			if need == signedIn {
-				return &titledError{status: http.StatusUnauthorized, title: refusal.Title, detail: refusal.Detail}
-			}
-			return nil
-		}
-		c.developer = &d
-		return nil
-	})
-	return c, err
+		return c, nil
+	}
+	d, err := a.svc.SessionDeveloper(ctx, p, token)
+	// A developer who may not log in is anonymous where the endpoint allows that.
+	anonymous := need != signedIn && service.KindOf(err) == service.Unauthenticated
+	if err != nil && !anonymous {
+		return c, err
+	}
+	if d == nil && need == signedIn {
+		return c, unauthorized("The session has expired or ended: log in again.")
+	}
+	c.developer = d
+	return c, nil
 }
 
 func signInRequired(r *http.Request) error {
@@ -386,6 +305,7 @@ func sessionToken(r *http.Request) string {
 
 // writeDevError renders err like writeError, keeping Konnect's specific titles.
 func (a *API) writeDevError(w http.ResponseWriter, r *http.Request, err error) {
+	err = fromService(err)
 	var te *titledError
 	if !errors.As(err, &te) {
 		a.writeError(w, r, err)
@@ -400,9 +320,16 @@ func (a *API) writeDevError(w http.ResponseWriter, r *http.Request, err error) {
 	_ = json.NewEncoder(w).Encode(problem{Status: te.status, Title: te.title, Instance: traceID(), Detail: te.detail})
 }
 
+// portalDomainKey marks a request that addressed the developer API on its portal's own domain.
+type portalDomainKey struct{}
+
 // cookiePath scopes the session cookie to the developer API of the portal as the client
-// addressed it, so that sessions of several portals on one host do not collide.
+// addressed it, so that sessions of several portals on one host do not collide. On the portal's own
+// domain the cookie covers the whole site, so that the website and the developer API share it.
 func cookiePath(r *http.Request) string {
+	if r.Context().Value(portalDomainKey{}) != nil {
+		return "/"
+	}
 	p := r.RequestURI
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
@@ -427,13 +354,4 @@ func (a *API) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 		Name: sessionCookie, Value: "", Path: cookiePath(r), MaxAge: -1,
 		HttpOnly: true, Secure: a.clientOf(r).secure, SameSite: http.SameSiteLaxMode,
 	})
-}
-
-// randomToken returns 32 random bytes, URL-safe encoded: session tokens.
-func randomToken() (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }

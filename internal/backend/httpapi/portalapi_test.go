@@ -3,35 +3,57 @@ package httpapi
 import (
 	"crypto/tls"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
-	"strings"
 	"testing"
+	"time"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 )
 
-func TestLoginAnswers429WhilePasswordHashingIsFull(t *testing.T) {
-	a, hs, _ := newTestAPI(t, WithPasswordHashingSlots(1), WithPasswordIterations(1000))
-	status, _, raw := call(t, hs, http.MethodPost, "/v3/portals", `{"name":"busy","authentication_enabled":true}`)
-	if status != http.StatusCreated {
-		t.Fatalf("create portal: %d %s", status, raw)
+func TestServiceRefusalsKeepTheirStatusTitleAndRetryAfter(t *testing.T) {
+	tests := []struct {
+		name       string
+		err        error
+		wantStatus int
+		wantTitle  string
+		wantRetry  string
+	}{
+		{name: "not found", err: service.Errorf(service.NotFound, "Application x not found in this region"),
+			wantStatus: http.StatusNotFound, wantTitle: "Not Found"},
+		{name: "conflict", err: service.Errorf(service.Conflict, "taken"), wantStatus: http.StatusConflict, wantTitle: "Conflict"},
+		{name: "forbidden", err: service.Errorf(service.Forbidden, "no"), wantStatus: http.StatusForbidden, wantTitle: "Forbidden"},
+		{name: "login refusal keeps its title", err: &service.Error{Kind: service.Unauthenticated, Title: "Invalid Credentials",
+			Detail: "You have entered an invalid email or password."}, wantStatus: http.StatusUnauthorized, wantTitle: "Invalid Credentials"},
+		{name: "busy hashing asks to retry after a second", err: &service.Error{Kind: service.TooManyRequests, Title: "Too Many Requests",
+			Detail: "The server is busy checking other passwords: try again in a second.", RetryAfter: time.Second},
+			wantStatus: http.StatusTooManyRequests, wantTitle: "Too Many Requests", wantRetry: "1"},
+		{name: "retry after is rounded up", err: &service.Error{Kind: service.TooManyRequests, Title: "Too Many Requests",
+			Detail: "wait", RetryAfter: 1500 * time.Millisecond}, wantStatus: http.StatusTooManyRequests, wantTitle: "Too Many Requests",
+			wantRetry: "2"},
+		{name: "expired token", err: &service.Error{Kind: service.Gone, Title: "Gone", Detail: "The token has expired: request a new one."},
+			wantStatus: http.StatusGone, wantTitle: "Gone"},
+		{name: "internal", err: &service.Error{Kind: service.Internal, Detail: "disk on fire"},
+			wantStatus: http.StatusInternalServerError, wantTitle: "Internal Server Error"},
 	}
-	var portal struct{ ID string }
-	if err := json.Unmarshal(raw, &portal); err != nil {
-		t.Fatal(err)
-	}
-	login := "/portals/" + portal.ID + "/api/v3/developer/authenticate"
-	body := `{"username":"nobody@example.com","password":"lantern harbour quill 47"}`
-
-	// Another login holds the only hashing slot.
-	a.ss.hashing <- struct{}{}
-	status, header, raw := call(t, hs, http.MethodPost, login, body)
-	if status != http.StatusTooManyRequests || header.Get("Retry-After") != "1" ||
-		header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(raw), "busy checking other passwords") {
-		t.Errorf("login while hashing is full: %d, Retry-After %q, %s", status, header.Get("Retry-After"), raw)
-	}
-	<-a.ss.hashing
-	if status, _, raw := call(t, hs, http.MethodPost, login, body); status != http.StatusUnauthorized {
-		t.Errorf("login once a slot is free: %d %s", status, raw)
+	a := &API{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			a.writeDevError(rec, httptest.NewRequest(http.MethodGet, "/", nil), tt.err)
+			var p problem
+			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Code != tt.wantStatus || p.Status != tt.wantStatus || p.Title != tt.wantTitle ||
+				rec.Header().Get("Retry-After") != tt.wantRetry || rec.Header().Get("Content-Type") != "application/problem+json" {
+				t.Errorf("answer %d %+v, Retry-After %q; want %d %q, Retry-After %q",
+					rec.Code, p, rec.Header().Get("Retry-After"), tt.wantStatus, tt.wantTitle, tt.wantRetry)
+			}
+		})
 	}
 }
 

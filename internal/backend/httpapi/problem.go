@@ -122,6 +122,7 @@ func writeProblemInstance(w http.ResponseWriter, status int, instance, detail st
 
 // writeError renders err; errors that are not client errors are logged and become a 500.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	err = fromService(err)
 	var he *httpError
 	var ve *core.ValidationError
 	switch {

@@ -1,6 +1,11 @@
 package httpapi
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
+)
 
 // selfServiceRoutes registers the developer-facing portal API and the admin endpoints of
 // developers, applications, registrations, keys, the outbox and the gateway data.
@@ -88,4 +93,33 @@ func (a *API) selfServiceRoutes() {
 	a.route("/v2/control-planes/{controlPlaneId}/application-auth-data", map[string]handlerFunc{
 		http.MethodGet: a.getGatewayData,
 	})
+}
+
+// serviceStatus is the HTTP status of each kind of the service's refusals.
+var serviceStatus = map[service.Kind]int{
+	service.NotFound:        http.StatusNotFound,
+	service.Conflict:        http.StatusConflict,
+	service.Forbidden:       http.StatusForbidden,
+	service.Unauthenticated: http.StatusUnauthorized,
+	service.Invalid:         http.StatusBadRequest,
+	service.TooManyRequests: http.StatusTooManyRequests,
+	service.Gone:            http.StatusGone,
+}
+
+// fromService turns a refusal of the service into the error the problem writers render: with the
+// refusal's own title where it has one (as Konnect's login answers do), else with the generic
+// title of its status. Other errors pass unchanged; an Internal refusal becomes a 500.
+func fromService(err error) error {
+	var se *service.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	status, ok := serviceStatus[se.Kind]
+	if !ok {
+		return err
+	}
+	if se.Title != "" {
+		return &titledError{status: status, title: se.Title, detail: se.Detail, retryAfter: se.RetryAfter}
+	}
+	return &httpError{status: status, detail: se.Detail}
 }

@@ -209,11 +209,7 @@ func (s *Service) ResetPassword(ctx context.Context, p core.Portal, token, passw
 	if err := CheckAccounts(p); err != nil {
 		return err
 	}
-	vs := CheckToken(text(token))
-	if password == "" {
-		vs = append([]core.Violation{core.RequiredViolation("password")}, vs...)
-	}
-	if err := core.Invalid(vs...); err != nil {
+	if err := core.Invalid(CheckToken(text(token))...); err != nil {
 		return err
 	}
 	now := s.now()
@@ -298,7 +294,8 @@ func accountClientPrefix(email string) string           { return "account-client
 func accountClientSubject(email, address string) string { return accountClientPrefix(email) + address }
 
 // Login checks a developer's password and starts a session; client is the caller's network
-// address, which the lockouts and limits count.
+// address, which the lockouts and limits count. A wrong, empty or unknown e-mail address or password
+// is refused alike, as Unauthenticated with the title "Invalid Credentials".
 //
 // Before the password is checked, one write transaction decides whether the attempt may proceed
 // (lockouts and rate limits) and records it as a failure; a correct password then withdraws that
@@ -308,16 +305,6 @@ func accountClientSubject(email, address string) string { return accountClientPr
 // locks the account for everyone at a much higher threshold.
 func (s *Service) Login(ctx context.Context, p core.Portal, client, email, password string) (Session, error) {
 	if err := CheckAccounts(p); err != nil {
-		return Session{}, err
-	}
-	var vs []core.Violation
-	if email == "" {
-		vs = append(vs, core.RequiredViolation("username"))
-	}
-	if password == "" {
-		vs = append(vs, core.RequiredViolation("password"))
-	}
-	if err := core.Invalid(vs...); err != nil {
 		return Session{}, err
 	}
 	now := s.now()
@@ -479,7 +466,7 @@ func (s *Service) Logout(ctx context.Context, p core.Portal, token string) error
 
 // SessionDeveloper returns the developer whose session token is on p: nil when token is empty,
 // unknown or expired; an Unauthenticated error, with the portal's sentence, when the developer may
-// not log in (pending, rejected, revoked).
+// not log in (pending, rejected, revoked). Whether p offers accounts at all is CheckAccounts's question.
 func (s *Service) SessionDeveloper(ctx context.Context, p core.Portal, token string) (*core.Developer, error) {
 	if token == "" {
 		return nil, nil

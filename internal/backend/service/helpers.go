@@ -48,8 +48,6 @@ func titled(k Kind, title, detail string) error {
 	return &Error{Kind: k, Title: title, Detail: detail}
 }
 
-func unauthorized(detail string) error { return titled(Unauthenticated, "Unauthorized", detail) }
-
 func tooManyRequests(wait time.Duration, detail string) error {
 	return &Error{Kind: TooManyRequests, Title: "Too Many Requests", Detail: detail, RetryAfter: wait}
 }
