@@ -31,6 +31,7 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 		t.Fatalf("/guides/start: status %d", nested.status)
 	}
 	nested.mustContain(t, "Start here.", `href="/guides/start" aria-current="page"`)
+	checkSecurity(t, "/guides/start", nested)
 
 	private := s.get(domain, "/partners")
 	if private.status != http.StatusUnauthorized {
@@ -38,6 +39,7 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	}
 	private.mustContain(t, "log in", `href="/login?next=%2fpartners"`)
 	private.mustNotContain(t, "Secret partner terms.")
+	checkSecurity(t, "/partners", private)
 
 	if p := s.get(domain, "/drafts"); p.status != http.StatusNotFound {
 		t.Errorf("unpublished page: status %d, want 404", p.status)
@@ -58,7 +60,8 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	if signedIn.status != http.StatusOK {
 		t.Fatalf("private page for a signed-in developer: status %d: %s", signedIn.status, signedIn.body)
 	}
-	signedIn.mustContain(t, "Secret partner terms.", `id="whoami"`, "Ada Lovelace", `<form id="logout"`)
+	signedIn.mustContain(t, "Secret partner terms.", `id="whoami"`, "Ada Lovelace", `<form id="logout"`, `name="csrf_token"`)
+	checkSecurity(t, "/partners (signed in)", signedIn)
 	if cc := signedIn.header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("signed-in page Cache-Control %q, want no-store", cc)
 	}
