@@ -52,6 +52,7 @@ func TestAPIPageRendersTheReference(t *testing.T) {
 		"<h1>Pets</h1>", `<section id="reference"`, `<section id="documents"`,
 		`<section class="operation"`, `data-method="GET"`, `data-path="/pets"`,
 		`<table class="parameters">`, "Responses", `<ul class="schema">`,
+		"<code>apikey</code>", // descriptions are markdown
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("API page lacks %q", want)
