@@ -187,3 +187,15 @@ func TestCatalogueShowsEditsAtOnce(t *testing.T) {
 	s.admin(http.MethodPut, "/v3/apis/"+apiID+"/publications/"+portalID, map[string]any{"visibility": "private"}, http.StatusOK, nil)
 	s.get(domain, "/apis").mustNotContain(t, `data-slug="orders"`)
 }
+
+func TestRobotsFromCustomization(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": false})
+	if p := s.get(domain, "/robots.txt"); p.status != http.StatusOK || !strings.Contains(p.body, "Allow: /") {
+		t.Errorf("default robots.txt: status %d, body %q", p.status, p.body)
+	}
+	s.admin(http.MethodPatch, "/v3/portals/"+portalID+"/customization", map[string]any{"robots": "User-agent: *\nDisallow: /\n"}, http.StatusOK, nil)
+	if p := s.get(domain, "/robots.txt"); !strings.Contains(p.body, "Disallow: /") {
+		t.Errorf("robots.txt does not follow the customization: %q", p.body)
+	}
+}
