@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec/apispectest"
 )
 
 // FuzzParse feeds Parse arbitrary text: it must answer with a document or an *Error, never panic
@@ -39,11 +39,8 @@ func FuzzParse(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
-	files, _ := filepath.Glob("testdata/*.yaml")
-	for _, file := range files {
-		if content, err := os.ReadFile(file); err == nil {
-			f.Add(content)
-		}
+	for _, content := range apispectest.Examples() {
+		f.Add(content)
 	}
 	f.Fuzz(func(t *testing.T, content []byte) {
 		doc, err := Parse(content)
