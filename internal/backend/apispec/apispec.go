@@ -65,7 +65,7 @@ type Error struct {
 	// (an empty or oversized document).
 	Line, Column int
 	// Pointer is the JSON Pointer (RFC 6901) of the offending value, e.g. "/paths/~1pets/get";
-	// empty for problems of the text itself (syntax, size) and "" for the root.
+	// empty for the document's root and for problems of the text itself (syntax, size).
 	Pointer string
 	// Message says what is wrong and what to do, in one sentence without the position.
 	Message string

@@ -183,6 +183,9 @@ paths:
               schema:
                 $ref: '#/components/schemas/Pet'
 `, 12, "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref", "components.schemas.Pet"},
+		{"missing component in json", "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"x\", \"version\": \"1\"},\n  \"paths\": {\n    \"/a\": {\"get\": {\"responses\": {\"200\": {\"$ref\": \"#/components/responses/Ok\"}}}}\n  }\n}",
+			5, "/paths/~1a/get/responses/200/$ref", "components.responses.Ok"},
+		{"duplicate key in json", "{\"openapi\": \"3.0.3\",\n\"openapi\": \"3.1.0\"}", 2, "", `"openapi" appears twice`},
 		{"duplicate key", "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\ninfo: {title: y, version: '2'}\n", 4, "", `"info" appears twice`},
 		{"two documents", "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n---\nopenapi: 3.0.3\n", 4, "", "more than one YAML document"},
 		{"asyncapi 2 without channels", "asyncapi: 2.6.0\ninfo: {title: x, version: '1'}\n", 1, "", "no `channels`"},

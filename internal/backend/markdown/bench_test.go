@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -39,6 +40,9 @@ func BenchmarkExcerpt(b *testing.B) {
 	}
 }
 
+// eventHandler matches an on...= attribute inside a tag; text never holds a raw '<'.
+var eventHandler = regexp.MustCompile(`<[^>]*\son[a-z]+\s*=`)
+
 // FuzzRender: whatever the source, the output holds no script element and no javascript: link.
 func FuzzRender(f *testing.F) {
 	for _, seed := range []string{
@@ -56,7 +60,7 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		out := strings.ToLower(string(Render(src)))
-		if strings.Contains(out, "<script") || strings.Contains(out, "=\"javascript:") || strings.Contains(out, " onerror=") {
+		if strings.Contains(out, "<script") || strings.Contains(out, "=\"javascript:") || eventHandler.MatchString(out) {
 			t.Fatalf("unsafe output for %q:\n%s", src, out)
 		}
 		_ = Title(src)

@@ -62,8 +62,97 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
-// Render converts markdown to sanitized HTML.
+// Bounds past which markdown is shown as plain text instead of being parsed: the parser's time
+// grows with the square of a line's length, of its nesting, or of a run of link reference
+// definitions, and a page past these bounds is not one a person wrote to be read. MaxSourceBytes
+// is the longest page content the Konnect documents allow.
+const (
+	MaxSourceBytes   = 1_000_000
+	maxLineBytes     = 10_000
+	maxNesting       = 32
+	maxIndent        = 128
+	maxDefinitionRun = 500
+)
+
+// parseable reports whether src is within the bounds above.
+func parseable(src string) bool {
+	if len(src) > MaxSourceBytes {
+		return false
+	}
+	definitions := 0
+	for len(src) > 0 {
+		line := src
+		if i := strings.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = ""
+		}
+		if len(line) > maxLineBytes || nesting(line) > maxNesting {
+			return false
+		}
+		if looksLikeDefinition(line) {
+			definitions++
+			if definitions > maxDefinitionRun {
+				return false
+			}
+		} else {
+			definitions = 0
+		}
+	}
+	return true
+}
+
+// looksLikeDefinition reports whether a line may be a link reference definition, "[label]: url".
+func looksLikeDefinition(line string) bool {
+	trimmed := strings.TrimLeft(line, " ")
+	return len(line)-len(trimmed) <= 3 && strings.HasPrefix(trimmed, "[") && strings.Contains(trimmed, "]:")
+}
+
+// nesting counts the block quote and list markers that open a line, and its indentation in
+// steps of two columns: how deep the blocks on that line are nested.
+func nesting(line string) int {
+	depth, indent := 0, 0
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == ' ':
+			indent++
+		case c == '\t':
+			indent += 4
+		case c == '>':
+			depth++
+			if i+1 < len(line) && line[i+1] == ' ' {
+				i++ // the space after a marker belongs to it
+			}
+		case (c == '-' || c == '*' || c == '+') && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t'):
+			depth++
+			i++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j+1 < len(line) && (line[j] == '.' || line[j] == ')') && line[j+1] == ' ' {
+				depth++
+				i = j + 1
+				continue
+			}
+			return depth + indent/2
+		default:
+			return depth + indent/2
+		}
+		if indent > maxIndent {
+			return maxNesting + 1
+		}
+	}
+	return depth + indent/2
+}
+
+// Render converts markdown to sanitized HTML. Markdown past the bounds above is shown as
+// preformatted text.
 func Render(src string) template.HTML {
+	if !parseable(src) {
+		return template.HTML("<pre>" + template.HTMLEscapeString(src) + "</pre>\n")
+	}
 	var out bytes.Buffer
 	out.Grow(len(src) + len(src)/4)
 	if err := converter.Convert([]byte(src), &out); err != nil {
@@ -75,7 +164,7 @@ func Render(src string) template.HTML {
 	// The policy writes rel="nofollow" on links to other sites and allows no rel of the source,
 	// so this attribute text occurs only where the policy put it.
 	clean = bytes.ReplaceAll(clean, []byte(`rel="nofollow"`), []byte(`rel="nofollow noopener"`))
-	return template.HTML(clean) //nolint:gosec // sanitized by the policy above
+	return template.HTML(clean)
 }
 
 // allowedRawTags are the HTML elements an author may write in markdown; their attributes are still
@@ -161,7 +250,15 @@ func writeRaw(w util.BufWriter, raw []byte, block bool) {
 	}
 }
 
-// parse reads markdown into its syntax tree, for the functions that want its text.
+// parse reads markdown into its syntax tree, for the functions that want its text; markdown past
+// the bounds reads as one paragraph of plain text.
 func parse(src []byte) ast.Node {
+	if !parseable(string(src)) {
+		doc := ast.NewDocument()
+		paragraph := ast.NewParagraph()
+		paragraph.AppendChild(paragraph, ast.NewString(src))
+		doc.AppendChild(doc, paragraph)
+		return doc
+	}
 	return converter.Parser().Parse(text.NewReader(src))
 }

@@ -34,6 +34,7 @@ func TestRender(t *testing.T) {
 		{"script inside an allowed block is dropped", "<div>\n<script>alert(1)</script>\n</div>", []string{"<div>"}, []string{"<script", "alert(1)"}},
 		{"image", "![logo](https://example.com/logo.png \"Logo\")", []string{`<img src="https://example.com/logo.png" alt="logo" title="Logo"`}, nil},
 		{"heading id cannot be injected", "# x\" onmouseover=\"alert(1)", nil, []string{"onmouseover=\""}},
+		{"reference link", "[x][a]\n\n[a]: https://example.com", []string{`<a href="https://example.com" rel="nofollow noopener">x</a>`}, nil},
 		{"empty", "", nil, []string{"<p>"}},
 	}
 	for _, tt := range tests {
@@ -113,5 +114,55 @@ func TestCut(t *testing.T) {
 		if got := cut(tt.s, tt.max); got != tt.want {
 			t.Errorf("cut(%q, %d) = %q, want %q", tt.s, tt.max, got, tt.want)
 		}
+	}
+}
+
+func TestNesting(t *testing.T) {
+	tests := []struct {
+		line string
+		want int
+	}{
+		{"plain text", 0},
+		{"> quote", 1},
+		{"> > - item", 3},
+		{"    code or nested", 2},
+		{"1. first", 1},
+		{"12) twelfth", 1},
+		{"- 1. nested", 2},
+		{"-not a list", 0},
+		{"2024 was a year", 0},
+		{"\t- tabbed", 3},
+	}
+	for _, tt := range tests {
+		if got := nesting(tt.line); got != tt.want {
+			t.Errorf("nesting(%q) = %d, want %d", tt.line, got, tt.want)
+		}
+	}
+}
+
+// Markdown that would make the parser work for seconds is shown as text at once.
+func TestRenderPastBounds(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+	}{
+		{"deep quotes", strings.Repeat(">", 50_000) + " x"},
+		{"deep lists on one line", strings.Repeat("- ", 20_000) + "x"},
+		{"a very long line", strings.Repeat("[a](", 20_000)},
+		{"deep indentation", strings.Repeat(" ", 300) + "- x"},
+		{"a long run of link definitions", strings.Repeat("[a]: /u\n", 20_000)},
+		{"too large", strings.Repeat("word\n", MaxSourceBytes/5+1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := string(Render(tt.src + "\n<script>alert(1)</script>"))
+			if !strings.HasPrefix(got, "<pre>") || strings.Contains(got, "<script") {
+				t.Errorf("Render gave %.200q…, want escaped preformatted text", got)
+			}
+			_ = Title(tt.src)
+			if excerpt := Excerpt(tt.src); len([]rune(excerpt)) > ExcerptLength {
+				t.Errorf("Excerpt has %d characters", len([]rune(excerpt)))
+			}
+		})
 	}
 }
