@@ -3,10 +3,11 @@ package web_test
 import (
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec/apispectest"
 )
 
 func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
@@ -132,11 +133,7 @@ func TestAPIPageWithReferenceAndDocuments(t *testing.T) {
 	s := startSite(t)
 	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": false})
 	apiID := s.publishedAPI(portalID, "Pets", "pets", "Adopt a pet.", "public")
-	spec, err := os.ReadFile("../apispec/testdata/petstore-openapi-3.0.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.admin(http.MethodPost, "/v3/apis/"+apiID+"/versions", map[string]any{"version": "1.0.0", "spec": map[string]any{"content": string(spec)}}, http.StatusCreated, nil)
+	s.admin(http.MethodPost, "/v3/apis/"+apiID+"/versions", map[string]any{"version": "1.0.0", "spec": map[string]any{"content": string(apispectest.PetstoreOpenAPI)}}, http.StatusCreated, nil)
 	var guide struct {
 		ID string `json:"id"`
 	}
