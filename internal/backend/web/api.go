@@ -67,7 +67,7 @@ func (s *Site) apiPage(w http.ResponseWriter, r *http.Request, v *viewer) error 
 			return err
 		}
 	}
-	return s.render(w, r, page{Name: "public/api.html", Title: ref.API.Name, Data: av})
+	return s.render(w, r, page{Name: "public/api.html", Title: ref.API.Name, Description: av.API.Description, Data: av})
 }
 
 // apiDocument shows one document of an API; its address ends with the document's slug, after its

@@ -68,7 +68,11 @@ func (s *Site) showPage(w http.ResponseWriter, r *http.Request, v *viewer, path 
 		title = ""
 	}
 	body := renderMarkdown(core.StripFrontMatter(n.Content))
-	return s.render(w, r, page{Name: "public/page.html", Title: title, Data: contentView{
+	var description string
+	if n.Description != nil {
+		description = *n.Description
+	}
+	return s.render(w, r, page{Name: "public/page.html", Title: title, Description: description, Data: contentView{
 		Title: n.Title, Body: body, HasHeading: hasHeading(body),
 		Tree: sideTree(tree), Current: n.Path, Children: n.Children,
 	}})
@@ -131,7 +135,8 @@ func (s *Site) catalogue(w http.ResponseWriter, r *http.Request, v *viewer) erro
 	if cv.Cards, err = s.cards.list(list, s.renderCard); err != nil {
 		return err
 	}
-	return s.render(w, r, page{Name: "public/catalogue.html", Title: "APIs", Data: cv})
+	return s.render(w, r, page{Name: "public/catalogue.html", Title: "APIs", Data: cv,
+		Description: "The APIs of " + v.SiteName() + "."})
 }
 
 func cardOf(a core.API, pub core.Publication) apiCard {

@@ -14,7 +14,8 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	s := startSite(t)
 	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": true, "auto_approve_developers": true})
 	guides := s.pageOf(portalID, map[string]any{"slug": "guides", "title": "Guides", "content": "# Guides\n\nAll our guides.", "visibility": "public", "status": "published"})
-	s.pageOf(portalID, map[string]any{"slug": "start", "title": "Getting started", "content": "Start here.", "visibility": "public", "status": "published", "parent_page_id": guides})
+	s.pageOf(portalID, map[string]any{"slug": "start", "title": "Getting started", "content": "Start here.", "visibility": "public", "status": "published", "parent_page_id": guides,
+		"description": "The first steps."})
 	s.pageOf(portalID, map[string]any{"slug": "partners", "title": "Partner area", "content": "Secret partner terms.", "visibility": "private", "status": "published"})
 	s.pageOf(portalID, map[string]any{"slug": "drafts", "title": "Draft", "content": "Not yet.", "visibility": "public", "status": "unpublished"})
 	s.publishedAPI(portalID, "Orders", "orders", "Place and track orders.", "public")
@@ -31,7 +32,7 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	if nested.status != http.StatusOK {
 		t.Fatalf("/guides/start: status %d", nested.status)
 	}
-	nested.mustContain(t, "Start here.", `href="/guides/start" aria-current="page"`)
+	nested.mustContain(t, "Start here.", `href="/guides/start" aria-current="page"`, `<meta name="description" content="The first steps.">`)
 	checkSecurity(t, "/guides/start", nested)
 
 	private := s.get(domain, "/partners")

@@ -27,6 +27,9 @@ type page struct {
 	Name string
 	// Title is the document title, before the portal's name.
 	Title string
+	// Description is the page's summary for search engines and link previews; empty means the
+	// portal's description.
+	Description string
 	// Status is the HTTP status; zero means 200.
 	Status int
 	// Notice is a success message shown at the top of the main content (#notice).
@@ -37,11 +40,12 @@ type page struct {
 
 // pageView is what a page template executes with.
 type pageView struct {
-	Viewer *viewer
-	Title  string
-	Notice string
-	Chrome chrome
-	Data   any
+	Viewer      *viewer
+	Title       string
+	Description string
+	Notice      string
+	Chrome      chrome
+	Data        any
 }
 
 // parsePages parses each page template of templates/<dir>/<name>.html (layout excepted) together
@@ -78,9 +82,12 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, p page) error {
 		return fmt.Errorf("web: no template %s", p.Name)
 	}
 	v := viewerOf(r)
-	view := pageView{Viewer: v, Title: p.Title, Notice: p.Notice, Data: p.Data}
+	view := pageView{Viewer: v, Title: p.Title, Description: p.Description, Notice: p.Notice, Data: p.Data}
 	if v != nil {
 		view.Chrome = s.chrome(r, v)
+		if view.Description == "" && v.Portal.Description != nil {
+			view.Description = *v.Portal.Description
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base.html", view); err != nil {
