@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
@@ -89,8 +90,9 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, p page) error {
 			view.Description = *v.Portal.Description
 		}
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base.html", view); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer releaseBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "base.html", view); err != nil {
 		return fmt.Errorf("web: render %s: %w", p.Name, err)
 	}
 	status := p.Status
@@ -104,6 +106,22 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, p page) error {
 		_, _ = w.Write(buf.Bytes())
 	}
 	return nil
+}
+
+// renderBuffers are reused between pages: an API page with a large reference is close to a
+// megabyte, which would otherwise be allocated, and grown, on every view.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer is the largest buffer kept for reuse, so that one huge page does not pin its
+// memory.
+const maxPooledBuffer = 4 << 20
+
+func releaseBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledBuffer {
+		return
+	}
+	buf.Reset()
+	renderBuffers.Put(buf)
 }
 
 // handlerFunc serves one page; a returned error becomes the matching error page.
