@@ -71,6 +71,15 @@ var allowances = []allowance{
 	// conflicting change with 409 but create-api lists no conflict status for the same refusal.
 	{"api-builder-v3.yaml", "create-api", http.StatusConflict, []string{"Conflict"}, nil},
 
+	// A page's path (its slug joined to its parents') is unique in a portal, and a snippet's name
+	// too, since the developer API finds them by path and by name; the document lists no
+	// conflict status for creating or changing either, and 409 is its answer to a conflict
+	// elsewhere (moving a page).
+	{"portal-management-v3.yaml", "create-portal-page", http.StatusConflict, []string{"Conflict"}, nil},
+	{"portal-management-v3.yaml", "update-portal-page", http.StatusConflict, []string{"Conflict"}, nil},
+	{"portal-management-v3.yaml", "create-portal-snippet", http.StatusConflict, []string{"Conflict"}, nil},
+	{"portal-management-v3.yaml", "update-portal-snippet", http.StatusConflict, []string{"Conflict"}, nil},
+
 	// A client_id is unique in its region and one developer owns at most 100 applications; the
 	// developer API answers both refusals with its documented 409, but the admin API's
 	// create-application and update-application (a change of owner) list no conflict status.

@@ -107,6 +107,7 @@ func ApplySnippetInput(s Snippet, in SnippetInput, now time.Time) Snippet {
 	if s.Title == "" {
 		s.Title = s.Name
 	}
+	s.Description = emptyAsNone(s.Description)
 	s.UpdatedAt = now
 	return s
 }

@@ -129,7 +129,7 @@ func NewPage(in PageInput, id string, portal Portal, position int, now time.Time
 }
 
 // ApplyPageInput applies an update request to a page. A null parent moves the page to the top
-// level; a null description removes it.
+// level; a null or empty description removes it.
 func ApplyPageInput(p Page, in PageInput, now time.Time) Page {
 	setValue(&p.Slug, in.Slug)
 	setValue(&p.Title, in.Title)
@@ -150,8 +150,17 @@ func ApplyPageInput(p Page, in PageInput, now time.Time) Page {
 	if p.Title == "" {
 		p.Title = TitleFromSlug(p.Slug)
 	}
+	p.Description = emptyAsNone(p.Description)
 	p.UpdatedAt = now
 	return p
+}
+
+// emptyAsNone treats an empty description as none, so that "" removes one as null does.
+func emptyAsNone(s *string) *string {
+	if s != nil && *s == "" {
+		return nil
+	}
+	return s
 }
 
 // TitleFromSlug makes a readable title of a slug: "Home" for "/", else its words capitalised

@@ -16,12 +16,10 @@ func (c *content) customizationRoutes() {
 	})
 }
 
-// customizationJSON is Konnect's PortalCustomization; core.Customization carries its JSON names.
-type customizationJSON = core.Customization
-
+// getCustomization answers Konnect's PortalCustomization: core.Customization carries its JSON names.
 func (c *content) getCustomization(w http.ResponseWriter, r *http.Request) error {
 	cu, err := c.svc.Customization(r.Context(), regionOf(r), r.PathValue("portalId"))
-	return respond(w, err, http.StatusOK, customizationJSON(cu))
+	return respond(w, err, http.StatusOK, cu)
 }
 
 // putCustomization replaces the customization: what the body leaves out takes its default.
@@ -44,7 +42,7 @@ func (c *content) changeCustomization(w http.ResponseWriter, r *http.Request, re
 		return err
 	}
 	cu, err := c.svc.ChangeCustomization(r.Context(), regionOf(r), r.PathValue("portalId"), in, replace)
-	return respond(w, err, http.StatusOK, customizationJSON(cu))
+	return respond(w, err, http.StatusOK, cu)
 }
 
 func readCustomizationInput(o *object) (core.CustomizationInput, error) {

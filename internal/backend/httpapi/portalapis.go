@@ -17,14 +17,14 @@ type portalAPIJSON struct {
 	Visibility     string              `json:"visibility"`
 	Slug           string              `json:"slug"`
 	AuthStrategies []strategyJSON      `json:"auth_strategies"`
-	Specifications []struct{}          `json:"specifications"`
+	Specifications []devSpecRefJSON    `json:"specifications"`
 	Attributes     map[string][]string `json:"attributes"`
 }
 
 func toPortalAPIJSON(pa service.PortalAPI) portalAPIJSON {
 	j := portalAPIJSON{ID: pa.API.ID, CreatedAt: formatTime(pa.API.CreatedAt), UpdatedAt: formatTime(pa.API.UpdatedAt),
 		Name: pa.API.Name, Version: pa.API.Version, Description: pa.API.Description, Visibility: pa.Publication.Visibility,
-		Slug: pa.API.Slug, AuthStrategies: []strategyJSON{}, Specifications: []struct{}{}, Attributes: pa.API.Attributes}
+		Slug: pa.API.Slug, AuthStrategies: []strategyJSON{}, Specifications: []devSpecRefJSON{}, Attributes: pa.API.Attributes}
 	if j.Attributes == nil {
 		j.Attributes = map[string][]string{}
 	}
@@ -42,10 +42,21 @@ func (a *API) devListAPIs(w http.ResponseWriter, r *http.Request, c devContext) 
 		return err
 	}
 	apis, total, err := a.svc.APIs(r.Context(), c.portal, c.developer, page)
-	return respond(w, err, http.StatusOK, newListResponse(mapEach(apis, toPortalAPIJSON), page, total))
+	if err != nil {
+		return err
+	}
+	out, err := a.withSpecifications(r, c, mapEach(apis, toPortalAPIJSON))
+	return respond(w, err, http.StatusOK, newListResponse(out, page, total))
 }
 
 func (a *API) devGetAPI(w http.ResponseWriter, r *http.Request, c devContext) error {
 	pa, err := a.svc.API(r.Context(), c.portal, c.developer, r.PathValue("apiIdOrSlug"))
-	return respond(w, err, http.StatusOK, toPortalAPIJSON(pa))
+	if err != nil {
+		return err
+	}
+	out, err := a.withSpecifications(r, c, []portalAPIJSON{toPortalAPIJSON(pa)})
+	if err != nil {
+		return err
+	}
+	return respond(w, err, http.StatusOK, out[0])
 }

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -23,7 +22,7 @@ type content struct {
 
 // contentRoutes registers the content endpoints of the admin API and of the developer API.
 func (a *API) contentRoutes() {
-	c := &content{a: a, svc: service.New(a.store, a.log, service.WithClock(a.now))}
+	c := &content{a: a, svc: a.svc}
 	c.pageRoutes()
 	c.snippetRoutes()
 	c.customizationRoutes()
@@ -32,51 +31,12 @@ func (a *API) contentRoutes() {
 	c.developerRoutes()
 }
 
-// route registers admin handlers whose service errors become problems.
-func (c *content) route(path string, methods map[string]handlerFunc) {
-	wrapped := make(map[string]handlerFunc, len(methods))
-	for m, h := range methods {
-		wrapped[m] = func(w http.ResponseWriter, r *http.Request) error { return contentError(h(w, r)) }
-	}
-	c.a.route(path, wrapped)
-}
+// route registers admin endpoints.
+func (c *content) route(path string, methods map[string]handlerFunc) { c.a.route(path, methods) }
 
-// devRoute registers developer handlers, open to anonymous visitors, whose service errors become
-// problems.
+// devRoute registers a developer endpoint open to anonymous visitors.
 func (c *content) devRoute(path string, h devHandler) {
-	c.a.devRoute(path, anyone, map[string]devHandler{http.MethodGet: func(w http.ResponseWriter, r *http.Request, dc devContext) error {
-		return contentError(h(w, r, dc))
-	}})
-}
-
-// contentError turns the service's refusals into the answers of this front end.
-func contentError(err error) error {
-	var se *service.Error
-	if !errors.As(err, &se) {
-		return err
-	}
-	switch se.Kind {
-	case service.NotFound:
-		return errorf(http.StatusNotFound, "%s", se.Detail)
-	case service.Conflict:
-		return errorf(http.StatusConflict, "%s", se.Detail)
-	case service.Forbidden:
-		return errorf(http.StatusForbidden, "%s", se.Detail)
-	case service.Unauthenticated:
-		return &titledError{status: http.StatusUnauthorized, title: "Unauthorized", detail: se.Detail}
-	case service.Invalid:
-		return errorf(http.StatusBadRequest, "%s", se.Detail)
-	}
-	return err
-}
-
-// optional returns a pointer to s, or nil when s is empty: optional strings the documents leave
-// out rather than send empty.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+	c.a.devRoute(path, anyone, map[string]devHandler{http.MethodGet: h})
 }
 
 // writeSpecRaw answers with a specification's content as JSON, as the developer API's raw
@@ -271,6 +231,7 @@ func (c *content) developerRoutes() {
 	c.devRoute("/snippets/{snippetName}", c.devGetSnippet)
 	c.devRoute("/customization", c.devGetCustomization)
 	c.devRoute("/portal", c.devGetPortal)
+	c.devRoute("/search", c.devSearch)
 	c.devRoute("/apis/{apiIdOrSlug}/versions", c.devListVersions)
 	c.devRoute("/apis/{apiIdOrSlug}/versions/{versionId}", c.devGetVersion)
 	c.devRoute("/apis/{apiIdOrSlug}/versions/{versionId}/raw", c.devGetVersionRaw)
@@ -309,12 +270,15 @@ func filterPageTree(nodes []*core.PageNode, keep func(*core.PageNode) bool) []*c
 	return out
 }
 
-// devGetPage returns the page at pagePath ("getting-started", "guides/start", or "/" and "home"
-// for the home page). A private page is not found for anonymous callers, as the document lists
+// devGetPage returns the page at pagePath ("getting-started", "guides/start"; "home", unless a
+// page has that path, or nothing for the home page). A private page is not found for anonymous callers, as the document lists
 // no other answer.
 func (c *content) devGetPage(w http.ResponseWriter, r *http.Request, dc devContext) error {
 	path := r.PathValue("pagePath")
 	n, err := c.svc.PageByPath(r.Context(), dc.portal, dc.developer, "/"+path)
+	if service.KindOf(err) == service.NotFound && path == "home" {
+		n, err = c.svc.PageByPath(r.Context(), dc.portal, dc.developer, core.HomePageSlug)
+	}
 	if service.KindOf(err) == service.Unauthenticated {
 		return errorf(http.StatusNotFound, "No page exists at %s in this portal.", core.PagePathOf(path))
 	}
@@ -344,7 +308,7 @@ func (c *content) devGetSnippet(w http.ResponseWriter, r *http.Request, dc devCo
 
 func (c *content) devGetCustomization(w http.ResponseWriter, r *http.Request, dc devContext) error {
 	cu, err := c.svc.PortalCustomization(r.Context(), dc.portal)
-	return respond(w, err, http.StatusOK, customizationJSON(cu))
+	return respond(w, err, http.StatusOK, cu)
 }
 
 func (c *content) devGetPortal(w http.ResponseWriter, r *http.Request, dc devContext) error {
@@ -420,13 +384,11 @@ func (c *content) devGetSpecification(w http.ResponseWriter, r *http.Request, dc
 	return nil
 }
 
+// devGetSpecificationRaw answers the specification's text as a JSON string, as the deprecated
+// endpoint's document says (the versions' raw endpoint answers the specification itself).
 func (c *content) devGetSpecificationRaw(w http.ResponseWriter, r *http.Request, dc devContext) error {
 	v, err := c.svc.PublishedAPIVersion(r.Context(), dc.portal, dc.developer, r.PathValue("apiIdOrSlug"), r.PathValue("specId"))
-	if err != nil {
-		return err
-	}
-	writeSpecRaw(w, v.SpecContent)
-	return nil
+	return respond(w, err, http.StatusOK, v.SpecContent)
 }
 
 func (c *content) devListDocuments(w http.ResponseWriter, r *http.Request, dc devContext) error {
@@ -451,4 +413,106 @@ func (c *content) devGetDocument(w http.ResponseWriter, r *http.Request, dc devC
 	}
 	writeJSON(w, http.StatusOK, devDocumentJSON{ID: d.ID, ParentDocumentID: d.ParentDocumentID, Slug: d.Slug, Title: d.Title, Content: d.Content})
 	return nil
+}
+
+// searchJSON is the developer API's SearchResults: one page, as this server answers every search
+// in one.
+type searchJSON struct {
+	Meta struct {
+		Page struct {
+			Size     int     `json:"size"`
+			Next     *string `json:"next"`
+			Previous *string `json:"previous"`
+		} `json:"page"`
+	} `json:"meta"`
+	Data []searchResultJSON `json:"data"`
+}
+
+type searchResultJSON struct {
+	ID          string            `json:"id"`
+	Type        string            `json:"type"`
+	Name        string            `json:"name"`
+	Match       string            `json:"match"`
+	Description string            `json:"description"`
+	Attributes  map[string]string `json:"attributes"`
+	Relations   map[string]string `json:"relations"`
+}
+
+// devSearch searches the reference of the APIs the caller may see: operations of their
+// specifications and their published documents.
+func (c *content) devSearch(w http.ResponseWriter, r *http.Request, dc devContext) error {
+	page, vs := parsePage(r.URL.Query())
+	if err := core.Invalid(vs...); err != nil {
+		return err
+	}
+	matches, err := c.svc.SearchReference(r.Context(), dc.portal, dc.developer, r.URL.Query().Get("q"), page.Size)
+	if err != nil {
+		return err
+	}
+	var out searchJSON
+	out.Meta.Page.Size = page.Size
+	out.Data = []searchResultJSON{}
+	for _, m := range matches {
+		description := ""
+		if m.API.Description != nil {
+			description = *m.API.Description
+		}
+		version := ""
+		if m.API.Version != nil {
+			version = *m.API.Version
+		}
+		relations := map[string]string{"api_id": m.API.ID, "spec_id": m.Version.ID, "portal_id": dc.portal.ID, "org_id": orgID,
+			"api_slug": m.API.Slug, "api_version": version, "api_description": description}
+		if op := m.Operation; op != nil {
+			key := m.Version.ID + ":" + op.Method + " " + op.Path
+			name := op.Summary
+			if name == "" {
+				name = op.Method + " " + op.Path
+			}
+			relations["api_name"] = m.API.Name
+			out.Data = append(out.Data, searchResultJSON{ID: key, Type: "operation", Name: name, Match: m.Match, Description: op.Description,
+				Attributes: map[string]string{"created_at": formatTime(m.Version.CreatedAt), "updated_at": formatTime(m.Version.UpdatedAt),
+					"operation_id": op.OperationID, "operation_key": key, "path": op.Path, "method": op.Method, "scope": "api",
+					"summary": op.Summary, "api_description": description, "api_name": m.API.Name, "api_slug": m.API.Slug, "api_version": version},
+				Relations: relations})
+			continue
+		}
+		d := m.Document
+		parent := ""
+		if d.ParentDocumentID != nil {
+			parent = *d.ParentDocumentID
+		}
+		path := "/apis/" + m.API.Slug + "/docs/" + d.Slug
+		relations["parent_document_id"], relations["path"], relations["slug"] = parent, path, d.Slug
+		out.Data = append(out.Data, searchResultJSON{ID: d.ID, Type: "document", Name: d.Title, Match: m.Match, Description: description,
+			Attributes: map[string]string{"created_at": formatTime(d.CreatedAt), "updated_at": formatTime(d.UpdatedAt), "path": path,
+				"scope": "api", "api_slug": m.API.Slug, "parent_document_id": parent, "slug": d.Slug},
+			Relations: relations})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// devSpecRefJSON is an item of an API's specifications in the developer API: one per version.
+type devSpecRefJSON struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+// withSpecifications fills the specifications of developer API answers from the APIs' versions.
+func (a *API) withSpecifications(r *http.Request, c devContext, apis []portalAPIJSON) ([]portalAPIJSON, error) {
+	ids := make([]string, len(apis))
+	for i, api := range apis {
+		ids[i] = api.ID
+	}
+	versions, err := a.svc.VersionsOf(r.Context(), c.portal.Region, ids...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apis {
+		for _, v := range versions[apis[i].ID] {
+			apis[i].Specifications = append(apis[i].Specifications, devSpecRefJSON{ID: v.ID, Type: v.SpecType})
+		}
+	}
+	return apis, nil
 }

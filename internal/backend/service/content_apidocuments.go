@@ -130,8 +130,9 @@ func (s *Service) MoveAPIDocument(ctx context.Context, region, apiID, id string,
 			d.ParentDocumentID = &parent.Value
 		}
 		if err := checkDocumentPlace(ctx, tx, docs, d); err != nil {
+			// A move that would make a cycle conflicts with the tree; an unknown parent stays a 400.
 			var ve *core.ValidationError
-			if errors.As(err, &ve) {
+			if errors.As(err, &ve) && ve.Violations[0].Rule == "invalid" {
 				return Errorf(Conflict, "%s", ve.Violations[0].Reason)
 			}
 			return err

@@ -28,12 +28,10 @@ func CheckSpec(field, content string) (*apispec.Document, error) {
 		Reason: "the specification is not valid: " + se.Error()})
 }
 
+// contentAPI loads the API an admin content request addresses.
 func contentAPI(ctx context.Context, tx *store.Tx, region, apiID string) (core.API, error) {
 	a, err := tx.GetAPI(ctx, region, apiID)
-	if errors.Is(err, store.ErrNotFound) {
-		return a, Errorf(NotFound, "API %s not found in this region", apiID)
-	}
-	return a, err
+	return a, orNotFound(err, "API", apiID)
 }
 
 func getAPIVersion(ctx context.Context, tx *store.Tx, region, apiID, id string) (core.APIVersion, error) {

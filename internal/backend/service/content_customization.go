@@ -11,7 +11,7 @@ import (
 func (s *Service) Customization(ctx context.Context, region, portalID string) (core.Customization, error) {
 	var c core.Customization
 	err := s.store.View(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		var err error
@@ -29,7 +29,7 @@ func (s *Service) ChangeCustomization(ctx context.Context, region, portalID stri
 	}
 	var c core.Customization
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		c = core.DefaultCustomization()

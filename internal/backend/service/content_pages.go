@@ -12,15 +12,6 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
 
-// contentPortal loads the portal an admin content request addresses.
-func contentPortal(ctx context.Context, tx *store.Tx, region, portalID string) (core.Portal, error) {
-	p, err := tx.GetPortal(ctx, region, portalID)
-	if errors.Is(err, store.ErrNotFound) {
-		return p, Errorf(NotFound, "Portal %s not found in this region", portalID)
-	}
-	return p, err
-}
-
 func getPage(ctx context.Context, tx *store.Tx, region, portalID, id string) (core.Page, error) {
 	pg, err := tx.GetPage(ctx, region, portalID, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -34,7 +25,7 @@ func getPage(ctx context.Context, tx *store.Tx, region, portalID, id string) (co
 func (s *Service) Pages(ctx context.Context, region, portalID string, keep func(core.Page) bool) ([]*core.PageNode, error) {
 	var pages []core.Page
 	err := s.store.View(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		var err error
@@ -51,7 +42,7 @@ func (s *Service) Pages(ctx context.Context, region, portalID string, keep func(
 func (s *Service) Page(ctx context.Context, region, portalID, id string) (core.Page, error) {
 	var pg core.Page
 	err := s.store.View(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		var err error
@@ -69,7 +60,7 @@ func (s *Service) CreatePage(ctx context.Context, region, portalID string, in co
 	}
 	var pg core.Page
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		p, err := contentPortal(ctx, tx, region, portalID)
+		p, err := getPortal(ctx, tx, region, portalID)
 		if err != nil {
 			return err
 		}
@@ -97,7 +88,7 @@ func (s *Service) UpdatePage(ctx context.Context, region, portalID, id string, i
 	}
 	var pg core.Page
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		current, err := getPage(ctx, tx, region, portalID, id)
@@ -130,7 +121,7 @@ func (s *Service) MovePage(ctx context.Context, region, portalID, id string, par
 		return core.Invalid(core.UUIDViolation("parent_page_id"))
 	}
 	return s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		pg, err := getPage(ctx, tx, region, portalID, id)
@@ -146,8 +137,9 @@ func (s *Service) MovePage(ctx context.Context, region, portalID, id string, par
 			pg.ParentPageID = &parent.Value
 		}
 		if err := checkPageParent(pages, pg); err != nil {
+			// A move that would make a cycle conflicts with the tree; an unknown parent stays a 400.
 			var ve *core.ValidationError
-			if errors.As(err, &ve) {
+			if errors.As(err, &ve) && ve.Violations[0].Rule == "invalid" {
 				return Errorf(Conflict, "%s", ve.Violations[0].Reason)
 			}
 			return err
@@ -174,7 +166,7 @@ func (s *Service) MovePage(ctx context.Context, region, portalID, id string, par
 // DeletePage deletes a page with the pages under it.
 func (s *Service) DeletePage(ctx context.Context, region, portalID, id string) error {
 	return s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		if _, err := getPage(ctx, tx, region, portalID, id); err != nil {

@@ -323,3 +323,20 @@ func (s *Service) PortalSignIn(ctx context.Context, p core.Portal) (core.PortalA
 	})
 	return a, err
 }
+
+// VersionsOf returns the versions of each of the APIs, by API id, without reading them one
+// transaction at a time; the developer API lists them as an API's specifications.
+func (s *Service) VersionsOf(ctx context.Context, region string, apiIDs ...string) (map[string][]core.APIVersion, error) {
+	out := make(map[string][]core.APIVersion, len(apiIDs))
+	err := s.store.View(ctx, func(tx *store.Tx) error {
+		for _, id := range apiIDs {
+			vs, err := tx.APIVersions(ctx, region, id)
+			if err != nil {
+				return err
+			}
+			out[id] = vs
+		}
+		return nil
+	})
+	return out, err
+}

@@ -37,7 +37,7 @@ func (s *Service) Snippets(ctx context.Context, region, portalID string, f store
 		total int
 	)
 	err := s.store.View(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		var err error
@@ -51,7 +51,7 @@ func (s *Service) Snippets(ctx context.Context, region, portalID string, f store
 func (s *Service) Snippet(ctx context.Context, region, portalID, id string) (core.Snippet, error) {
 	var sn core.Snippet
 	err := s.store.View(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		var err error
@@ -68,7 +68,7 @@ func (s *Service) CreateSnippet(ctx context.Context, region, portalID string, in
 	}
 	var sn core.Snippet
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		p, err := contentPortal(ctx, tx, region, portalID)
+		p, err := getPortal(ctx, tx, region, portalID)
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Service) UpdateSnippet(ctx context.Context, region, portalID, id string
 	}
 	var sn core.Snippet
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		current, err := getSnippet(ctx, tx, region, portalID, id)
@@ -107,7 +107,7 @@ func (s *Service) UpdateSnippet(ctx context.Context, region, portalID, id string
 // DeleteSnippet deletes a snippet.
 func (s *Service) DeleteSnippet(ctx context.Context, region, portalID, id string) error {
 	return s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := contentPortal(ctx, tx, region, portalID); err != nil {
+		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
 		if _, err := getSnippet(ctx, tx, region, portalID, id); err != nil {

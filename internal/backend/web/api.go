@@ -67,7 +67,7 @@ func (s *Site) apiPage(w http.ResponseWriter, r *http.Request, v *viewer) error 
 			return err
 		}
 	}
-	return s.render(w, r, page{Name: "public/api.html", Title: ref.API.Name, Data: av})
+	return s.render(w, r, page{Name: "public/api.html", Title: ref.API.Name, Description: av.API.Description, Data: av})
 }
 
 // apiDocument shows one document of an API; its address ends with the document's slug, after its
@@ -112,5 +112,5 @@ func (s *Site) renderReference(ref *apispec.Reference, o core.SpecRenderer) (tem
 	if err := s.pages["public/api.html"].ExecuteTemplate(&buf, "reference", referenceArgs{Ref: ref, Renderer: o}); err != nil {
 		return "", fmt.Errorf("web: render reference: %w", err)
 	}
-	return template.HTML(buf.String()), nil //nolint:gosec // produced by html/template, escaped there
+	return template.HTML(buf.String()), nil // produced by html/template, escaped there
 }

@@ -126,3 +126,16 @@ func (s *Site) serveTheme(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write([]byte(css))
 }
+
+// defaultRobots lets crawlers read the site; a portal's customization may say otherwise.
+const defaultRobots = "User-agent: *\nAllow: /\n"
+
+// serveRobots serves the portal's robots.txt, from its customization's robots field.
+func (s *Site) serveRobots(w http.ResponseWriter, r *http.Request) {
+	body := defaultRobots
+	if c := s.customization(r, viewerOf(r)); c.Robots != nil {
+		body = *c.Robots
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte(body))
+}

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"html"
 	"html/template"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
@@ -56,9 +54,11 @@ func templateFuncs(assets *assetSet) template.FuncMap {
 		"mediaOf": func(m apispec.MediaType, o core.SpecRenderer) mediaArgs {
 			return mediaArgs{m, o}
 		},
-		"msgOf":      func(m apispec.Message, o core.SpecRenderer) messageArgs { return messageArgs{m, o} },
-		"pageQuery":  pageQuery,
-		"paragraphs": paragraphs,
+		"msgOf":     func(m apispec.Message, o core.SpecRenderer) messageArgs { return messageArgs{m, o} },
+		"pageQuery": pageQuery,
+		// Specification descriptions are CommonMark; the reference is rendered once per version,
+		// so their markdown costs nothing on a page view.
+		"markdown": renderMarkdown,
 	}
 }
 
@@ -69,18 +69,4 @@ func pageQuery(q string, n int) string {
 		v.Set("q", q)
 	}
 	return v.Encode()
-}
-
-// paragraphs shows a specification's description as escaped paragraphs, one per blank-line-separated
-// block. Descriptions are many on a large reference; this keeps the page cheap to render.
-func paragraphs(text string) template.HTML {
-	var b strings.Builder
-	for para := range strings.SplitSeq(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		if para = strings.TrimSpace(para); para != "" {
-			b.WriteString("<p>")
-			b.WriteString(html.EscapeString(para))
-			b.WriteString("</p>")
-		}
-	}
-	return template.HTML(b.String()) //nolint:gosec // the text is escaped above
 }

@@ -68,7 +68,11 @@ func (s *Site) showPage(w http.ResponseWriter, r *http.Request, v *viewer, path 
 		title = ""
 	}
 	body := renderMarkdown(core.StripFrontMatter(n.Content))
-	return s.render(w, r, page{Name: "public/page.html", Title: title, Data: contentView{
+	var description string
+	if n.Description != nil {
+		description = *n.Description
+	}
+	return s.render(w, r, page{Name: "public/page.html", Title: title, Description: description, Data: contentView{
 		Title: n.Title, Body: body, HasHeading: hasHeading(body),
 		Tree: sideTree(tree), Current: n.Path, Children: n.Children,
 	}})
@@ -101,7 +105,9 @@ type apiCard struct {
 // catalogueView is the data of the catalogue page.
 type catalogueView struct {
 	Query string
-	APIs  []apiCard
+	// Cards is the list's entries, rendered; Shown how many.
+	Cards template.HTML
+	Shown int
 	Total int
 	// Page is the page of the list shown, from 1; Prev and Next are the neighbours' numbers, 0
 	// when there is none.
@@ -119,17 +125,18 @@ func (s *Site) catalogue(w http.ResponseWriter, r *http.Request, v *viewer) erro
 	if err != nil {
 		return err
 	}
-	cv := catalogueView{Query: q, Total: total, Page: number, APIs: make([]apiCard, 0, len(list))}
+	cv := catalogueView{Query: q, Total: total, Page: number, Shown: len(list)}
 	if number > 1 {
 		cv.Prev = number - 1
 	}
 	if number*catalogueSize < total {
 		cv.Next = number + 1
 	}
-	for _, pa := range list {
-		cv.APIs = append(cv.APIs, cardOf(pa.API, pa.Publication))
+	if cv.Cards, err = s.cards.list(list, s.renderCard); err != nil {
+		return err
 	}
-	return s.render(w, r, page{Name: "public/catalogue.html", Title: "APIs", Data: cv})
+	return s.render(w, r, page{Name: "public/catalogue.html", Title: "APIs", Data: cv,
+		Description: "The APIs of " + v.SiteName() + "."})
 }
 
 func cardOf(a core.API, pub core.Publication) apiCard {

@@ -3,17 +3,19 @@ package web_test
 import (
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec/apispectest"
 )
 
 func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	s := startSite(t)
 	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": true, "auto_approve_developers": true})
 	guides := s.pageOf(portalID, map[string]any{"slug": "guides", "title": "Guides", "content": "# Guides\n\nAll our guides.", "visibility": "public", "status": "published"})
-	s.pageOf(portalID, map[string]any{"slug": "start", "title": "Getting started", "content": "Start here.", "visibility": "public", "status": "published", "parent_page_id": guides})
+	s.pageOf(portalID, map[string]any{"slug": "start", "title": "Getting started", "content": "Start here.", "visibility": "public", "status": "published", "parent_page_id": guides,
+		"description": "The first steps."})
 	s.pageOf(portalID, map[string]any{"slug": "partners", "title": "Partner area", "content": "Secret partner terms.", "visibility": "private", "status": "published"})
 	s.pageOf(portalID, map[string]any{"slug": "drafts", "title": "Draft", "content": "Not yet.", "visibility": "public", "status": "unpublished"})
 	s.publishedAPI(portalID, "Orders", "orders", "Place and track orders.", "public")
@@ -30,7 +32,8 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	if nested.status != http.StatusOK {
 		t.Fatalf("/guides/start: status %d", nested.status)
 	}
-	nested.mustContain(t, "Start here.", `href="/guides/start" aria-current="page"`)
+	nested.mustContain(t, "Start here.", `href="/guides/start" aria-current="page"`, `<meta name="description" content="The first steps.">`)
+	checkSecurity(t, "/guides/start", nested)
 
 	private := s.get(domain, "/partners")
 	if private.status != http.StatusUnauthorized {
@@ -38,6 +41,7 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	}
 	private.mustContain(t, "log in", `href="/login?next=%2fpartners"`)
 	private.mustNotContain(t, "Secret partner terms.")
+	checkSecurity(t, "/partners", private)
 
 	if p := s.get(domain, "/drafts"); p.status != http.StatusNotFound {
 		t.Errorf("unpublished page: status %d, want 404", p.status)
@@ -58,7 +62,8 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	if signedIn.status != http.StatusOK {
 		t.Fatalf("private page for a signed-in developer: status %d: %s", signedIn.status, signedIn.body)
 	}
-	signedIn.mustContain(t, "Secret partner terms.", `id="whoami"`, "Ada Lovelace", `<form id="logout"`)
+	signedIn.mustContain(t, "Secret partner terms.", `id="whoami"`, "Ada Lovelace", `<form id="logout"`, `name="csrf_token"`)
+	checkSecurity(t, "/partners (signed in)", signedIn)
 	if cc := signedIn.header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("signed-in page Cache-Control %q, want no-store", cc)
 	}
@@ -92,7 +97,8 @@ func TestScriptInMarkdownShowsAsText(t *testing.T) {
 	}
 	checkSecurity(t, "/evil", p)
 	p.mustContain(t, "Hello")
-	p.mustNotContain(t, "<script>alert", "<img", `href="javascript:`)
+	p.mustContain(t, "&lt;script&gt;")
+	p.mustNotContain(t, "<script>alert", "onerror", `href="javascript:`)
 }
 
 func TestCatalogueSearch(t *testing.T) {
@@ -128,11 +134,7 @@ func TestAPIPageWithReferenceAndDocuments(t *testing.T) {
 	s := startSite(t)
 	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": false})
 	apiID := s.publishedAPI(portalID, "Pets", "pets", "Adopt a pet.", "public")
-	spec, err := os.ReadFile("../apispec/testdata/petstore-openapi-3.0.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.admin(http.MethodPost, "/v3/apis/"+apiID+"/versions", map[string]any{"version": "1.0.0", "spec": map[string]any{"content": string(spec)}}, http.StatusCreated, nil)
+	s.admin(http.MethodPost, "/v3/apis/"+apiID+"/versions", map[string]any{"version": "1.0.0", "spec": map[string]any{"content": string(apispectest.PetstoreOpenAPI)}}, http.StatusCreated, nil)
 	var guide struct {
 		ID string `json:"id"`
 	}
@@ -168,5 +170,30 @@ func TestAPIPageWithReferenceAndDocuments(t *testing.T) {
 	theme := s.get(domain, "/assets/theme.css")
 	if !strings.Contains(theme.body, "--color-primary: #aa3300;") {
 		t.Errorf("theme.css does not carry the portal's primary colour: %s", theme.body)
+	}
+}
+
+func TestCatalogueShowsEditsAtOnce(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": true})
+	apiID := s.publishedAPI(portalID, "Orders", "orders", "Place orders.", "public")
+	s.get(domain, "/apis").mustContain(t, "Place orders.")
+
+	s.admin(http.MethodPatch, "/v3/apis/"+apiID, map[string]any{"description": "Place and cancel orders."}, http.StatusOK, nil)
+	s.get(domain, "/apis").mustContain(t, "Place and cancel orders.")
+
+	s.admin(http.MethodPut, "/v3/apis/"+apiID+"/publications/"+portalID, map[string]any{"visibility": "private"}, http.StatusOK, nil)
+	s.get(domain, "/apis").mustNotContain(t, `data-slug="orders"`)
+}
+
+func TestRobotsFromCustomization(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": false})
+	if p := s.get(domain, "/robots.txt"); p.status != http.StatusOK || !strings.Contains(p.body, "Allow: /") {
+		t.Errorf("default robots.txt: status %d, body %q", p.status, p.body)
+	}
+	s.admin(http.MethodPatch, "/v3/portals/"+portalID+"/customization", map[string]any{"robots": "User-agent: *\nDisallow: /\n"}, http.StatusOK, nil)
+	if p := s.get(domain, "/robots.txt"); !strings.Contains(p.body, "Disallow: /") {
+		t.Errorf("robots.txt does not follow the customization: %q", p.body)
 	}
 }

@@ -4,21 +4,21 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec/apispectest"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 )
 
 // renderAPIPage renders the page of an API whose one version has the specification in file.
 func renderAPIPage(t *testing.T, file string, renderer core.SpecRenderer) string {
 	t.Helper()
-	spec, err := os.ReadFile("../apispec/testdata/" + file)
-	if err != nil {
-		t.Fatal(err)
+	spec, ok := apispectest.Examples()[file]
+	if !ok {
+		t.Fatalf("no example document %s", file)
 	}
 	s := New(nil, nil)
 	version := core.APIVersion{ID: "v1", Version: "1.0.0", SpecContent: string(spec), UpdatedAt: time.Now()}
@@ -52,6 +52,7 @@ func TestAPIPageRendersTheReference(t *testing.T) {
 		"<h1>Pets</h1>", `<section id="reference"`, `<section id="documents"`,
 		`<section class="operation"`, `data-method="GET"`, `data-path="/pets"`,
 		`<table class="parameters">`, "Responses", `<ul class="schema">`,
+		"<code>apikey</code>", // descriptions are markdown
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("API page lacks %q", want)
@@ -69,7 +70,7 @@ func TestAPIPageRendersTheReference(t *testing.T) {
 }
 
 func TestAPIPageRendersAsyncAPIChannels(t *testing.T) {
-	for _, file := range []string{"accounts-asyncapi-2.6.yaml", "lights-asyncapi-3.0.yaml"} {
+	for _, file := range []string{"accounts-asyncapi-2.6.yaml", "streetlights-asyncapi-3.0.yaml"} {
 		body := renderAPIPage(t, file, core.DefaultCustomization().SpecRenderer)
 		if !strings.Contains(body, `data-channel="`) {
 			t.Errorf("%s: no channel on the page", file)

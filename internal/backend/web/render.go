@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
@@ -27,6 +28,9 @@ type page struct {
 	Name string
 	// Title is the document title, before the portal's name.
 	Title string
+	// Description is the page's summary for search engines and link previews; empty means the
+	// portal's description.
+	Description string
 	// Status is the HTTP status; zero means 200.
 	Status int
 	// Notice is a success message shown at the top of the main content (#notice).
@@ -37,11 +41,12 @@ type page struct {
 
 // pageView is what a page template executes with.
 type pageView struct {
-	Viewer *viewer
-	Title  string
-	Notice string
-	Chrome chrome
-	Data   any
+	Viewer      *viewer
+	Title       string
+	Description string
+	Notice      string
+	Chrome      chrome
+	Data        any
 }
 
 // parsePages parses each page template of templates/<dir>/<name>.html (layout excepted) together
@@ -78,12 +83,16 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, p page) error {
 		return fmt.Errorf("web: no template %s", p.Name)
 	}
 	v := viewerOf(r)
-	view := pageView{Viewer: v, Title: p.Title, Notice: p.Notice, Data: p.Data}
+	view := pageView{Viewer: v, Title: p.Title, Description: p.Description, Notice: p.Notice, Data: p.Data}
 	if v != nil {
 		view.Chrome = s.chrome(r, v)
+		if view.Description == "" && v.Portal.Description != nil {
+			view.Description = *v.Portal.Description
+		}
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base.html", view); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer releaseBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "base.html", view); err != nil {
 		return fmt.Errorf("web: render %s: %w", p.Name, err)
 	}
 	status := p.Status
@@ -97,6 +106,22 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, p page) error {
 		_, _ = w.Write(buf.Bytes())
 	}
 	return nil
+}
+
+// renderBuffers are reused between pages: an API page with a large reference is close to a
+// megabyte, which would otherwise be allocated, and grown, on every view.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer is the largest buffer kept for reuse, so that one huge page does not pin its
+// memory.
+const maxPooledBuffer = 4 << 20
+
+func releaseBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledBuffer {
+		return
+	}
+	buf.Reset()
+	renderBuffers.Put(buf)
 }
 
 // handlerFunc serves one page; a returned error becomes the matching error page.

@@ -7,6 +7,7 @@ import "net/http"
 func (s *Site) routes() {
 	s.mux.HandleFunc("GET /assets/theme.css", s.serveTheme)
 	s.mux.HandleFunc("GET /assets/{name}", s.serveAsset)
+	s.mux.HandleFunc("GET /robots.txt", s.serveRobots)
 	s.publicRoutes()
 	s.accountRoutes()
 	// Everything no route above takes: a page of the content tree for GET, 405 otherwise.

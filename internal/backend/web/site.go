@@ -31,6 +31,7 @@ type Site struct {
 	assets         *assetSet
 	mux            *http.ServeMux
 	specs          *specCache
+	cards          *cardCache
 }
 
 // specCacheSize is how many API versions' parsed specifications are kept, and specCacheBytes about
@@ -71,7 +72,8 @@ func WithTrustedProxies(p []netip.Prefix) Option {
 // New returns the website over the operations of svc. It panics when the embedded templates do not parse, which a
 // test of this package catches before any release.
 func New(svc *service.Service, log *slog.Logger, opts ...Option) *Site {
-	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux(), specs: newSpecCache(specCacheSize, specCacheBytes)}
+	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux(), specs: newSpecCache(specCacheSize, specCacheBytes),
+		cards: newCardCache(cardCacheSize)}
 	for _, o := range opts {
 		o(s)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 )
@@ -14,7 +15,7 @@ func TestHostOf(t *testing.T) {
 		"127.0.0.1":                              "127.0.0.1",
 	}
 	for host, want := range tests {
-		r := httptest.NewRequest("GET", "/", nil)
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
 		r.Host = host
 		if got := hostOf(r); got != want {
 			t.Errorf("hostOf(%q) = %q, want %q", host, got, want)
@@ -38,5 +39,18 @@ func TestMayBePortalHost(t *testing.T) {
 		if got := mayBePortalHost(host); got != want {
 			t.Errorf("mayBePortalHost(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+func TestHeaderHelpers(t *testing.T) {
+	w := httptest.NewRecorder()
+	setSecurityHeaders(w.Header())
+	noReferrer(w)
+	noStore(w)
+	if got := w.Header().Get("Referrer-Policy"); got != "no-referrer" {
+		t.Errorf("Referrer-Policy %q, want no-referrer on a page whose address carries a token", got)
+	}
+	if got := w.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control %q, want no-store", got)
 	}
 }

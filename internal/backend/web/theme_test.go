@@ -133,18 +133,3 @@ func TestIsCurrent(t *testing.T) {
 		}
 	}
 }
-
-func TestParagraphs(t *testing.T) {
-	tests := map[string]string{
-		"":                          "",
-		"One line.":                 "<p>One line.</p>",
-		"First.\n\nSecond.":         "<p>First.</p><p>Second.</p>",
-		"<script>alert(1)</script>": "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
-		"a\r\n\r\nb":                "<p>a</p><p>b</p>",
-	}
-	for in, want := range tests {
-		if got := string(paragraphs(in)); got != want {
-			t.Errorf("paragraphs(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
