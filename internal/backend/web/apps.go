@@ -3,6 +3,8 @@ package web
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"slices"
 	"strconv"
@@ -186,6 +188,9 @@ type appView struct {
 	Registrable     []apiChoice
 	OtherStrategies int
 	NewKey          *newKeyView
+	// KeysVersion names the set of keys the page shows; the create form posts it back, so that
+	// the same post sent again (a reload of the page that shows a new key) creates no second key.
+	KeysVersion string
 	// The page's forms; Action is the one posted, for the refusals of the per-row forms.
 	Rename, Delete, Register, CreateKey, Action *formState
 }
@@ -238,9 +243,12 @@ func (s *Site) appData(ctx context.Context, v *viewer, id string) (*appView, err
 		if err != nil {
 			return nil, err
 		}
+		ids := make([]string, 0, len(keys))
 		for _, k := range keys {
 			data.Keys = append(data.Keys, keyRow{ID: k.ID, Name: k.DisplayName, Hint: k.Hint, CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt})
+			ids = append(ids, k.ID)
 		}
+		data.KeysVersion = keysVersion(ids)
 	}
 	apis, _, err := s.svc.APIs(ctx, v.Portal, v.Developer, allOfThem)
 	if err != nil {
@@ -323,6 +331,12 @@ func (s *Site) appAction(w http.ResponseWriter, r *http.Request, v *viewer) erro
 	case "create-key":
 		form = postedForm("create-key", r, "name")
 		data.CreateKey = form
+		if r.PostFormValue("keys_version") != data.KeysVersion {
+			form.refuse("", "A key was created from this form already, and it is shown only once: "+
+				"if you need another one, create it now.")
+			noStore(w)
+			return s.showApp(w, r, v, data, http.StatusConflict)
+		}
 		var key service.NewKey
 		if key, err = s.svc.CreateKey(ctx, v.Portal, *v.Developer, id, strings.TrimSpace(form.Value("name"))); err == nil {
 			return s.showNewKey(w, r, v, id, key)
@@ -369,4 +383,11 @@ func (s *Site) showNewKey(w http.ResponseWriter, r *http.Request, v *viewer, app
 	noStore(w)
 	noReferrer(w)
 	return s.showApp(w, r, v, data, http.StatusCreated)
+}
+
+// keysVersion names a set of keys by their ids, in any order.
+func keysVersion(ids []string) string {
+	ids = slices.Sorted(slices.Values(ids))
+	sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
 }

@@ -187,3 +187,24 @@ func TestAppsChooseAmongTheStrategiesOfThePortalsAPIs(t *testing.T) {
 	key := v.post("create-key", nil).mustStatus(t, http.StatusCreated)
 	key.mustContain(t, "in the header <code>x-partner-key</code>")
 }
+
+func TestKeyFormSentAgainCreatesNoSecondKey(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.accountPortal()
+	s.publishAPI(portalID, "orders", true)
+	v := s.approvedDeveloper(portalID, domain, "reload@example.com")
+	appID := v.createApp("Reloaded")
+	form := v.open("/apps/" + appID)
+	v.post("create-key", url.Values{"name": {"first"}}).mustStatus(t, http.StatusCreated)
+	// The same post again, as a reload of the page that showed the key sends it.
+	v.last = form
+	again := v.post("create-key", url.Values{"name": {"first"}})
+	again.mustStatus(t, http.StatusConflict)
+	again.mustContain(t, `id="create-key-error"`, "A key was created from this form already")
+	again.mustNotContain(t, `id="new-key"`)
+	if n := strings.Count(again.body, "<tr data-key-id="); n != 1 {
+		t.Errorf("%d keys listed, want 1", n)
+	}
+	// From the page as it is now, another key can be created.
+	v.post("create-key", url.Values{"name": {"second"}}).mustStatus(t, http.StatusCreated)
+}

@@ -448,6 +448,11 @@ func (s *story) keys() {
 		b.t.Fatalf("the copy button put %q on the clipboard, want the new key", got)
 	}
 
+	// Reloading sends the form again (Chromium here does not ask first): no second key, no
+	// secret. Opening the page again shows it without the key as well.
+	b.navigating("reloading the page of the new key", chromedp.Reload())
+	b.expectAbsent("#new-key", "the key shows again after a reload")
+	b.expectText("#create-key-error", "shown only once")
 	b.open("/apps/" + s.applicationID)
 	b.expectAbsent("#new-key", "the key shows again after the page is opened again")
 	if strings.Contains(b.html(), secret) {
