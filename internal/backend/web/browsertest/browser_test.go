@@ -218,6 +218,37 @@ func (b *browser) expectAbsent(selector, why string) {
 	}
 }
 
+// accessibilityProblems is a script that lists what keeps the page from a screen reader or a
+// keyboard: inputs without a label, buttons and links without a name, not exactly one h1, no
+// language, a refusal not announced.
+const accessibilityProblems = `(() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push("<html> has no lang");
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) problems.push(h1 + " h1 headings");
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    const labelled = (el.id && document.querySelector("label[for='" + el.id + "']")) || el.closest("label") ||
+      el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+    if (!labelled) problems.push("unlabelled " + el.tagName.toLowerCase() + " " + (el.name || el.id));
+  }
+  for (const el of document.querySelectorAll("button, a[href]")) {
+    if (!el.textContent.trim() && !el.getAttribute("aria-label")) problems.push("nameless " + el.outerHTML.slice(0, 60));
+  }
+  for (const el of document.querySelectorAll(".error")) {
+    if (el.getAttribute("role") !== "alert") problems.push("refusal not announced: " + el.id);
+  }
+  return problems;
+})()`
+
+// expectAccessible fails the test when the page has one of the problems accessibilityProblems
+// looks for.
+func (b *browser) expectAccessible() {
+	b.t.Helper()
+	if problems := run(b, "checking the page's accessibility", chromedp.Evaluate[[]string](accessibilityProblems)); len(problems) > 0 {
+		b.t.Fatalf("%s: %s", b.location(), strings.Join(problems, "; "))
+	}
+}
+
 // copyWith clicks the copy button matching selector and returns what the clipboard then holds:
 // the site's script, allowed by its Content-Security-Policy, does the copying.
 func (b *browser) copyWith(selector string) string {
@@ -241,6 +272,8 @@ func (b *browser) copyWith(selector string) string {
 // screenshot saves a PNG of the whole page as DIR/name.png when -screenshots=DIR is set.
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
+	// The pages worth a screenshot are the ones every visitor sees: each is checked on the way.
+	b.expectAccessible()
 	if *screenshotDir == "" {
 		return
 	}
