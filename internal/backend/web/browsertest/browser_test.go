@@ -14,6 +14,7 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // screenshotDir, when set, is where the story saves a PNG of each main page.
@@ -168,6 +169,21 @@ func (b *browser) submit(formID string, fields ...field) int {
 	resp := b.navigating("submitting form "+formID, chromedp.Click(chromedp.CSS(form+` [type="submit"]`)))
 	if resp == nil {
 		b.t.Fatalf("submitting form %s: no response", formID)
+	}
+	return int(resp.Status)
+}
+
+// typeIn types the values into the fields of the form with the given id with the keyboard alone,
+// starting in its first field and moving with Tab, then presses Enter and waits for the page
+// that answers; it returns that page's status. The fields must follow each other in tab order.
+func (b *browser) typeIn(formID string, values ...string) int {
+	b.t.Helper()
+	first := chromedp.CSS(fmt.Sprintf("form#%s input:not([type=hidden])", formID))
+	b.do("focusing the first field of form "+formID, chromedp.WaitVisible(first), chromedp.Focus(first))
+	keys := strings.Join(values, kb.Tab) + kb.Enter
+	resp := b.navigating("typing into form "+formID, chromedp.Steps(chromedp.KeyEvent(keys)))
+	if resp == nil {
+		b.t.Fatalf("typing into form %s: no response", formID)
 	}
 	return int(resp.Status)
 }
