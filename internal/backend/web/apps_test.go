@@ -208,3 +208,21 @@ func TestKeyFormSentAgainCreatesNoSecondKey(t *testing.T) {
 	// From the page as it is now, another key can be created.
 	v.post("create-key", url.Values{"name": {"second"}}).mustStatus(t, http.StatusCreated)
 }
+
+func TestRevokedDeveloperLosesTheApplicationsAtOnce(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.accountPortal()
+	v := s.approvedDeveloper(portalID, domain, "revoked@example.com")
+	v.open("/apps").mustStatus(t, http.StatusOK)
+	var out struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	s.admin(http.MethodGet, "/v3/portals/"+portalID+"/developers", nil, http.StatusOK, &out)
+	s.admin(http.MethodPatch, "/v3/portals/"+portalID+"/developers/"+out.Data[0].ID, map[string]any{"status": "revoked"}, http.StatusOK, nil)
+	v.follow(v.open("/apps")).mustContain(t, `<form id="login"`, "Please log in")
+	refused := v.post("login", url.Values{"email": {"revoked@example.com"}, "password": {testPassword}})
+	refused.mustStatus(t, http.StatusUnauthorized)
+	refused.mustContain(t, `id="login-error"`, "Your access to this portal has been revoked.")
+}
