@@ -10,7 +10,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
@@ -20,7 +19,6 @@ import (
 type Site struct {
 	svc *service.Service
 	log *slog.Logger
-	now func() time.Time
 	// csrfKey signs the CSRF tokens; a new one at each start invalidates the forms of open pages,
 	// which only costs a reload.
 	csrfKey []byte
@@ -54,26 +52,17 @@ func WithCSRFKey(key []byte) Option {
 	}
 }
 
-// WithClock replaces time.Now, for tests.
-func WithClock(now func() time.Time) Option {
-	return func(s *Site) {
-		if now != nil {
-			s.now = now
-		}
-	}
-}
-
 // WithTrustedProxies names the reverse proxies whose X-Forwarded-Proto says whether the visitor
 // used TLS.
 func WithTrustedProxies(p []netip.Prefix) Option {
 	return func(s *Site) { s.trustedProxies = slices.Clone(p) }
 }
 
-// New returns the website over the operations of svc. It panics when the embedded templates do not parse, which a
-// test of this package catches before any release.
+// New returns the website over the operations of svc. It panics when the embedded templates do
+// not parse, which every test of this package would show.
 func New(svc *service.Service, log *slog.Logger, opts ...Option) *Site {
-	s := &Site{svc: svc, log: log, now: time.Now, mux: http.NewServeMux(), specs: newSpecCache(specCacheSize, specCacheBytes),
-		cards: newCardCache(cardCacheSize)}
+	s := &Site{svc: svc, log: log, mux: http.NewServeMux(),
+		specs: newSpecCache(specCacheSize, specCacheBytes), cards: newCardCache(cardCacheSize)}
 	for _, o := range opts {
 		o(s)
 	}

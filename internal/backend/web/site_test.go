@@ -110,6 +110,12 @@ func TestAssetsAreFingerprintedAndCached(t *testing.T) {
 		if a.status != http.StatusOK || !strings.Contains(a.header.Get("Cache-Control"), "immutable") {
 			t.Errorf("%s: status %d, Cache-Control %q; want 200 and a long immutable cache", l[1], a.status, a.header.Get("Cache-Control"))
 		}
+		if c := a.header.Get("Set-Cookie"); c != "" {
+			t.Errorf("%s sets a cookie, which a shared cache could hand to others: %s", l[1], c)
+		}
+	}
+	if c := home.header.Get("Set-Cookie"); c != "" {
+		t.Errorf("a page without forms sets a cookie: %s", c)
 	}
 	theme := s.get(domain, "/assets/theme.css")
 	if theme.status != http.StatusOK || !strings.HasPrefix(theme.header.Get("Content-Type"), "text/css") {

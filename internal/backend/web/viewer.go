@@ -20,8 +20,6 @@ type viewer struct {
 	// Developer is the signed-in, approved developer, or nil for an anonymous visitor (a session
 	// of a pending, rejected or revoked developer counts as anonymous).
 	Developer *core.Developer
-	// CSRFToken is the value every form of this response posts back as csrf_token.
-	CSRFToken string
 	// Secure is whether the visitor reached us over TLS, directly or through a trusted proxy;
 	// cookies set on the response get Secure then.
 	Secure bool
@@ -29,6 +27,22 @@ type viewer struct {
 	sessionToken string
 	// custom is the portal's customization once a handler has read it.
 	custom *core.Customization
+	// csrf is the CSRF token once a form has asked for it; site, w and r make it.
+	csrf *string
+	site *Site
+	w    http.ResponseWriter
+	req  *http.Request
+}
+
+// CSRFToken is the value every form of this response posts back as csrf_token. It is made when a
+// form first asks for it, so that only pages with forms give a visitor the cookie it is bound to
+// (never an asset, which caches may share).
+func (v *viewer) CSRFToken() string {
+	if v.csrf == nil {
+		token := v.site.csrfToken(v.w, v.req, v)
+		v.csrf = &token
+	}
+	return *v.csrf
 }
 
 // SignedIn reports whether an approved developer is signed in.
@@ -37,9 +51,6 @@ func (v *viewer) SignedIn() bool { return v.Developer != nil }
 // Accounts reports whether the portal has developer accounts (user authentication on): without
 // them the site has no sign-up, login or applications.
 func (v *viewer) Accounts() bool { return v.Portal.AuthenticationEnabled }
-
-// SeesPrivate reports whether the viewer may read private pages and APIs.
-func (v *viewer) SeesPrivate() bool { return v.Developer != nil }
 
 // SiteName is the portal's name as visitors see it.
 func (v *viewer) SiteName() string {
@@ -60,7 +71,7 @@ func viewerOf(r *http.Request) *viewer {
 // servePortal serves a request addressed to portal p's website.
 func (s *Site) servePortal(w http.ResponseWriter, r *http.Request, p core.Portal) {
 	setSecurityHeaders(w.Header())
-	v := &viewer{Portal: p, Secure: s.secure(r)}
+	v := &viewer{Portal: p, Secure: s.secure(r), site: s, w: w, req: r}
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && p.AuthenticationEnabled {
 		v.sessionToken = c.Value
 		d, err := s.sessionDeveloper(r.Context(), p, c.Value)
@@ -74,7 +85,6 @@ func (s *Site) servePortal(w http.ResponseWriter, r *http.Request, p core.Portal
 		// A signed-in developer's pages show their own data: no shared or browser cache may keep them.
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	v.CSRFToken = s.csrfToken(w, r, v)
 	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)))
 }
 
