@@ -17,18 +17,17 @@ const noticeCookie = "portalnotice"
 
 // notices are the sentences a redirect may leave for the next page; %s is the argument.
 var notices = map[string]string{
-	"signed-up":       "Thank you. We sent a message to %s: open its link to confirm your address and choose a password.",
-	"reset-sent":      "If %s has an account here, we sent it a link to choose a new password.",
-	"password-set":    "Your password is set: log in with it.",
-	"logged-out":      "You are logged out.",
-	"login-needed":    "Please log in to continue.",
-	"app-created":     "The application is created. Register it with an API, then create a key.",
-	"app-renamed":     "The application is saved.",
-	"app-deleted":     "The application %s is deleted, with its keys and registrations.",
-	"registered":      "The application is registered with %s.",
-	"unregistered":    "The registration with %s is withdrawn.",
-	"key-revoked":     "The key %s is revoked: requests with it are refused from now on.",
-	"already-session": "You are logged in.",
+	"signed-up":    "Thank you. We sent a message to %s: open its link to confirm your address and choose a password.",
+	"reset-sent":   "If %s has an account here, we sent it a link to choose a new password.",
+	"password-set": "Your password is set: log in with it.",
+	"logged-out":   "You are logged out.",
+	"login-needed": "Please log in to continue.",
+	"app-created":  "The application is created. Register it with an API, then create a key.",
+	"app-renamed":  "The application is saved.",
+	"app-deleted":  "The application %s is deleted, with its keys and registrations.",
+	"registered":   "The application is registered with %s.",
+	"unregistered": "The registration with %s is withdrawn.",
+	"key-revoked":  "The key %s is revoked: requests with it are refused from now on.",
 }
 
 // flash is the signed content of the notice cookie.
