@@ -22,6 +22,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/web"
 )
 
 // Config configures a Server.
@@ -111,12 +112,23 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	svc := service.New(st, log, opts...)
 	api := httpapi.New(st, svc, region, log, httpapi.WithTrustedProxies(cfg.TrustedProxies))
-	srv := &Server{store: st, handler: api}
+	site := web.New(svc, log, web.WithTrustedProxies(cfg.TrustedProxies))
+	srv := &Server{store: st, handler: portalHosts(site, api)}
 	if smtp != nil {
 		log.Info("mail to developers goes out through SMTP", "server", cfg.SMTP.Redacted(), "from", cfg.SMTP.From.String())
 		srv.stopMail = startSender(mail.NewSender(st, smtp, cfg.MailRetry, log.With("component", "mail")))
 	}
 	return srv, nil
+}
+
+// portalHosts sends a request whose Host is a portal's domain to the portal's website, unless
+// it addresses the developer JSON API (/api/v3), and every other request to api.
+func portalHosts(site *web.Site, api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !site.Serve(w, r) {
+			api.ServeHTTP(w, r)
+		}
+	})
 }
 
 // startSender runs the sender until the returned function is called; that function waits for

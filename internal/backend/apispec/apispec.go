@@ -9,7 +9,6 @@ package apispec
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -66,7 +65,7 @@ type Error struct {
 	// (an empty or oversized document).
 	Line, Column int
 	// Pointer is the JSON Pointer (RFC 6901) of the offending value, e.g. "/paths/~1pets/get";
-	// empty for problems of the text itself (syntax, size) and "" for the root.
+	// empty for the document's root and for problems of the text itself (syntax, size).
 	Pointer string
 	// Message says what is wrong and what to do, in one sentence without the position.
 	Message string
@@ -91,40 +90,71 @@ func (e *Error) Error() string {
 
 // Parse reads a specification in JSON or YAML and checks it. The error, when not nil, is an *Error.
 func Parse(content []byte) (*Document, error) {
-	root, err := parseTree(content)
+	root, jsonErr, err := parseTree(content)
 	if err != nil {
 		return nil, err
 	}
 	doc := &Document{root: root}
 	if err := doc.check(); err != nil {
+		if jsonErr != nil {
+			// Text that looked like JSON, was not, and does not make a document as YAML either
+			// was most likely meant as JSON: its syntax error is the one to fix.
+			return nil, jsonErr
+		}
 		return nil, err
 	}
 	return doc, nil
 }
 
 // parseTree reads the text into a YAML node tree whose root is a mapping, checking size and depth.
-func parseTree(content []byte) (*yaml.Node, error) {
+// Text that starts like JSON but is not JSON is read as YAML (whose flow style starts with a brace
+// too); jsonErr then says what was wrong with it as JSON.
+func parseTree(content []byte) (root *yaml.Node, jsonErr *Error, err error) {
 	if len(content) > MaxSize {
-		return nil, &Error{Message: fmt.Sprintf(
+		return nil, nil, &Error{Message: fmt.Sprintf(
 			"the document is %d bytes; the largest accepted is %d bytes (10 MiB): split it or remove unused parts",
 			len(content), MaxSize)}
 	}
+	content = bytes.TrimPrefix(content, []byte("\xef\xbb\xbf")) // a byte order mark some editors write
 	trimmed := bytes.TrimSpace(content)
 	if len(trimmed) == 0 {
-		return nil, &Error{Message: "the document is empty: give an OpenAPI or AsyncAPI document in JSON or YAML"}
+		return nil, nil, &Error{Message: "the document is empty: give an OpenAPI or AsyncAPI document in JSON or YAML"}
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
-		if err := checkJSON(content); err != nil {
-			return nil, err
+		root, jsonErr = parseJSON(content)
+		if jsonErr != nil {
+			if jsonErr.Message == depthMessage {
+				return nil, nil, jsonErr
+			}
+			var yamlErr *Error
+			if root, yamlErr = parseYAML(content); yamlErr != nil {
+				return nil, nil, jsonErr
+			}
 		}
-		// JSON allows tabs between tokens where YAML does not; a raw tab inside a JSON string is
-		// invalid JSON already, so every tab left is whitespace between tokens.
-		content = bytes.ReplaceAll(content, []byte{'\t'}, []byte{' '})
+	} else {
+		var yamlErr *Error
+		if root, yamlErr = parseYAML(content); yamlErr != nil {
+			return nil, nil, yamlErr
+		}
 	}
+	if root.Kind != yaml.MappingNode {
+		return nil, nil, &Error{Line: root.Line, Column: root.Column,
+			Message: "the document must be an object whose first field is `openapi` or `asyncapi`, not " + describeNode(root)}
+	}
+	if err := checkTree(root); err != nil {
+		return nil, nil, err
+	}
+	return root, jsonErr, nil
+}
 
+// parseYAML reads one YAML document into its node tree.
+func parseYAML(content []byte) (*yaml.Node, *Error) {
 	dec := yaml.NewDecoder(bytes.NewReader(content))
 	var file yaml.Node
 	if err := dec.Decode(&file); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Error{Message: "the document is empty: give an OpenAPI or AsyncAPI document in JSON or YAML"}
+		}
 		return nil, yamlError(err)
 	}
 	var extra yaml.Node
@@ -132,79 +162,13 @@ func parseTree(content []byte) (*yaml.Node, error) {
 		return nil, &Error{Line: extra.Line, Column: extra.Column,
 			Message: "the text holds more than one YAML document: keep only the specification, without a second '---' section"}
 	}
-
 	if file.Kind != yaml.DocumentNode || len(file.Content) == 0 {
 		return nil, &Error{Message: "the document is empty: give an OpenAPI or AsyncAPI document in JSON or YAML"}
 	}
-	root := file.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Line: root.Line, Column: root.Column,
-			Message: "the document must be an object whose first field is `openapi` or `asyncapi`, not " + describeNode(root)}
-	}
-	if err := checkTree(root); err != nil {
-		return nil, err
-	}
-	return root, nil
-}
-
-// checkJSON refuses malformed JSON with the position the JSON decoder reports, which is more
-// precise than what YAML says about the same text.
-func checkJSON(content []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(content))
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				if depth > 0 {
-					line, col := position(content, int64(len(content)))
-					return &Error{Line: line, Column: col, Message: "invalid JSON: the text ends before its last object or array is closed"}
-				}
-				return nil
-			}
-			if errors.Is(err, io.ErrUnexpectedEOF) {
-				line, col := position(content, int64(len(content)))
-				return &Error{Line: line, Column: col, Message: "invalid JSON: the text ends before its last string, object or array is closed"}
-			}
-			offset := dec.InputOffset()
-			var syntax *json.SyntaxError
-			if errors.As(err, &syntax) {
-				offset = syntax.Offset
-			}
-			line, col := position(content, offset)
-			msg := strings.TrimPrefix(err.Error(), "json: ")
-			return &Error{Line: line, Column: col, Message: "invalid JSON: " + msg}
-		}
-		if delim, ok := tok.(json.Delim); ok {
-			switch delim {
-			case '{', '[':
-				depth++
-				if depth > MaxDepth {
-					line, col := position(content, dec.InputOffset())
-					return &Error{Line: line, Column: col, Message: depthMessage}
-				}
-			case '}', ']':
-				depth--
-			}
-		}
-	}
+	return file.Content[0], nil
 }
 
 const depthMessage = "objects and arrays are nested more than 64 deep: flatten the schema, or move nested parts to components and use $ref"
-
-// position converts a byte offset into a 1-based line and column.
-func position(content []byte, offset int64) (line, col int) {
-	if offset > int64(len(content)) {
-		offset = int64(len(content))
-	}
-	if offset < 0 {
-		offset = 0
-	}
-	before := content[:offset]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
-}
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 

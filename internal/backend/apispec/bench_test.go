@@ -2,6 +2,7 @@ package apispec_test
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec"
@@ -23,6 +24,21 @@ func TestSyntheticOpenAPI(t *testing.T) {
 		if len(ref.Groups) == 0 || ref.Truncated {
 			t.Errorf("SyntheticOpenAPI(%d): %d groups, truncated %v", lines, len(ref.Groups), ref.Truncated)
 		}
+	}
+}
+
+// The JSON reader and the YAML reader build the same view of the same document.
+func TestSyntheticJSONMatchesYAML(t *testing.T) {
+	fromYAML, err := apispec.Parse(apispectest.SyntheticOpenAPI(2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromJSON, err := apispec.Parse(apispectest.SyntheticOpenAPIJSON(2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromYAML.Reference(), fromJSON.Reference()) {
+		t.Error("the views of the YAML and JSON forms of one document differ")
 	}
 }
 
@@ -59,6 +75,21 @@ func BenchmarkReference5000(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
+		_ = doc.Reference()
+	}
+}
+
+// BenchmarkParseReference5000JSON is the same document written as JSON, the form most tools
+// export.
+func BenchmarkParseReference5000JSON(b *testing.B) {
+	content := apispectest.SyntheticOpenAPIJSON(5000)
+	b.SetBytes(int64(len(content)))
+	b.ReportAllocs()
+	for b.Loop() {
+		doc, err := apispec.Parse(content)
+		if err != nil {
+			b.Fatal(err)
+		}
 		_ = doc.Reference()
 	}
 }

@@ -17,7 +17,7 @@ const (
 // exampleJSON renders a YAML value as JSON, keys in document order, indented when indent is set.
 // The text is cut at maxExampleBytes so that an alias-heavy example cannot expand without limit.
 func exampleJSON(n *yaml.Node, indent bool) string {
-	w := &jsonWriter{indent: indent}
+	w := &jsonWriter{indent: indent, maxBytes: maxExampleBytes, maxDepth: maxExampleDepth}
 	w.value(n, 0)
 	if w.full {
 		return w.b.String() + "…"
@@ -25,17 +25,20 @@ func exampleJSON(n *yaml.Node, indent bool) string {
 	return w.b.String()
 }
 
+// jsonWriter writes a node tree as JSON; a zero bound is no bound.
 type jsonWriter struct {
-	b      strings.Builder
-	indent bool
-	full   bool
+	b        strings.Builder
+	indent   bool
+	maxBytes int
+	maxDepth int
+	full     bool
 }
 
 func (w *jsonWriter) write(s string) {
 	if w.full {
 		return
 	}
-	if w.b.Len()+len(s) > maxExampleBytes {
+	if w.maxBytes > 0 && w.b.Len()+len(s) > w.maxBytes {
 		w.full = true
 		return
 	}
@@ -53,7 +56,7 @@ func (w *jsonWriter) value(n *yaml.Node, depth int) {
 	if w.full || n == nil {
 		return
 	}
-	if depth > maxExampleDepth {
+	if w.maxDepth > 0 && depth > w.maxDepth {
 		w.write("…")
 		return
 	}

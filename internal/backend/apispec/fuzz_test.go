@@ -1,10 +1,15 @@
 package apispec
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
+	"reflect"
 	"testing"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec/apispectest"
 )
 
 // FuzzParse feeds Parse arbitrary text: it must answer with a document or an *Error, never panic
@@ -34,11 +39,8 @@ func FuzzParse(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
-	files, _ := filepath.Glob("testdata/*.yaml")
-	for _, file := range files {
-		if content, err := os.ReadFile(file); err == nil {
-			f.Add(content)
-		}
+	for _, content := range apispectest.Examples() {
+		f.Add(content)
 	}
 	f.Fuzz(func(t *testing.T, content []byte) {
 		doc, err := Parse(content)
@@ -67,4 +69,55 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzParseJSON compares the JSON reader with the standard library's: they agree on what is JSON
+// (up to the nesting bound), and the values read are the same.
+func FuzzParseJSON(f *testing.F) {
+	for _, s := range []string{
+		minimalOpenAPI, `{"a":[1,-2.5e+3,true,false,null,"x\u00e9\n"]}`, `[]`, `{}`, `{"a":}`, `{"a":01}`,
+		`{"a":"\ud83d\ude00"}`, `{"a":"\ud83d"}`, "{\"a\":\"\xff\"}", `1`, `"s"`, `{"a":1}{}`, ` [ 1 , 2 ] `,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, content []byte) {
+		root, err := parseJSON(content)
+		valid := json.Valid(content)
+		if err != nil {
+			if valid && err.Message != depthMessage {
+				t.Fatalf("standard JSON refused: %v", err)
+			}
+			return
+		}
+		if !valid {
+			t.Fatalf("accepted text that is not JSON")
+		}
+		want, err2 := decodeJSON(content)
+		if err2 != nil {
+			t.Fatal(err2)
+		}
+		got, err2 := decodeJSON([]byte(exampleJSONUnbounded(root)))
+		if err2 != nil {
+			t.Fatalf("the tree does not write back as JSON: %v", err2)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("read %#v, want %#v", got, want)
+		}
+	})
+}
+
+// exampleJSONUnbounded writes a tree back as JSON without the example size bound.
+func exampleJSONUnbounded(n *yaml.Node) string {
+	w := &jsonWriter{}
+	w.value(n, 0)
+	return w.b.String()
+}
+
+// decodeJSON decodes keeping numbers as written, so that no number is out of range.
+func decodeJSON(content []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(content))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
 }

@@ -32,6 +32,9 @@ info:
 paths: {}
 `, KindOpenAPI, "3.1.0", "Pets", "1.0", "All the pets.\n"},
 		{"openapi 3.1 without paths", "openapi: 3.1.0\ninfo: {title: Hooks, version: '2'}\nwebhooks: {}\n", KindOpenAPI, "3.1.0", "Hooks", "2", ""},
+		{"yaml flow style starting with a brace", "{openapi: 3.0.3, info: {title: Flow, version: v1}, paths: {}}", KindOpenAPI, "3.0.3", "Flow", "v1", ""},
+		{"json with a byte order mark", "\xef\xbb\xbf" + minimalOpenAPI, KindOpenAPI, "3.0.3", "Example API", "1.0.0", ""},
+		{"json escapes", `{"openapi":"3.0.3","info":{"title":"Caf\u00e9 \"API\"\n","version":"1"},"paths":{}}`, KindOpenAPI, "3.0.3", "Café \"API\"", "1", ""},
 		{"json with tabs", "{\n\t\"openapi\": \"3.0.0\",\n\t\"info\": {\"title\": \"T\", \"version\": \"1\"},\n\t\"paths\": {}\n}", KindOpenAPI, "3.0.0", "T", "1", ""},
 		{"asyncapi 3", `
 asyncapi: 3.0.0
@@ -102,6 +105,16 @@ func TestParseRefuses(t *testing.T) {
 		{"empty", "  \n", 0, "", "the document is empty"},
 		{"not json", `{"openapi": "3.0.3",`, 1, "", "invalid JSON"},
 		{"bad json later", "{\n\"openapi\": \"3.0.3\",\n\"info\": {\"title\" \"x\"}\n}", 3, "", "invalid JSON"},
+		{"json trailing comma", "{\n  \"openapi\": \"3.0.3\",\n}", 3, "", "expected a quoted key"},
+		{"json missing colon", `{"openapi" "3.0.3"}`, 1, "", "expected ':' after the key \"openapi\""},
+		{"json missing comma", "{\"a\": 1\n \"b\": 2}", 2, "", "expected ',' or '}' after the value of \"a\""},
+		{"json list missing comma", `{"a": [1 2]}`, 1, "", "expected ',' or ']'"},
+		{"json leading zero", `{"a": 01}`, 1, "", "cannot start with 0"},
+		{"json bad literal", `{"a": tru}`, 1, "", "unexpected 't'"},
+		{"json raw tab in string", "{\"a\": \"x\ty\"}", 1, "", "control character 0x09"},
+		{"json unclosed string", "{\"a\": \"xy}", 1, "", "not closed"},
+		{"json bad escape", `{"a": "\x"}`, 1, "", "invalid escape"},
+		{"json text after", `{"a": 1} x`, 1, "", "text after the end"},
 		{"bad yaml", "openapi: 3.0.3\ninfo:\n  title: x\n   version: 1\n", 4, "", "invalid YAML"},
 		{"a list", "- a\n- b\n", 1, "", "must be an object"},
 		{"scalar", "hello", 1, "", "must be an object"},
@@ -170,6 +183,9 @@ paths:
               schema:
                 $ref: '#/components/schemas/Pet'
 `, 12, "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref", "components.schemas.Pet"},
+		{"missing component in json", "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"x\", \"version\": \"1\"},\n  \"paths\": {\n    \"/a\": {\"get\": {\"responses\": {\"200\": {\"$ref\": \"#/components/responses/Ok\"}}}}\n  }\n}",
+			5, "/paths/~1a/get/responses/200/$ref", "components.responses.Ok"},
+		{"duplicate key in json", "{\"openapi\": \"3.0.3\",\n\"openapi\": \"3.1.0\"}", 2, "", `"openapi" appears twice`},
 		{"duplicate key", "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\ninfo: {title: y, version: '2'}\n", 4, "", `"info" appears twice`},
 		{"two documents", "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n---\nopenapi: 3.0.3\n", 4, "", "more than one YAML document"},
 		{"asyncapi 2 without channels", "asyncapi: 2.6.0\ninfo: {title: x, version: '1'}\n", 1, "", "no `channels`"},

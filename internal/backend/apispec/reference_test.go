@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/apispec/apispectest"
 )
 
 var update = flag.Bool("update", false, "rewrite the .outline golden files from the current output")
@@ -140,24 +142,16 @@ func writeSchema(b *strings.Builder, indent, label string, s *Schema) {
 }
 
 // TestReferenceGolden renders the example documents and compares the outline with the golden
-// files beside them; run with -update after a deliberate change and read the diff.
+// files in testdata; run with -update after a deliberate change and read the diff.
 func TestReferenceGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.yaml")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no example documents: %v", err)
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			content, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
+	for name, content := range apispectest.Examples() {
+		t.Run(name, func(t *testing.T) {
 			doc, err := Parse(content)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
 			got := outline(doc.Reference())
-			golden := strings.TrimSuffix(file, ".yaml") + ".outline"
+			golden := filepath.Join("testdata", strings.TrimSuffix(name, ".yaml")+".outline")
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -168,7 +162,7 @@ func TestReferenceGolden(t *testing.T) {
 				t.Fatalf("%v (run with -update to create it)", err)
 			}
 			if got != string(want) {
-				t.Errorf("outline of %s differs from %s:\n%s", file, golden, got)
+				t.Errorf("outline of %s differs from %s:\n%s", name, golden, got)
 			}
 		})
 	}

@@ -4,7 +4,10 @@ package apispectest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // SyntheticOpenAPI returns a valid OpenAPI 3.0.3 document in YAML of at least lines lines (and
@@ -213,4 +216,63 @@ func writeResourceSchemas(b *bytes.Buffer, i int) {
             created_at: {type: string, format: date-time, readOnly: true}
             updated_at: {type: string, format: date-time, readOnly: true}
 `, i)
+}
+
+// SyntheticOpenAPIJSON is SyntheticOpenAPI(lines) written as indented JSON, keys in document order.
+// It has more lines than the YAML, as JSON spends lines on closing brackets.
+func SyntheticOpenAPIJSON(lines int) []byte {
+	var root yaml.Node
+	if err := yaml.Unmarshal(SyntheticOpenAPI(lines), &root); err != nil {
+		panic("apispectest: the synthetic document does not parse: " + err.Error())
+	}
+	var b bytes.Buffer
+	writeJSON(&b, root.Content[0], 0)
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+func writeJSON(b *bytes.Buffer, n *yaml.Node, depth int) {
+	indent := func(d int) {
+		b.WriteByte('\n')
+		for i := 0; i < d; i++ {
+			b.WriteString("  ")
+		}
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		b.WriteByte('{')
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			indent(depth + 1)
+			key, _ := json.Marshal(n.Content[i].Value)
+			b.Write(key)
+			b.WriteString(": ")
+			writeJSON(b, n.Content[i+1], depth+1)
+		}
+		indent(depth)
+		b.WriteByte('}')
+	case yaml.SequenceNode:
+		b.WriteByte('[')
+		for i, item := range n.Content {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			indent(depth + 1)
+			writeJSON(b, item, depth+1)
+		}
+		indent(depth)
+		b.WriteByte(']')
+	case yaml.AliasNode:
+		writeJSON(b, n.Alias, depth)
+	default:
+		switch n.Tag {
+		case "!!int", "!!float", "!!bool", "!!null":
+			b.WriteString(n.Value)
+		default:
+			s, _ := json.Marshal(n.Value)
+			b.Write(s)
+		}
+	}
 }
