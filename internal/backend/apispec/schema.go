@@ -244,15 +244,113 @@ func (b *builder) reference(n *yaml.Node, ref string, depth int) *Schema {
 	return s
 }
 
+// keyword names the schema keywords the view reads.
+type keyword int
+
+const (
+	kwType keyword = iota
+	kwFormat
+	kwTitle
+	kwDescription
+	kwNullable
+	kwDeprecated
+	kwReadOnly
+	kwWriteOnly
+	kwEnum
+	kwConst
+	kwDefault
+	kwRequired
+	kwProperties
+	kwItems
+	kwAdditionalProperties
+	kwAllOf
+	kwOneOf
+	kwAnyOf
+	kwMinimum
+	kwMaximum
+	kwExclusiveMinimum
+	kwExclusiveMaximum
+	kwMultipleOf
+	kwMinLength
+	kwMaxLength
+	kwPattern
+	kwMinItems
+	kwMaxItems
+	kwUniqueItems
+	kwMinProperties
+	kwMaxProperties
+	keywordCount
+)
+
+var keywordIndex = map[string]keyword{
+	"type": kwType, "format": kwFormat, "title": kwTitle, "description": kwDescription,
+	"nullable": kwNullable, "deprecated": kwDeprecated, "readOnly": kwReadOnly, "writeOnly": kwWriteOnly,
+	"enum": kwEnum, "const": kwConst, "default": kwDefault, "required": kwRequired,
+	"properties": kwProperties, "items": kwItems, "additionalProperties": kwAdditionalProperties,
+	"allOf": kwAllOf, "oneOf": kwOneOf, "anyOf": kwAnyOf,
+	"minimum": kwMinimum, "maximum": kwMaximum, "exclusiveMinimum": kwExclusiveMinimum,
+	"exclusiveMaximum": kwExclusiveMaximum, "multipleOf": kwMultipleOf,
+	"minLength": kwMinLength, "maxLength": kwMaxLength, "pattern": kwPattern,
+	"minItems": kwMinItems, "maxItems": kwMaxItems, "uniqueItems": kwUniqueItems,
+	"minProperties": kwMinProperties, "maxProperties": kwMaxProperties,
+}
+
+// keywords are the values of one schema's keywords, read in one pass over its keys: a schema is
+// read for some thirty keywords, and looking each up would scan its keys thirty times.
+type keywords [keywordCount]*yaml.Node
+
+func (k *keywords) read(n *yaml.Node) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if kw, ok := keywordIndex[n.Content[i].Value]; ok && k[kw] == nil {
+			k[kw] = deref(n.Content[i+1])
+		}
+	}
+}
+
+// str is the text of a scalar keyword, "" when absent, null or not a scalar.
+func (k *keywords) str(kw keyword) string {
+	v := k[kw]
+	if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		return ""
+	}
+	return v.Value
+}
+
+func (k *keywords) boolean(kw keyword) bool {
+	v := k[kw]
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return false
+	}
+	b, err := strconv.ParseBool(v.Value)
+	return err == nil && b
+}
+
+func (k *keywords) list(kw keyword) []*yaml.Node {
+	if v := k[kw]; v != nil && v.Kind == yaml.SequenceNode {
+		return v.Content
+	}
+	return nil
+}
+
 // schemaType reads `type`, which is a string or (OpenAPI 3.1) a list of strings; "null" in the
 // list is left to Nullable.
 func schemaType(n *yaml.Node) string {
-	t := lookup(n, "type")
+	var k keywords
+	k.read(n)
+	return k.schemaType()
+}
+
+func (k *keywords) schemaType() string {
+	t := k[kwType]
 	if t == nil {
 		switch {
-		case lookup(n, "properties") != nil:
+		case k[kwProperties] != nil:
 			return "object"
-		case lookup(n, "items") != nil:
+		case k[kwItems] != nil:
 			return "array"
 		}
 		return ""
@@ -261,11 +359,9 @@ func schemaType(n *yaml.Node) string {
 		return t.Value
 	}
 	var types []string
-	if t.Kind == yaml.SequenceNode {
-		for _, item := range t.Content {
-			if item = deref(item); item.Kind == yaml.ScalarNode && item.Value != "null" {
-				types = append(types, item.Value)
-			}
+	for _, item := range k.list(kwType) {
+		if item = deref(item); item.Kind == yaml.ScalarNode && item.Value != "null" {
+			types = append(types, item.Value)
 		}
 	}
 	return strings.Join(types, " or ")
@@ -273,25 +369,27 @@ func schemaType(n *yaml.Node) string {
 
 // fill reads the fields of schema node n into s, expanding its children one level deeper.
 func (b *builder) fill(s *Schema, n *yaml.Node, depth int) {
-	s.Type = schemaType(n)
-	s.Format = str(n, "format")
-	s.Title = str(n, "title")
-	s.Description = str(n, "description")
-	s.Nullable = boolean(n, "nullable") || typeListHasNull(n)
-	s.Deprecated = boolean(n, "deprecated")
-	s.ReadOnly = boolean(n, "readOnly")
-	s.WriteOnly = boolean(n, "writeOnly")
-	s.Enum = scalarList(lookup(n, "enum"))
-	if c := lookup(n, "const"); c != nil && s.Enum == nil {
+	var k keywords
+	k.read(n)
+	s.Type = k.schemaType()
+	s.Format = k.str(kwFormat)
+	s.Title = k.str(kwTitle)
+	s.Description = k.str(kwDescription)
+	s.Nullable = k.boolean(kwNullable) || k.typeListHasNull()
+	s.Deprecated = k.boolean(kwDeprecated)
+	s.ReadOnly = k.boolean(kwReadOnly)
+	s.WriteOnly = k.boolean(kwWriteOnly)
+	s.Enum = scalarList(k[kwEnum])
+	if c := k[kwConst]; c != nil && s.Enum == nil {
 		s.Enum = []string{scalarText(c)}
 	}
-	if d := lookup(n, "default"); d != nil {
+	if d := k[kwDefault]; d != nil {
 		s.Default = scalarText(d)
 	}
-	s.Constraints = constraints(n)
+	s.Constraints = k.constraints()
 
-	required := requiredSet(n)
-	eachPair(lookup(n, "properties"), func(key, value *yaml.Node) bool {
+	required := k.requiredSet()
+	eachPair(k[kwProperties], func(key, value *yaml.Node) bool {
 		if b.exhausted() {
 			s.Truncated = true
 			return false
@@ -305,28 +403,29 @@ func (b *builder) fill(s *Schema, n *yaml.Node, depth int) {
 		s.Properties = append(s.Properties, p)
 		return true
 	})
-	if items := lookup(n, "items"); items != nil {
+	if items := k[kwItems]; items != nil {
 		s.Items = b.schema(items, depth+1)
 	}
-	if extra := lookup(n, "additionalProperties"); isMapping(extra) {
+	if extra := k[kwAdditionalProperties]; isMapping(extra) {
 		s.AdditionalProperties = b.schema(extra, depth+1)
 	}
-	if allOf := lookup(n, "allOf"); allOf != nil && allOf.Kind == yaml.SequenceNode {
-		for _, member := range allOf.Content {
-			if b.exhausted() {
-				s.Truncated = true
-				break
-			}
-			b.merge(s, b.schema(member, depth), required)
+	for _, member := range k.list(kwAllOf) {
+		if b.exhausted() {
+			s.Truncated = true
+			break
 		}
+		b.merge(s, b.schema(member, depth), required)
 	}
-	for _, combinator := range []string{"oneOf", "anyOf"} {
-		list := lookup(n, combinator)
-		if list == nil || list.Kind != yaml.SequenceNode || len(s.Variants) > 0 {
+	for _, combinator := range []keyword{kwOneOf, kwAnyOf} {
+		variants := k.list(combinator)
+		if variants == nil || len(s.Variants) > 0 {
 			continue
 		}
-		s.Combinator = combinator
-		for _, v := range list.Content {
+		s.Combinator = "oneOf"
+		if combinator == kwAnyOf {
+			s.Combinator = "anyOf"
+		}
+		for _, v := range variants {
 			if b.exhausted() {
 				s.Truncated = true
 				break
@@ -393,12 +492,8 @@ func (b *builder) merge(s, member *Schema, required map[string]struct{}) {
 	s.Deprecated = s.Deprecated || member.Deprecated
 }
 
-func typeListHasNull(n *yaml.Node) bool {
-	t := lookup(n, "type")
-	if t == nil || t.Kind != yaml.SequenceNode {
-		return false
-	}
-	for _, item := range t.Content {
+func (k *keywords) typeListHasNull() bool {
+	for _, item := range k.list(kwType) {
 		if deref(item).Value == "null" {
 			return true
 		}
@@ -406,56 +501,56 @@ func typeListHasNull(n *yaml.Node) bool {
 	return false
 }
 
-func requiredSet(n *yaml.Node) map[string]struct{} {
-	list := lookup(n, "required")
-	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
+func (k *keywords) requiredSet() map[string]struct{} {
+	names := k.list(kwRequired)
+	if len(names) == 0 {
 		return nil
 	}
-	set := make(map[string]struct{}, len(list.Content))
-	for _, item := range list.Content {
+	set := make(map[string]struct{}, len(names))
+	for _, item := range names {
 		set[deref(item).Value] = struct{}{}
 	}
 	return set
 }
 
 // constraints phrases the validation keywords of a schema.
-func constraints(n *yaml.Node) []string {
+func (k *keywords) constraints() []string {
 	var out []string
-	add := func(key, format string) {
-		if v := str(n, key); v != "" {
+	add := func(kw keyword, format string) {
+		if v := k.str(kw); v != "" {
 			out = append(out, strings.Replace(format, "%", v, 1))
 		}
 	}
-	minimum, maximum := str(n, "minimum"), str(n, "maximum")
+	minimum, maximum := k.str(kwMinimum), k.str(kwMaximum)
 	switch {
-	case boolean(n, "exclusiveMinimum") && minimum != "":
+	case k.boolean(kwExclusiveMinimum) && minimum != "":
 		out = append(out, "greater than "+minimum)
 	case minimum != "":
 		out = append(out, "minimum "+minimum)
 	}
-	if v := lookup(n, "exclusiveMinimum"); v != nil && isNumber(v) {
+	if v := k[kwExclusiveMinimum]; v != nil && isNumber(v) {
 		out = append(out, "greater than "+v.Value)
 	}
 	switch {
-	case boolean(n, "exclusiveMaximum") && maximum != "":
+	case k.boolean(kwExclusiveMaximum) && maximum != "":
 		out = append(out, "less than "+maximum)
 	case maximum != "":
 		out = append(out, "maximum "+maximum)
 	}
-	if v := lookup(n, "exclusiveMaximum"); v != nil && isNumber(v) {
+	if v := k[kwExclusiveMaximum]; v != nil && isNumber(v) {
 		out = append(out, "less than "+v.Value)
 	}
-	add("multipleOf", "multiple of %")
-	add("minLength", "min length %")
-	add("maxLength", "max length %")
-	add("pattern", "pattern %")
-	add("minItems", "min items %")
-	add("maxItems", "max items %")
-	if boolean(n, "uniqueItems") {
+	add(kwMultipleOf, "multiple of %")
+	add(kwMinLength, "min length %")
+	add(kwMaxLength, "max length %")
+	add(kwPattern, "pattern %")
+	add(kwMinItems, "min items %")
+	add(kwMaxItems, "max items %")
+	if k.boolean(kwUniqueItems) {
 		out = append(out, "unique items")
 	}
-	add("minProperties", "min properties %")
-	add("maxProperties", "max properties %")
+	add(kwMinProperties, "min properties %")
+	add(kwMaxProperties, "max properties %")
 	return out
 }
 
