@@ -155,7 +155,7 @@ func (s *SMTP) Deliver(ctx context.Context, m Message, messageID string) error {
 	}
 	// One line, whatever the subject quotes (a portal's name): a line break would start a header
 	// of its own.
-	msg.Subject(strings.Join(strings.FieldsFunc(m.Subject, func(r rune) bool { return unicode.IsControl(r) }), " "))
+	msg.Subject(strings.Join(strings.FieldsFunc(m.Subject, unicode.IsControl), " "))
 	msg.SetDateWithValue(m.SentAt)
 	msg.SetMessageIDWithValue(messageID + "@" + s.idDomain)
 	// RFC 3834: an automatic message, so that out-of-office replies are not sent back to it.
