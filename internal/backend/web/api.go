@@ -26,6 +26,9 @@ type apiView struct {
 	// Renderer holds the portal's options for the reference (schemas shown, deprecated hidden).
 	Renderer  core.SpecRenderer
 	Documents []*core.DocumentNode
+	// Registrable is set when applications register with the API for credentials: the portal has
+	// developer accounts and the publication names an auth strategy.
+	Registrable bool
 }
 
 // documentView is the data of an API document's page.
@@ -47,7 +50,7 @@ func (s *Site) apiPage(w http.ResponseWriter, r *http.Request, v *viewer) error 
 		return err
 	}
 	av := apiView{API: cardOf(ref.API, ref.Publication), Documents: ref.Documents,
-		Renderer: s.customization(r, v).SpecRenderer}
+		Renderer: s.customization(r, v).SpecRenderer, Registrable: v.Accounts() && ref.Publication.AuthStrategyID != nil}
 	for i := len(ref.Versions) - 1; i >= 0; i-- {
 		av.Versions = append(av.Versions, ref.Versions[i])
 	}

@@ -50,9 +50,11 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 	catalogue := s.get(domain, "/apis")
 	catalogue.mustContain(t, `<ul id="api-list"`, `<li data-slug="orders">`)
 	catalogue.mustNotContain(t, "Billing")
-	if p := s.get(domain, "/apis/orders"); p.status != http.StatusOK {
-		t.Errorf("public API page: status %d", p.status)
+	orders := s.get(domain, "/apis/orders")
+	if orders.status != http.StatusOK {
+		t.Errorf("public API page: status %d", orders.status)
 	}
+	orders.mustContain(t, `href="/login?next=/apis/orders"`, `href="/register"`)
 	if p := s.get(domain, "/apis/billing"); p.status != http.StatusNotFound {
 		t.Errorf("private API page for an anonymous visitor: status %d, want 404", p.status)
 	}
@@ -68,9 +70,11 @@ func TestAnonymousVisitorSeesPublicContentOnly(t *testing.T) {
 		t.Errorf("signed-in page Cache-Control %q, want no-store", cc)
 	}
 	s.get(domain, "/apis", dev).mustContain(t, `<li data-slug="billing">`, `<li data-slug="orders">`)
-	if p := s.get(domain, "/apis/billing", dev); p.status != http.StatusOK {
-		t.Errorf("private API page for a signed-in developer: status %d", p.status)
+	billing := s.get(domain, "/apis/billing", dev)
+	if billing.status != http.StatusOK {
+		t.Errorf("private API page for a signed-in developer: status %d", billing.status)
 	}
+	billing.mustContain(t, `<a href="/apps">your applications</a>`)
 }
 
 func TestPortalWithoutAuthenticationHasNoAccountLinks(t *testing.T) {
