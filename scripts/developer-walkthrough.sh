@@ -44,8 +44,7 @@ portal_id=$(resource_id devportal_portal.partners)
 api_id=$(resource_id devportal_api.orders)
 control_plane_id=$(resource_id devportal_control_plane.edge)
 echo "    portal $portal_id, Orders API $api_id"
-portal_domain=$(qs output -state="$quickstart_state" -raw portal_url)
-portal_site="http://${portal_domain#https://}:${DEVPORTAL_SERVER_URL##*:}/"
+portal_site="$(qs output -state="$quickstart_state" -raw portal_url)/"
 echo "    portal website: $portal_site"
 echo "    mail inbox (Mailpit): $mailpit_url"
 

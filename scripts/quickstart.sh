@@ -40,8 +40,7 @@ tf output -state="$state"
 
 # The backend serves each portal's website at the portal's domain, on its own port: *.localhost
 # names resolve to this machine in browsers and curl.
-portal_domain=$(tf output -state="$state" -raw portal_url)
-portal_site="http://${portal_domain#https://}:${DEVPORTAL_SERVER_URL##*:}/"
+portal_site="$(tf output -state="$state" -raw portal_url)/"
 echo "==> the portal's website and the developers' mail"
 echo "    portal website: $portal_site"
 echo "    mail inbox (Mailpit): $mailpit_url"

@@ -134,6 +134,22 @@ func TestCatalogueSearch(t *testing.T) {
 	}
 }
 
+// TestEmptyCatalogueSaysWhereThePrivateAPIsAre: an anonymous visitor of a portal that publishes
+// only to its developers is told to log in, not that nothing is published.
+func TestEmptyCatalogueSaysWhereThePrivateAPIsAre(t *testing.T) {
+	s := startSite(t)
+	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": true})
+	s.publishedAPI(portalID, "Orders", "orders", "Place and track orders.", "private")
+	p := s.get(domain, "/apis")
+	p.mustContain(t, "log in</a> or", `href="/register"`)
+	if strings.Contains(p.body, `data-slug="orders"`) {
+		t.Errorf("an anonymous visitor sees the private API:\n%s", p.body)
+	}
+
+	_, openDomain := s.portal(map[string]any{"name": "Open", "authentication_enabled": false})
+	s.get(openDomain, "/apis").mustContain(t, "No APIs are published here yet.")
+}
+
 func TestAPIPageWithReferenceAndDocuments(t *testing.T) {
 	s := startSite(t)
 	portalID, domain := s.portal(map[string]any{"name": "Acme", "authentication_enabled": false})
