@@ -180,7 +180,7 @@ func seedLogins(ctx context.Context, c *client.Client, backendAddr string, admin
 	w.loginPortalID = portal.ID
 	base := "/portals/" + portal.ID + "/api/v3/developer"
 	w.loginEmails = make([]string, o.logins)
-	return parallel(min(o.workers, 4), o.logins, func(i int) error {
+	return parallel(min(o.workers, 2), o.logins, func(i int) error {
 		cn := newConn(backendAddr)
 		defer cn.close()
 		email := fmt.Sprintf("bench-login-%d@example.com", i)
@@ -210,7 +210,7 @@ func seedLogins(ctx context.Context, c *client.Client, backendAddr string, admin
 				return err
 			case status == 204:
 				return nil
-			case status != 429 || try == 100:
+			case status != 429 || try == 600:
 				return fmt.Errorf("POST %s/reset-password: HTTP %d, expected 204: %.300s", base, status, out)
 			}
 			time.Sleep(100 * time.Millisecond)
