@@ -121,6 +121,15 @@ func (w *where) text(column string, f TextFilter) {
 	}
 }
 
+// in restricts column to one of values, which must not be empty.
+func (w *where) in(column string, values []string) {
+	params := make([]string, len(values))
+	for i, v := range values {
+		params[i] = w.arg(v)
+	}
+	w.add(column + " IN (" + strings.Join(params, ", ") + ")")
+}
+
 func (w *where) String() string { return strings.Join(w.conds, " AND ") }
 
 func escapeLike(s string) string {
