@@ -145,8 +145,9 @@ func (t *Tx) APIExtrasOf(ctx context.Context, region string, ids []string) (map[
 		apiID  string
 		portal core.Portal
 	}
+	// The ids were read from the region; a condition on ap.region would lead SQLite to read
+	// every publication of the region instead of looking the ids up.
 	pub := &where{}
-	pub.add("ap.region = " + pub.arg(region))
 	pub.in("ap.api_id", ids)
 	portals, err := queryAll(ctx, t, "api portals", func(s scanner) (portalOf, error) {
 		var p portalOf
