@@ -2,6 +2,7 @@ package pgtest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for OpenSQL
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite", for OpenSQL
 )
 
 const (
@@ -193,4 +196,14 @@ func slug(s string, n int) string {
 		return "db"
 	}
 	return out
+}
+
+// OpenSQL opens the database a DB or Database call returned with database/sql, for the few tests
+// that reach past the backend into its tables (to age a row as time would, say). SQL given to it
+// must mean the same in both dialects.
+func OpenSQL(db string) (*sql.DB, error) {
+	if u, err := url.Parse(db); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		return sql.Open("pgx", db)
+	}
+	return sql.Open("sqlite", "file:"+db+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
 }
