@@ -49,10 +49,13 @@ func (p Page) orderThen(columns map[string]string, last ...string) string {
 		if !ok {
 			continue
 		}
+		// SQLite sorts NULL below every value and PostgreSQL above: the NULL test first gives
+		// SQLite's order on both.
 		if s.Desc {
-			col += " DESC"
+			keys = append(keys, col+" IS NULL", col+" DESC")
+		} else {
+			keys = append(keys, col+" IS NULL DESC", col)
 		}
-		keys = append(keys, col)
 	}
 	return " ORDER BY " + strings.Join(append(keys, last...), ", ")
 }
