@@ -42,6 +42,12 @@ func newTestDSN(t *testing.T) string {
 
 var testDatabases atomic.Int64
 
+// eachStore runs test under eachDialect with a store in a new database of each dialect.
+func eachStore(t *testing.T, test func(t *testing.T, s *Store)) {
+	t.Helper()
+	eachDialect(t, func(t *testing.T) { test(t, openTestStore(t)) })
+}
+
 // openTestStore opens a store in a new database of t's dialect, closed when the test ends.
 func openTestStore(t *testing.T) *Store {
 	t.Helper()
