@@ -51,6 +51,9 @@ func (t *Tx) GetAPI(ctx context.Context, region, id string) (core.API, error) {
 
 // APINameTaken reports whether another API of the region (not exceptID) has this name and version.
 func (t *Tx) APINameTaken(ctx context.Context, region, name string, version *string, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "apis.name", region, name, core.APIVersionKey(version)); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check api name", `SELECT COUNT(*) FROM apis WHERE region = $1 AND name = $2 AND version_key = $3 AND id <> $4`,
 		region, name, core.APIVersionKey(version), exceptID)
 	return n > 0, err
@@ -58,6 +61,9 @@ func (t *Tx) APINameTaken(ctx context.Context, region, name string, version *str
 
 // APISlugTaken reports whether another API of the region (not exceptID) has this slug.
 func (t *Tx) APISlugTaken(ctx context.Context, region, slug, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "apis.slug", region, slug); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check api slug", `SELECT COUNT(*) FROM apis WHERE region = $1 AND slug = $2 AND id <> $3`,
 		region, slug, exceptID)
 	return n > 0, err

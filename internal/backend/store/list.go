@@ -49,10 +49,13 @@ func (p Page) orderThen(columns map[string]string, last ...string) string {
 		if !ok {
 			continue
 		}
+		// SQLite sorts NULL below every value and PostgreSQL above: the NULL test first gives
+		// SQLite's order on both.
 		if s.Desc {
-			col += " DESC"
+			keys = append(keys, col+" IS NULL", col+" DESC")
+		} else {
+			keys = append(keys, col+" IS NULL DESC", col)
 		}
-		keys = append(keys, col)
 	}
 	return " ORDER BY " + strings.Join(append(keys, last...), ", ")
 }
@@ -107,14 +110,14 @@ func (w *where) text(column string, f TextFilter) {
 	case OpNeq:
 		w.add(column + " <> " + w.arg(f.Value))
 	case OpContains:
-		w.add(column + " LIKE " + w.arg("%"+escapeLike(f.Value)+"%") + ` ESCAPE '\'`)
+		w.add(w.contains(column, f.Value))
 	case OpOeq, OpOcontains:
 		var ors []string
 		for _, v := range strings.Split(f.Value, ",") {
 			if f.Op == OpOeq {
 				ors = append(ors, column+" = "+w.arg(v))
 			} else {
-				ors = append(ors, column+" LIKE "+w.arg("%"+escapeLike(v)+"%")+` ESCAPE '\'`)
+				ors = append(ors, w.contains(column, v))
 			}
 		}
 		w.add("(" + strings.Join(ors, " OR ") + ")")
@@ -128,6 +131,16 @@ func (w *where) in(column string, values []string) {
 		params[i] = w.arg(v)
 	}
 	w.add(column + " IN (" + strings.Join(params, ", ") + ")")
+}
+
+// contains is the condition that column contains value, ignoring the case of ASCII letters.
+func (w *where) contains(column, value string) string {
+	return w.containsArg(column, w.arg(containsPattern(value)))
+}
+
+// containsArg is contains with the pattern already an argument, for several columns to share it.
+func (w *where) containsArg(column, patternArg string) string {
+	return "lower(" + column + ") LIKE " + patternArg + ` ESCAPE '\'`
 }
 
 func (w *where) String() string { return strings.Join(w.conds, " AND ") }

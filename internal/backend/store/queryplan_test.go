@@ -94,7 +94,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 			var seen []recordedQuery
 			// A rolled-back transaction: the steps that write leave nothing behind.
 			err := s.WithTx(ctx, func(tx *Tx) error {
-				step(&Tx{q: recordingQuerier{querier: tx.q, seen: &seen}})
+				step(&Tx{q: recordingQuerier{querier: tx.q, seen: &seen}, d: tx.d})
 				for _, q := range seen {
 					plan := queryPlan(ctx, t, tx, q)
 					t.Logf("%s", strings.Join(plan, "; "))

@@ -73,6 +73,9 @@ func (t *Tx) GetServiceByName(ctx context.Context, region, controlPlaneID, name 
 
 // ServiceNameTaken reports whether another service of the control plane has this name.
 func (t *Tx) ServiceNameTaken(ctx context.Context, controlPlaneID, name, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_services.name", controlPlaneID, name); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check service name", `SELECT COUNT(*) FROM gateway_services WHERE control_plane_id = $1 AND name = $2 AND id <> $3`,
 		controlPlaneID, name, exceptID)
 	return n > 0, err
@@ -81,6 +84,9 @@ func (t *Tx) ServiceNameTaken(ctx context.Context, controlPlaneID, name, exceptI
 // ServiceIDTaken reports whether a service with this id exists anywhere, so that an upsert with a
 // chosen id cannot take over another control plane's service.
 func (t *Tx) ServiceIDTaken(ctx context.Context, id string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_services.id", id); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check service id", `SELECT COUNT(*) FROM gateway_services WHERE id = $1`, id)
 	return n > 0, err
 }
@@ -91,7 +97,7 @@ func (t *Tx) ListServices(ctx context.Context, region, controlPlaneID string, f 
 	w.add("region = " + w.arg(region))
 	w.add("control_plane_id = " + w.arg(controlPlaneID))
 	w.text("name", f.Name)
-	w.tags("json_extract(entity, '$.tags')", f)
+	w.tags(t.d, "entity", "tags", f)
 	return listKongPage(ctx, t, "services", serviceColumns, "gateway_services", w, page, scanService)
 }
 
@@ -119,15 +125,16 @@ func scanService(sc scanner) (core.GatewayService, error) {
 	return s, nil
 }
 
-// tags adds Kong's tag filters on a JSON array column.
-func (w *where) tags(column string, f KongFilter) {
+// tags adds Kong's tag filters on a JSON array: column itself, or its member key when key is
+// not empty.
+func (w *where) tags(d dialect, column, key string, f KongFilter) {
 	for _, tag := range f.Tags {
-		w.add(`EXISTS (SELECT 1 FROM json_each(` + column + `) WHERE value = ` + w.arg(tag) + `)`)
+		w.add(d.jsonArrayHas(column, key, w.arg(tag)))
 	}
 	if len(f.AnyTags) > 0 {
 		var ors []string
 		for _, tag := range f.AnyTags {
-			ors = append(ors, `EXISTS (SELECT 1 FROM json_each(`+column+`) WHERE value = `+w.arg(tag)+`)`)
+			ors = append(ors, d.jsonArrayHas(column, key, w.arg(tag)))
 		}
 		w.add("(" + strings.Join(ors, " OR ") + ")")
 	}
