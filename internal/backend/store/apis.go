@@ -118,10 +118,16 @@ func scanAPI(s scanner) (core.API, error) {
 	if err != nil {
 		return core.API{}, err
 	}
-	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
+	// Most APIs have neither labels nor attributes: "{}" is read without the JSON decoder, which
+	// was a tenth of a list's CPU.
+	if labels == "{}" {
+		a.Labels = map[string]string{}
+	} else if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s labels: %w", a.ID, err)
 	}
-	if err := json.Unmarshal([]byte(attrs), &a.Attributes); err != nil {
+	if attrs == "{}" {
+		a.Attributes = map[string][]string{}
+	} else if err := json.Unmarshal([]byte(attrs), &a.Attributes); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s attributes: %w", a.ID, err)
 	}
 	return a, nil
