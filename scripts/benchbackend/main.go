@@ -376,7 +376,7 @@ func printReport(o options, rows []measured, peaks map[string]float64) {
 	}
 	fmt.Println()
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "store\tcase\tconns\tops/s\tp50\tp99\tof ceiling\tRSS MB\terrors")
+	_, _ = fmt.Fprintln(tw, "store\tcase\tconns\tops/s\tp50\tp99\tof ceiling\tRSS MB\terrors")
 	for _, login := range []bool{false, true} {
 		for _, m := range rows {
 			if m.c.login != login {
@@ -390,7 +390,7 @@ func printReport(o options, rows []measured, peaks map[string]float64) {
 			if m.store != "ceiling" {
 				rss = fmt.Sprintf("%.0f", m.r.rssMB)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\n", m.store, m.c.title, m.conns, m.r.perSecond(), ms(m.r.p50), ms(m.r.p99), ratio, rss, m.r.errors)
+			_, _ = fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\n", m.store, m.c.title, m.conns, m.r.perSecond(), ms(m.r.p50), ms(m.r.p99), ratio, rss, m.r.errors)
 		}
 	}
 	_ = tw.Flush()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,7 +19,6 @@ type recordingQuerier struct {
 }
 
 type recordedQuery struct {
-	what  string
 	query string
 	args  []any
 }
@@ -109,7 +109,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 				}
 				return errRollback
 			})
-			if err != errRollback {
+			if !errors.Is(err, errRollback) {
 				t.Fatal(err)
 			}
 			if len(seen) == 0 {
