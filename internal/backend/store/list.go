@@ -134,6 +134,15 @@ func (w *where) containsArg(column, patternArg string) string {
 	return "lower(" + column + ") LIKE " + patternArg + ` ESCAPE '\'`
 }
 
+// in restricts column to one of values, which must not be empty.
+func (w *where) in(column string, values []string) {
+	params := make([]string, len(values))
+	for i, v := range values {
+		params[i] = w.arg(v)
+	}
+	w.add(column + " IN (" + strings.Join(params, ", ") + ")")
+}
+
 func (w *where) String() string { return strings.Join(w.conds, " AND ") }
 
 func escapeLike(s string) string {
