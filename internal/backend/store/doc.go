@@ -7,7 +7,9 @@
 // migrations, embedded and applied in order at start under the same version names, so that the
 // two schemas are always at the same version; on PostgreSQL an advisory lock keeps replicas that
 // start together from migrating twice. Every query on a regional table filters by region: an
-// object is invisible from other regions.
+// object is invisible from other regions. Times are fixed-width RFC 3339 UTC text (formatTime) in
+// both databases, which sorts as time does; only Kong's entities keep the unix seconds Kong
+// reports, as integers. New columns use text times.
 //
 // Transactions: WithTx writes, View reads one snapshot, Hold spans several calls. SQLite runs one
 // write transaction at a time; PostgreSQL runs them side by side, so read-modify-write paths lock
