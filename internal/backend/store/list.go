@@ -124,15 +124,6 @@ func (w *where) text(column string, f TextFilter) {
 	}
 }
 
-// in restricts column to one of values, which must not be empty.
-func (w *where) in(column string, values []string) {
-	params := make([]string, len(values))
-	for i, v := range values {
-		params[i] = w.arg(v)
-	}
-	w.add(column + " IN (" + strings.Join(params, ", ") + ")")
-}
-
 // contains is the condition that column contains value, ignoring the case of ASCII letters.
 func (w *where) contains(column, value string) string {
 	return w.containsArg(column, w.arg(containsPattern(value)))
@@ -141,6 +132,15 @@ func (w *where) contains(column, value string) string {
 // containsArg is contains with the pattern already an argument, for several columns to share it.
 func (w *where) containsArg(column, patternArg string) string {
 	return "lower(" + column + ") LIKE " + patternArg + ` ESCAPE '\'`
+}
+
+// in restricts column to one of values, which must not be empty.
+func (w *where) in(column string, values []string) {
+	params := make([]string, len(values))
+	for i, v := range values {
+		params[i] = w.arg(v)
+	}
+	w.add(column + " IN (" + strings.Join(params, ", ") + ")")
 }
 
 func (w *where) String() string { return strings.Join(w.conds, " AND ") }

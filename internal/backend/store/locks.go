@@ -10,8 +10,8 @@ import (
 // check and then change something no single row stands for (a name that is still free, the
 // managed plugin of an API) take turns. Keys are names the caller makes up, such as
 // "api-name:us:payments". On SQLite it does nothing: a write transaction holds the database's
-// one write lock from its start. Take several keys in one call, which orders them, rather than
-// one by one, so that two transactions never wait for each other.
+// one write lock from its start. Take the keys one transaction needs in one call, which sorts
+// them, so that transactions wanting overlapping keys take them in one order and cannot deadlock.
 func (t *Tx) LockKey(ctx context.Context, keys ...string) error {
 	if t.d != postgresDialect || len(keys) == 0 {
 		return nil
