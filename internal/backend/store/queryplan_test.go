@@ -52,13 +52,47 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeStore(t, s)
+	steps, regionPages := hotQuerySteps(ctx)
+	for name, step := range steps {
+		t.Run(name, func(t *testing.T) {
+			var seen []recordedQuery
+			// A rolled-back transaction: the steps that write leave nothing behind.
+			err := s.WithTx(ctx, func(tx *Tx) error {
+				step(&Tx{q: recordingQuerier{querier: tx.q, seen: &seen}, d: tx.d})
+				for _, q := range seen {
+					plan := queryPlan(ctx, t, tx, q)
+					t.Logf("%s", strings.Join(plan, "; "))
+					for _, line := range plan {
+						if fullScan(line) {
+							t.Errorf("%s scans a whole table (%s):\n%s", name, line, q.query)
+						}
+						if !regionPages[name] && strings.HasSuffix(line, "(region=?)") {
+							t.Errorf("%s reads every row of the region (%s):\n%s", name, line, q.query)
+						}
+					}
+				}
+				return errRollback
+			})
+			if !errors.Is(err, errRollback) {
+				t.Fatal(err)
+			}
+			if len(seen) == 0 {
+				t.Fatalf("%s ran no query", name)
+			}
+		})
+	}
+}
+
+// hotQuerySteps runs store methods as the API's handlers do, for the plan tests of both
+// databases; regionPages names the steps that walk a region's list in order, which is what they
+// are for. The ids need not exist, as only the plans matter; errors such as ErrNotFound are
+// expected and ignored.
+func hotQuerySteps(ctx context.Context) (steps map[string]func(tx *Tx), regionPages map[string]bool) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	page := Page{Size: 100, Number: 2}
 	contains := TextFilter{Op: OpContains, Value: "orders"}
 	eq := TextFilter{Op: OpEq, Value: "x"}
-	// Each step runs store methods as the API's handlers do; the ids need not exist, as only
-	// the plans matter. Errors such as ErrNotFound are expected and ignored.
-	steps := map[string]func(tx *Tx){
+	steps = map[string]func(tx *Tx){
 		// Pages of a region's list: walking the region in order is what they are for.
 		"list APIs":   func(tx *Tx) { _, _, _ = tx.ListAPIs(ctx, "us", APIFilter{}, page) },
 		"filter APIs": func(tx *Tx) { _, _, _ = tx.ListAPIs(ctx, "us", APIFilter{Name: contains, ID: eq, Version: eq}, page) },
@@ -88,35 +122,8 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		"admin token":        func(tx *Tx) { _, _ = tx.AdminTokenValid(ctx, "h") },
 		"node token":         func(tx *Tx) { _, _ = tx.NodeTokenByHash(ctx, "h") },
 	}
-	regionPages := map[string]bool{"list APIs": true, "filter APIs": true, "sort APIs": true, "list publications": true, "list links": true}
-	for name, step := range steps {
-		t.Run(name, func(t *testing.T) {
-			var seen []recordedQuery
-			// A rolled-back transaction: the steps that write leave nothing behind.
-			err := s.WithTx(ctx, func(tx *Tx) error {
-				step(&Tx{q: recordingQuerier{querier: tx.q, seen: &seen}, d: tx.d})
-				for _, q := range seen {
-					plan := queryPlan(ctx, t, tx, q)
-					t.Logf("%s", strings.Join(plan, "; "))
-					for _, line := range plan {
-						if fullScan(line) {
-							t.Errorf("%s scans a whole table (%s):\n%s", name, line, q.query)
-						}
-						if !regionPages[name] && strings.HasSuffix(line, "(region=?)") {
-							t.Errorf("%s reads every row of the region (%s):\n%s", name, line, q.query)
-						}
-					}
-				}
-				return errRollback
-			})
-			if !errors.Is(err, errRollback) {
-				t.Fatal(err)
-			}
-			if len(seen) == 0 {
-				t.Fatalf("%s ran no query", name)
-			}
-		})
-	}
+	regionPages = map[string]bool{"list APIs": true, "filter APIs": true, "sort APIs": true, "list publications": true, "list links": true}
+	return steps, regionPages
 }
 
 var errRollback = sqlErr("rolled back on purpose")
