@@ -19,7 +19,8 @@ const (
 )
 
 // openPostgres connects to the PostgreSQL database that the URL dsn names and applies pending
-// migrations.
+// migrations. The store has neither statement cache nor writer gate: pgx prepares each query
+// once per connection itself, and PostgreSQL runs writers that do not conflict side by side.
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	where := redactedURL(dsn)
 	db, err := sql.Open("pgx", dsn)

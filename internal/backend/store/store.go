@@ -71,20 +71,17 @@ const (
 // postgresql:// URL opens that PostgreSQL database; anything else is the path of an SQLite file,
 // optionally written sqlite:PATH, created if missing.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	if isPostgresURL(dsn) {
+	if IsPostgresURL(dsn) {
 		return openPostgres(ctx, dsn)
 	}
 	return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
 }
 
-// isPostgresURL reports whether dsn names a PostgreSQL database rather than an SQLite file.
-func isPostgresURL(dsn string) bool {
+// IsPostgresURL reports whether Open reads dsn as a PostgreSQL connection URL rather than an
+// SQLite file, so that callers can place files they keep beside an SQLite database.
+func IsPostgresURL(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
-
-// IsPostgresURL reports whether Open would read dsn as a PostgreSQL connection URL rather than
-// an SQLite file, so that callers can place files they keep beside an SQLite database.
-func IsPostgresURL(dsn string) bool { return isPostgresURL(dsn) }
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
