@@ -64,6 +64,7 @@ func (d dialect) skipLocked() string {
 // PostgreSQL's SQLSTATE codes the store tells apart.
 const (
 	pgUniqueViolation      = "23505"
+	pgForeignKeyViolation  = "23503"
 	pgSerializationFailure = "40001"
 	pgUntranslatable       = "22P05"
 	pgNotInRepertoire      = "22021"
@@ -80,6 +81,20 @@ func isUniqueViolation(err error) bool {
 	if errors.As(err, &liteErr) {
 		code := liteErr.Code()
 		return code == sqlitelib.SQLITE_CONSTRAINT_UNIQUE || code == sqlitelib.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// isForeignKeyViolation reports whether err is a write refused by a foreign key: a row that refers
+// to one that does not exist (any more), or the deletion of a row others still refer to.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == pgForeignKeyViolation
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		return liteErr.Code() == sqlitelib.SQLITE_CONSTRAINT_FOREIGNKEY
 	}
 	return false
 }

@@ -173,6 +173,34 @@ func TestUniqueViolationIsConflict(t *testing.T) {
 	})
 }
 
+// Both databases' refusals are told apart the same way: a duplicate from a dangling reference.
+func TestConstraintViolationsAreClassified(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if err := s.WithTx(ctx, func(tx *Tx) error { return tx.InsertPortal(ctx, testPortal(1, "taken")) }); err != nil {
+			t.Fatal(err)
+		}
+		duplicate := s.WithTx(ctx, func(tx *Tx) error {
+			return tx.exec(ctx, "duplicate", `INSERT INTO admin_tokens (id, token_hash, created_at) VALUES ('a', 'h', 'x'), ('b', 'h', 'x')`)
+		})
+		dangling := s.WithTx(ctx, func(tx *Tx) error {
+			return tx.exec(ctx, "dangling", `UPDATE portals SET default_application_auth_strategy_id = 'missing'`)
+		})
+		for _, tt := range []struct {
+			name              string
+			err               error
+			unique, reference bool
+		}{
+			{"duplicate token hash", duplicate, true, false},
+			{"missing auth strategy", dangling, false, true},
+		} {
+			if tt.err == nil || isUniqueViolation(tt.err) != tt.unique || isForeignKeyViolation(tt.err) != tt.reference {
+				t.Errorf("%s: %v: unique %v, foreign key %v", tt.name, tt.err, isUniqueViolation(tt.err), isForeignKeyViolation(tt.err))
+			}
+		}
+	})
+}
+
 // View reads one snapshot: a commit made while it runs is not half seen.
 func TestViewReadsOneSnapshot(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
