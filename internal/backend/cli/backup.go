@@ -39,14 +39,14 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case *to == "":
 		writeLine(stderr, "serve backup: --to is required: name the file to write the copy to, such as --to devportal-backup.db")
 		return 2
-	case isPostgresURL(*db):
+	case store.IsPostgresURL(*db):
 		writeLine(stderr, "serve backup: --db names a PostgreSQL database, which PostgreSQL's own tools copy consistently while "+
 			"the backend serves: pg_dump --format=custom --file=devportal.dump 'postgres://...', and pg_restore --dbname='postgres://...' "+
 			"devportal.dump into an empty database to restore it. serve backup copies SQLite databases.")
 		return 2
 	}
 	// Opening a missing file would create an empty database and copy that.
-	if _, err := os.Stat(*db); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(strings.TrimPrefix(*db, "sqlite:")); errors.Is(err, fs.ErrNotExist) {
 		writeLine(stderr, "serve backup: there is no database at "+*db+": give --db the file that serve --db uses")
 		return 2
 	}
@@ -75,10 +75,4 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	writeLine(stdout, "backup of "+*db+" written to "+*to+size)
 	return 0
-}
-
-// isPostgresURL reports whether a --db value names a PostgreSQL database rather than a SQLite file.
-func isPostgresURL(db string) bool {
-	lower := strings.ToLower(db)
-	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://")
 }

@@ -41,7 +41,7 @@ func TestBackupRefusals(t *testing.T) {
 		{"no --to", []string{"--db", db}, 2, "--to is required"},
 		{"stray argument", []string{"--db", db, "--to", filepath.Join(dir, "x.db"), "extra"}, 2, "unexpected arguments: extra"},
 		{"PostgreSQL", []string{"--db", "postgres://devportal@db.example/devportal", "--to", filepath.Join(dir, "x.db")}, 2, "pg_dump --format=custom"},
-		{"PostgreSQL, upper case", []string{"--db", "PostgreSQL://db.example/devportal", "--to", filepath.Join(dir, "x.db")}, 2, "pg_dump"},
+		{"PostgreSQL, the other scheme", []string{"--db", "postgresql://db.example/devportal", "--to", filepath.Join(dir, "x.db")}, 2, "pg_dump"},
 		{"existing file", []string{"--db", db, "--to", taken}, 1, taken + " exists: choose another file, or add --force"},
 		{"the database itself", []string{"--db", db, "--to", db, "--force"}, 1, "is a file of the database itself"},
 		{"its write-ahead log", []string{"--db", db, "--to", db + "-wal", "--force"}, 1, "is a file of the database itself"},

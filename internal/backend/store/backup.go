@@ -19,6 +19,9 @@ var ErrBackupExists = errors.New("the backup file exists")
 // and moved onto path only once complete, so that path never holds half a copy. An existing path
 // is refused with ErrBackupExists unless overwrite is set; the database itself is always refused.
 func (s *Store) Backup(ctx context.Context, path string, overwrite bool) (err error) {
+	if s.dialect != sqliteDialect {
+		return errors.New("store: backup copies SQLite databases; copy a PostgreSQL database with pg_dump")
+	}
 	target, err := filepath.Abs(path)
 	if err != nil {
 		return fmt.Errorf("store: backup to %s: %w", path, err)
