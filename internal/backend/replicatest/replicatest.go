@@ -282,7 +282,7 @@ func (r *Replica) Start() error {
 	case addr := <-announced:
 		r.URL = addr
 	case <-p.exited:
-		return fmt.Errorf("replicatest: %s exited before listening (%v); its log ends:\n%s", r.Name, p.err, r.logTail(30))
+		return fmt.Errorf("replicatest: %s exited before listening (%w); its log ends:\n%s", r.Name, p.err, r.logTail(30))
 	case <-deadline.C:
 		_ = cmd.Process.Kill()
 		return fmt.Errorf("replicatest: %s did not listen within %s; its log ends:\n%s", r.Name, startTimeout, r.logTail(30))
@@ -301,13 +301,14 @@ func (r *Replica) waitHealthy(deadline <-chan time.Time, exited <-chan struct{})
 			if res.StatusCode == http.StatusOK {
 				return nil
 			}
+			err = fmt.Errorf("status %d", res.StatusCode)
 		}
 		select {
 		case <-tick.C:
 		case <-exited:
 			return fmt.Errorf("replicatest: %s exited before it was healthy; its log ends:\n%s", r.Name, r.logTail(30))
 		case <-deadline:
-			return fmt.Errorf("replicatest: %s did not answer /healthz within %s (last: %v); its log ends:\n%s", r.Name, startTimeout, err, r.logTail(30))
+			return fmt.Errorf("replicatest: %s did not answer /healthz within %s (last: %w); its log ends:\n%s", r.Name, startTimeout, err, r.logTail(30))
 		}
 	}
 }
@@ -329,7 +330,7 @@ func (r *Replica) Stop() error {
 		return fmt.Errorf("replicatest: %s did not stop within %s of SIGTERM; its log ends:\n%s", r.Name, stopTimeout, r.logTail(30))
 	}
 	if p.err != nil {
-		return fmt.Errorf("replicatest: %s ended with %v; its log ends:\n%s", r.Name, p.err, r.logTail(30))
+		return fmt.Errorf("replicatest: %s ended with %w; its log ends:\n%s", r.Name, p.err, r.logTail(30))
 	}
 	return nil
 }

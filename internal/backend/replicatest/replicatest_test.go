@@ -52,7 +52,8 @@ func TestReplicasShareOneDatabaseAcrossRestartsAndCrashes(t *testing.T) {
 	}
 
 	two.Kill()
-	if _, err := http.Get(two.URL + "/healthz"); err == nil {
+	if res, err := http.Get(two.URL + "/healthz"); err == nil {
+		_ = res.Body.Close()
 		t.Errorf("%s still answers after Kill", two.Name)
 	}
 	if err := one.Stop(); err != nil {
