@@ -40,6 +40,10 @@ func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		keys, err := tx.ActiveKeyHashesOfControlPlane(ctx, region, cpID, now)
+		if err != nil {
+			return err
+		}
 		for _, g := range grants {
 			var accepted []string
 			if g.PublicationAuthStrategyID != nil {
@@ -54,10 +58,7 @@ func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
 				out.Applications[n-1].Scopes = append(out.Applications[n-1].Scopes, g.APIID)
 				continue
 			}
-			hashes, err := tx.ActiveKeyHashes(ctx, region, g.ApplicationID, now)
-			if err != nil {
-				return err
-			}
+			hashes := keys[g.ApplicationID]
 			out.Applications = append(out.Applications, gatewayAppDataJSON{ID: g.ApplicationID, PortalID: g.PortalID,
 				AuthStrategyID: g.AuthStrategyID, KeyHashes: nonNilStrings(hashes), Scopes: []string{g.APIID}})
 		}

@@ -64,8 +64,9 @@ func (d dialect) skipLocked() string {
 // PostgreSQL's SQLSTATE codes the store tells apart.
 const (
 	pgUniqueViolation      = "23505"
-	pgForeignKeyViolation  = "23503"
 	pgSerializationFailure = "40001"
+	pgUntranslatable       = "22P05"
+	pgNotInRepertoire      = "22021"
 	pgDeadlockDetected     = "40P01"
 )
 
@@ -83,17 +84,12 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
-// isForeignKeyViolation reports whether err is a write refused by a foreign key.
-func isForeignKeyViolation(err error) bool {
+// isUnstorableText reports whether err refused an argument as text that the database cannot
+// hold: PostgreSQL's text has no NUL character, which SQLite's has. No stored row can match such
+// an argument, so lookups treat it as matching nothing.
+func isUnstorableText(err error) bool {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == pgForeignKeyViolation
-	}
-	var liteErr *sqlite.Error
-	if errors.As(err, &liteErr) {
-		return liteErr.Code() == sqlitelib.SQLITE_CONSTRAINT_FOREIGNKEY
-	}
-	return false
+	return errors.As(err, &pgErr) && (pgErr.Code == pgNotInRepertoire || pgErr.Code == pgUntranslatable)
 }
 
 // isRetryable reports whether err ended a transaction that may succeed when run again from the

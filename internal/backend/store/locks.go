@@ -10,8 +10,8 @@ import (
 // check and then change something no single row stands for (a name that is still free, the
 // managed plugin of an API) take turns. Keys are names the caller makes up, such as
 // "api-name:us:payments". On SQLite it does nothing: a write transaction holds the database's
-// one write lock from its start. Take several keys in one call, which orders them, rather than
-// one by one, so that two transactions never wait for each other.
+// one write lock from its start. Take the keys one transaction needs in one call, which sorts
+// them, so that transactions wanting overlapping keys take them in one order and cannot deadlock.
 func (t *Tx) LockKey(ctx context.Context, keys ...string) error {
 	if t.d != postgresDialect || len(keys) == 0 {
 		return nil
@@ -48,4 +48,21 @@ func (t *Tx) LockRows(ctx context.Context, table, column string, values ...strin
 	query := `SELECT ` + column + ` FROM ` + table + ` WHERE ` + column + ` IN (` + strings.Join(args, ", ") + `) ORDER BY ` + column + t.d.forUpdate()
 	locked, err := queryAll(ctx, t, "lock "+table, scanString, query, w.args...)
 	return len(locked), err
+}
+
+// lockValue locks the value that a uniqueness check (a *Taken method, an insert that checks
+// first) reads, named by its table and column and the columns that scope it, so that two
+// transactions checking one value take turns: the second sees the first's row once it commits,
+// and answers a conflict as SQLite, one writer at a time, always does. Values that share a
+// key by accident only wait for each other.
+func (t *Tx) lockValue(ctx context.Context, parts ...string) error {
+	return t.LockKey(ctx, strings.Join(parts, ":"))
+}
+
+// derefOr is *p, or otherwise when p is nil.
+func derefOr(p *string, otherwise string) string {
+	if p == nil {
+		return otherwise
+	}
+	return *p
 }
