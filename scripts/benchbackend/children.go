@@ -82,9 +82,9 @@ func ceilingChild(args []string) int {
 // child is a running child process and the addresses it announced.
 type child struct {
 	cmd   *exec.Cmd
-	addr  string // host:port of its HTTP listener
-	pprof string // host:port of its profiler; "" without one
-	done  chan error
+	addr  string        // host:port of its HTTP listener
+	pprof string        // host:port of its profiler; "" without one
+	done  chan struct{} // closed once the child has exited
 }
 
 // startChild runs this program again with args, its output appended to logFile, and waits (at
@@ -109,20 +109,22 @@ func startChild(args, env []string, logFile string, wantPprof bool, timeout time
 	if err := cmd.Start(); err != nil {
 		return nil, errors.Join(err, log.Close())
 	}
-	c := &child{cmd: cmd, done: make(chan error, 1)}
+	c := &child{cmd: cmd, done: make(chan struct{})}
 	lines := make(chan string, 64)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			fmt.Fprintln(log, sc.Text())
+			_, _ = fmt.Fprintln(log, sc.Text())
 			select {
 			case lines <- sc.Text():
 			default: // nobody waits any more: the line is in the log
 			}
 		}
 		close(lines)
-		c.done <- cmd.Wait()
+		// The exit status says nothing the log does not: a child is stopped by a signal.
+		_ = cmd.Wait()
 		_ = log.Close()
+		close(c.done)
 	}()
 	deadline := time.After(timeout)
 	for c.addr == "" || (wantPprof && c.pprof == "") {

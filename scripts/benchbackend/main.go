@@ -8,7 +8,8 @@
 //	benchbackend [-connections 8,32] [-duration 5s] [-warmup 1s] [-cases get,list,...]
 //	             [-stores sqlite,postgres] [-pprof DIR] [-apis 1000] [-keys 10000]
 //
-// PostgreSQL is measured when DEVPORTAL_BENCH_POSTGRES holds the URL of an empty database.
+// PostgreSQL is measured on the database DEVPORTAL_BENCH_POSTGRES names (an empty one), else on
+// a throwaway server on the same machine (internal/pgtest) when its binaries are installed.
 // With -pprof DIR the backend serves net/http/pprof on loopback and a CPU profile of every
 // measured window is written to DIR.
 package main
@@ -32,6 +33,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // postgresEnv names the variable holding the URL of the PostgreSQL database to measure.
@@ -72,7 +74,7 @@ func parseOptions(args []string) (options, error) {
 	var o options
 	conns := fs.String("connections", "8,32", "connection counts, comma-separated")
 	caseList := fs.String("cases", "all", "cases, comma-separated: "+caseKeys()+", or all")
-	stores := fs.String("stores", "sqlite,postgres", "stores, comma-separated; postgres needs $"+postgresEnv)
+	stores := fs.String("stores", "sqlite,postgres", "stores, comma-separated; postgres needs $"+postgresEnv+" or PostgreSQL's binaries")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "measured time of each case at each connection count")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured time before each measured window")
 	fs.StringVar(&o.work, "work", "", "work directory (database, logs); default a new one under /dev/shm or the temporary directory")
@@ -107,10 +109,6 @@ func parseOptions(args []string) (options, error) {
 		case "sqlite":
 			o.stores = append(o.stores, s)
 		case "postgres":
-			if os.Getenv(postgresEnv) == "" {
-				fmt.Printf("PostgreSQL is not measured: set %s to the URL of an empty database to measure it.\n", postgresEnv)
-				continue
-			}
 			o.stores = append(o.stores, s)
 		default:
 			return o, fmt.Errorf("-stores: unknown store %q: use sqlite, postgres or both", s)
@@ -172,6 +170,10 @@ func run(o options) error {
 		r, peak, err := measureStore(o, st, captured)
 		rows = append(rows, r...)
 		peaks[st] = peak
+		if errors.Is(err, pgtest.ErrNoBinaries) {
+			fmt.Printf("    PostgreSQL is not measured: %v\n", err)
+			continue
+		}
 		if err != nil {
 			printReport(o, rows, peaks)
 			return fmt.Errorf("%s: %w", st, err)
@@ -203,7 +205,12 @@ func measureStore(o options, st string, captured map[string]map[string]capturedA
 	}
 	db := filepath.Join(dir, "devportal.db")
 	if st == "postgres" {
-		db = os.Getenv(postgresEnv)
+		url, stop, err := postgresDatabase(dir)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer stop()
+		db = url
 	}
 	token, err := core.GenerateAdminToken()
 	if err != nil {
@@ -267,6 +274,30 @@ func measureStore(o options, st string, captured map[string]map[string]capturedA
 	}
 	peak, _ = procStatusMB(pid, "VmHWM")
 	return rows, peak, nil
+}
+
+// postgresDatabase returns the URL of an empty PostgreSQL database: $DEVPORTAL_BENCH_POSTGRES, or
+// a new database on a server started in dir for this run, which stop stops.
+func postgresDatabase(dir string) (url string, stop func(), err error) {
+	if url := os.Getenv(postgresEnv); url != "" {
+		return url, func() {}, nil
+	}
+	ctx := context.Background()
+	// TCP on loopback, as the SQLite backend's clients use: the comparison includes the same
+	// network stack on both sides of the backend.
+	inst, err := pgtest.Start(ctx, pgtest.Options{TCP: true})
+	if errors.Is(err, pgtest.ErrNoBinaries) {
+		return "", nil, fmt.Errorf("%w; or set %s to the URL of an empty database", err, postgresEnv)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	url, _, err = pgtest.CreateDatabase(ctx, inst.URL(), "bench")
+	if err != nil {
+		return "", nil, errors.Join(err, inst.Stop())
+	}
+	fmt.Printf("    PostgreSQL started for this run in %s\n", inst.Dir())
+	return url, func() { _ = inst.Stop() }, nil
 }
 
 // profileWindow fetches a CPU profile of the backend over the coming measured window into
@@ -345,7 +376,7 @@ func printReport(o options, rows []measured, peaks map[string]float64) {
 	}
 	fmt.Println()
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "store\tcase\tconns\tops/s\tp50\tp99\tof ceiling\tRSS MB\terrors")
+	_, _ = fmt.Fprintln(tw, "store\tcase\tconns\tops/s\tp50\tp99\tof ceiling\tRSS MB\terrors")
 	for _, login := range []bool{false, true} {
 		for _, m := range rows {
 			if m.c.login != login {
@@ -359,7 +390,7 @@ func printReport(o options, rows []measured, peaks map[string]float64) {
 			if m.store != "ceiling" {
 				rss = fmt.Sprintf("%.0f", m.r.rssMB)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\n", m.store, m.c.title, m.conns, m.r.perSecond(), ms(m.r.p50), ms(m.r.p99), ratio, rss, m.r.errors)
+			_, _ = fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\n", m.store, m.c.title, m.conns, m.r.perSecond(), ms(m.r.p50), ms(m.r.p99), ratio, rss, m.r.errors)
 		}
 	}
 	_ = tw.Flush()

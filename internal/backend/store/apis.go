@@ -118,10 +118,16 @@ func scanAPI(s scanner) (core.API, error) {
 	if err != nil {
 		return core.API{}, err
 	}
-	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
+	// Most APIs have neither labels nor attributes: "{}" is read without the JSON decoder, which
+	// was a tenth of a list's CPU.
+	if labels == "{}" {
+		a.Labels = map[string]string{}
+	} else if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s labels: %w", a.ID, err)
 	}
-	if err := json.Unmarshal([]byte(attrs), &a.Attributes); err != nil {
+	if attrs == "{}" {
+		a.Attributes = map[string][]string{}
+	} else if err := json.Unmarshal([]byte(attrs), &a.Attributes); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s attributes: %w", a.ID, err)
 	}
 	return a, nil
@@ -151,8 +157,9 @@ func (t *Tx) APIExtrasOf(ctx context.Context, region string, ids []string) (map[
 		apiID  string
 		portal core.Portal
 	}
+	// The ids were read from the region; a condition on ap.region would lead SQLite to read
+	// every publication of the region instead of looking the ids up.
 	pub := &where{}
-	pub.add("ap.region = " + pub.arg(region))
 	pub.in("ap.api_id", ids)
 	portals, err := queryAll(ctx, t, "api portals", func(s scanner) (portalOf, error) {
 		var p portalOf

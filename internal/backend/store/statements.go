@@ -48,8 +48,8 @@ func (c *statementCache) get(ctx context.Context, query string) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if prev, ok := c.stmts[query]; ok || c.closed || len(c.stmts) >= maxCachedStatements {
-		_ = st.Close()
-		return prev // nil unless another caller prepared it meanwhile
+		_ = st.Close() //nolint:sqlclosecheck // closed at once: another caller's statement is kept instead
+		return prev    // nil unless another caller prepared it meanwhile
 	}
 	c.stmts[query] = st
 	return st
@@ -85,7 +85,7 @@ func (q cachedQuerier) stmt(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (q cachedQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := q.stmt(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil { //nolint:sqlclosecheck // cached statements stay open until Store.Close
 		return st.ExecContext(ctx, args...)
 	}
 	if q.tx != nil {
@@ -95,7 +95,7 @@ func (q cachedQuerier) ExecContext(ctx context.Context, query string, args ...an
 }
 
 func (q cachedQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := q.stmt(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil { //nolint:sqlclosecheck // cached statements stay open until Store.Close
 		return st.QueryContext(ctx, args...)
 	}
 	if q.tx != nil {
@@ -105,7 +105,7 @@ func (q cachedQuerier) QueryContext(ctx context.Context, query string, args ...a
 }
 
 func (q cachedQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := q.stmt(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil { //nolint:sqlclosecheck // cached statements stay open until Store.Close
 		return st.QueryRowContext(ctx, args...)
 	}
 	if q.tx != nil {

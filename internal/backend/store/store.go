@@ -35,11 +35,12 @@ type Store struct {
 
 	// writer admits one write transaction at a time. SQLite has one writer per database: without
 	// the gate, concurrent writers each hold a connection and retry inside SQLite until the
-	// busy timeout, which cost PATCH most of its throughput and gave it second-long tails. A
-	// store whose database runs writers concurrently leaves it nil.
+	// busy timeout, which cost PATCH most of its throughput and gave it second-long tails.
+	// PostgreSQL runs writers that do not conflict side by side, and leaves it nil.
 	writer chan struct{}
 	// stmts holds a prepared statement per query text, so that each connection parses a query
-	// once instead of on every call (the parser was about 40% of a read's CPU). Nil disables it.
+	// once instead of on every call (SQLite's parser was about 40% of a read's CPU). Nil when
+	// the driver caches statements itself, as pgx does.
 	stmts *statementCache
 }
 
@@ -57,21 +58,13 @@ type Tx struct {
 	d dialect
 }
 
-// newTx returns the Tx of transaction tx, through the statement cache when the store keeps one.
-func (s *Store) newTx(tx *sql.Tx) *Tx {
-	if s.stmts == nil {
-		return &Tx{q: tx, d: s.dialect}
-	}
-	return &Tx{q: cachedQuerier{db: s.db, tx: tx, stmts: s.stmts}, d: s.dialect}
-}
-
 // SQLite pool settings. Every SQLite connection runs the pragmas and reads the schema when it
 // opens, which cost a read more than the read itself while the pool kept only database/sql's
 // default of two idle connections; keeping as many idle as the busiest moments use avoids that,
 // and closing those idle for minutes gives their memory back when the load is gone.
 const (
-	maxIdleConns    = 32
-	connMaxIdleTime = 5 * time.Minute
+	sqliteMaxIdleConns    = 32
+	sqliteConnMaxIdleTime = 5 * time.Minute
 )
 
 // Open opens the database dsn names and applies pending migrations. A postgres:// or
@@ -112,10 +105,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	db.SetMaxIdleConns(maxIdleConns)
-	db.SetConnMaxIdleTime(connMaxIdleTime)
-	s := &Store{db: db, dialect: sqliteDialect, changed: make(chan struct{}), writer: make(chan struct{}, 1),
-		stmts: newStatementCache(db)}
+	db.SetMaxIdleConns(sqliteMaxIdleConns)
+	db.SetConnMaxIdleTime(sqliteConnMaxIdleTime)
+	s := &Store{db: db, dialect: sqliteDialect, changed: make(chan struct{}), writer: make(chan struct{}, 1), stmts: newStatementCache(db)}
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -237,7 +229,7 @@ func (s *Store) withTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 // runTx runs fn in one transaction begun with opts, committed when fn returns nil. A write
-// transaction first waits for the store's writer gate, when it has one.
+// transaction first waits for the writer gate, when the store has one.
 func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {
 	if s.writer != nil && (opts == nil || !opts.ReadOnly) {
 		select {
@@ -261,6 +253,15 @@ func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) err
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// newTx returns the Tx of transaction tx, its queries prepared once per connection when the
+// store caches statements.
+func (s *Store) newTx(tx *sql.Tx) *Tx {
+	if s.stmts == nil {
+		return &Tx{q: tx, d: s.dialect}
+	}
+	return &Tx{q: cachedQuerier{db: s.db, tx: tx, stmts: s.stmts}, d: s.dialect}
 }
 
 // retrying runs attempt until it succeeds, fails for a reason other than concurrency, or has
