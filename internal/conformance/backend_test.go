@@ -9,10 +9,10 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // TestBackendConforms drives every endpoint the bundled backend serves through Middleware,
@@ -233,7 +233,7 @@ func startCheckedBackend(t *testing.T) (*client, *Recorder) {
 	t.Helper()
 	specs := SpecsFromEnv(t)
 	token := "spat_" + randomAlnum(t, 40)
-	srv, err := backend.New(t.Context(), backend.Config{DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token})
+	srv, err := backend.New(t.Context(), backend.Config{DBPath: pgtest.DB(t), AdminToken: token})
 	if err != nil {
 		t.Fatalf("starting backend: %v", err)
 	}

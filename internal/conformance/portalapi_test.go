@@ -5,12 +5,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // TestPortalAPIConforms walks a developer through the portal's developer API, from sign-up to
@@ -21,7 +21,7 @@ func TestPortalAPIConforms(t *testing.T) {
 	token := "spat_" + randomAlnum(t, 40)
 	outbox := &mailbox{}
 	srv, err := backend.New(t.Context(), backend.Config{
-		DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token, Mailer: outbox,
+		DBPath: pgtest.DB(t), AdminToken: token, Mailer: outbox,
 		PasswordIterations: 1000, // the cost of real hashes is irrelevant here
 	})
 	if err != nil {
@@ -90,7 +90,7 @@ func TestSelfServiceConforms(t *testing.T) {
 	token := "spat_" + randomAlnum(t, 40)
 	outbox := &mailbox{}
 	srv, err := backend.New(t.Context(), backend.Config{
-		DBPath: filepath.Join(t.TempDir(), "db"), AdminToken: token, Mailer: outbox, PasswordIterations: 1000,
+		DBPath: pgtest.DB(t), AdminToken: token, Mailer: outbox, PasswordIterations: 1000,
 	})
 	if err != nil {
 		t.Fatalf("starting backend: %v", err)

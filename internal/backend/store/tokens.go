@@ -17,7 +17,10 @@ func (t *Tx) PutBootstrapAdminToken(ctx context.Context, hash string) error {
 	if err := t.exec(ctx, "replace bootstrap token", `DELETE FROM admin_tokens WHERE id = $1 OR token_hash = $2`, BootstrapAdminTokenID, hash); err != nil {
 		return err
 	}
-	return t.exec(ctx, "insert bootstrap token", `INSERT INTO admin_tokens (id, token_hash, created_at) VALUES ($1, $2, $3)`,
+	// Replicas starting at the same moment each delete, then insert: on PostgreSQL the second
+	// insert meets the first's row, which its delete could not see yet, and takes it over.
+	return t.exec(ctx, "insert bootstrap token", `INSERT INTO admin_tokens (id, token_hash, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
 		BootstrapAdminTokenID, hash, formatTime(time.Now()))
 }
 
