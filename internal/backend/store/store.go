@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,10 +25,8 @@ var ErrNotFound = errors.New("not found")
 
 // Store is the backend's database.
 type Store struct {
-	db *sql.DB
-
-	mu      sync.Mutex
-	changed chan struct{} // closed and replaced after every committed write transaction
+	db      *sql.DB
+	changes *changeWatch
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
@@ -64,8 +61,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, changed: make(chan struct{})}
+	s := &Store{db: db, changes: newChangeWatch()}
 	if err := s.migrate(ctx); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	if err := s.watchChanges(ctx, ChangePollInterval); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
 	return s, nil
@@ -100,6 +100,7 @@ func prepareFiles(path string) error {
 
 // Close checkpoints the write-ahead log into the main file and closes the database.
 func (s *Store) Close() error {
+	s.stopWatchingChanges()
 	_, cerr := s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	if err := s.db.Close(); err != nil {
 		return err
@@ -110,10 +111,18 @@ func (s *Store) Close() error {
 // WithTx runs fn in one write transaction, committed when fn returns nil and rolled back otherwise.
 // Under a context from Hold it runs in the held transaction instead, within a savepoint that is
 // rolled back when fn fails, so that a failed step leaves the rest of the held work intact. A
-// commit closes the channel Changed returned.
+// commit closes the channel Changed returned, in this process and, through the change counter it
+// adds to, in the others serving the same database.
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 	h := s.heldIn(ctx)
-	if err := s.withTx(ctx, fn); err != nil {
+	counted := func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		// Last, so that on a database with concurrent writers the counter's row is held briefly.
+		return tx.countChange(ctx)
+	}
+	if err := s.withTx(ctx, counted); err != nil {
 		return err
 	}
 	if h != nil {
@@ -129,21 +138,6 @@ func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 // request.
 func (s *Store) WithBookkeepingTx(ctx context.Context, fn func(*Tx) error) error {
 	return s.withTx(ctx, fn)
-}
-
-// Changed returns a channel that is closed when the next write transaction commits. Take it
-// before reading, so that a commit during the read is not missed.
-func (s *Store) Changed() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.changed
-}
-
-func (s *Store) signalChange() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	close(s.changed)
-	s.changed = make(chan struct{})
 }
 
 func (s *Store) withTx(ctx context.Context, fn func(*Tx) error) error {
@@ -241,7 +235,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
-	return s.WithTx(ctx, func(tx *Tx) error {
+	return s.withTx(ctx, func(tx *Tx) error {
 		if _, err := tx.q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    TEXT PRIMARY KEY,
 			applied_at TEXT NOT NULL

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Two stores on one database file stand for two processes serving it: a commit through one
+// closes the channel the other handed out.
+func TestChangedSeesCommitsOfAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.db")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeStore(t, a)
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeStore(t, b)
+
+	for round := range 3 {
+		changed := a.Changed()
+		if err := b.WithTx(ctx, func(tx *Tx) error {
+			return tx.exec(ctx, "touch", `UPDATE admin_tokens SET created_at = created_at`)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-changed:
+		case <-time.After(20 * ChangePollInterval):
+			t.Fatalf("round %d: a commit through the other store was not signalled", round)
+		}
+	}
+}
+
+func TestChangedSeesOwnCommitsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "own.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeStore(t, s)
+	changed := s.Changed()
+	if err := s.WithTx(ctx, func(*Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	default:
+		t.Fatal("the store's own commit did not close the channel")
+	}
+	before, err := s.changeCount(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WithBookkeepingTx(ctx, func(*Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := s.changeCount(ctx); err != nil || after != before {
+		t.Fatalf("bookkeeping moved the change counter from %d to %d (%v)", before, after, err)
+	}
+}
