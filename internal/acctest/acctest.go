@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/provider"
 )
 
@@ -69,24 +69,31 @@ func start() (func(), error) {
 	if err != nil {
 		return nil, err
 	}
+	db, dropDB, err := pgtest.NewDB(context.Background(), dir, "acctest")
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
 	token := "spat_" + rand.Text() + rand.Text()
 	// Every test signs its developers up from 127.0.0.1, in parallel: the limits per client address
 	// and the hashing pool are raised so that only the tests of those limits meet them.
 	limits := core.DefaultSelfServiceLimits
 	limits.LoginsPerAddress.Max, limits.SignUpsPerAddress.Max, limits.ResetsPerAddress.Max = 100_000, 100_000, 100_000
 	srv, err := backend.New(context.Background(), backend.Config{
-		DBPath:               filepath.Join(dir, "devportal.db"),
+		DBPath:               db,
 		AdminToken:           token,
 		Limits:               &limits,
 		PasswordHashingSlots: 64,
 	})
 	if err != nil {
+		_ = dropDB(context.Background())
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
 	// discard undoes the start-up when a later step fails.
 	discard := func(err error) (func(), error) {
 		_ = srv.Close()
+		_ = dropDB(context.Background())
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
@@ -112,6 +119,9 @@ func start() (func(), error) {
 		hs.Close()
 		if err := srv.Close(); err != nil {
 			fmt.Fprintln(os.Stderr, "acctest: closing the backend:", err)
+		}
+		if err := dropDB(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, "acctest:", err)
 		}
 		_ = os.RemoveAll(dir)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // Backend is a backend that one test starts for itself, when it needs a configuration of its own
@@ -40,7 +40,7 @@ func StartBackend(t testing.TB, configure func(cfg *backend.Config, baseURL stri
 	limits := core.DefaultSelfServiceLimits
 	limits.LoginsPerAddress.Max, limits.SignUpsPerAddress.Max, limits.ResetsPerAddress.Max = 100_000, 100_000, 100_000
 	cfg := backend.Config{
-		DBPath:               filepath.Join(t.TempDir(), "devportal.db"),
+		DBPath:               pgtest.DB(t),
 		AdminToken:           b.Token,
 		Limits:               &limits,
 		PasswordHashingSlots: 8,

@@ -8,12 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 const testToken = "spat_0123456789abcdefghijABCDEFGHIJ0123456789"
@@ -27,12 +27,12 @@ type testServer struct {
 	http   *httptest.Server
 }
 
-// startServer starts the backend on dbPath (a new temp file when empty). When the Konnect
+// startServer starts the backend on dbPath (a new database when empty, see pgtest.DB). When the Konnect
 // documents are available every response is also checked against them.
 func startServer(t *testing.T, dbPath string) *testServer {
 	t.Helper()
 	if dbPath == "" {
-		dbPath = filepath.Join(t.TempDir(), "devportal.db")
+		dbPath = pgtest.DB(t)
 	}
 	srv, err := backend.New(context.Background(), backend.Config{DBPath: dbPath, AdminToken: testToken})
 	if err != nil {

@@ -5,12 +5,12 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 const keyAuthStrategyBody = `{"name":"keys","display_name":"Keys","strategy_type":"key_auth","configs":{"key-auth":{"key_names":["x-key"]}}}`
@@ -190,7 +190,7 @@ func startServerWithToken(t *testing.T, dbPath, token string) (*httptest.Server,
 }
 
 func TestIdempotencyRecordsOutliveARestartAndBelongToOneCredential(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "devportal.db")
+	dbPath := pgtest.DB(t)
 	ts := startServer(t, dbPath)
 	first := ts.doKeyed(http.MethodPost, "/v2/application-auth-strategies", keyAuthStrategyBody, "shared-key")
 	first.must(t, http.StatusCreated)

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // startPlainServer starts the backend like startServer but without the conformance checks,
@@ -25,7 +25,7 @@ import (
 // stalled or far too large, and must reach the backend as they are.
 func startPlainServer(t *testing.T) *testServer {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "devportal.db")
+	dbPath := pgtest.DB(t)
 	srv, err := backend.New(context.Background(), backend.Config{DBPath: dbPath, AdminToken: testToken, PasswordIterations: 1000})
 	if err != nil {
 		t.Fatalf("backend.New: %v", err)
@@ -404,7 +404,7 @@ func TestKeyLifetimeBounds(t *testing.T) {
 //
 //	go test -run '^$' -bench WideBodies -benchmem ./internal/backend/
 func BenchmarkWideBodies(b *testing.B) {
-	srv, err := backend.New(context.Background(), backend.Config{DBPath: filepath.Join(b.TempDir(), "devportal.db"), AdminToken: testToken})
+	srv, err := backend.New(context.Background(), backend.Config{DBPath: pgtest.DB(b), AdminToken: testToken})
 	if err != nil {
 		b.Fatal(err)
 	}

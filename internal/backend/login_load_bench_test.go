@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // BenchmarkAdminLatencyUnderLoginLoad measures the admin API's median latency while 16 clients send
@@ -31,7 +31,7 @@ func BenchmarkAdminLatencyUnderLoginLoad(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			limits := testLimits()
 			srv, err := backend.New(context.Background(), backend.Config{
-				DBPath: filepath.Join(b.TempDir(), "load.db"), AdminToken: testToken, Limits: &limits, PasswordHashingSlots: c.slots,
+				DBPath: pgtest.DB(b), AdminToken: testToken, Limits: &limits, PasswordHashingSlots: c.slots,
 			})
 			if err != nil {
 				b.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // nodeWorld is a control plane whose services implement APIs of one portal, with applications
@@ -121,7 +121,7 @@ func (w *nodeWorld) issueKey(app, body string) string {
 // refuses expiries in the past.
 func (w *nodeWorld) expireKey(hash string) {
 	w.e.t.Helper()
-	db, err := sql.Open("sqlite", "file:"+w.e.dbPath+"?_pragma=busy_timeout(10000)")
+	db, err := pgtest.OpenSQL(w.e.dbPath)
 	if err != nil {
 		w.e.t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +18,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/conformance"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // lockedBuffer collects log output from concurrent requests.
@@ -67,7 +67,7 @@ func startPortalEnv(t *testing.T) *portalEnv {
 // from testLimits and cheap hashing.
 func startPortalEnvWith(t *testing.T, configure func(*backend.Config)) *portalEnv {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "devportal.db")
+	dbPath := pgtest.DB(t)
 	logs := &lockedBuffer{}
 	limits := testLimits()
 	cfg := backend.Config{

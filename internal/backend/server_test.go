@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -109,7 +110,7 @@ func TestNewValidatesConfig(t *testing.T) {
 }
 
 func TestDefaultRegionAndTokenRotation(t *testing.T) {
-	dbPath := t.TempDir() + "/r.db"
+	dbPath := pgtest.DB(t)
 	srv, err := backend.New(context.Background(), backend.Config{DBPath: dbPath, AdminToken: testToken, DefaultRegion: "eu"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,12 +2,12 @@ package client
 
 import (
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/faultproxy"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // TestCreatesThroughAFaultyProxyMakeOneObject drives the calls that create, change and delete
@@ -17,7 +17,7 @@ func TestCreatesThroughAFaultyProxyMakeOneObject(t *testing.T) {
 	for _, f := range []faultproxy.Fault{faultproxy.DropAfterForwarding, faultproxy.UnavailableAfterForwarding, faultproxy.UnavailableBeforeForwarding} {
 		t.Run(f.String(), func(t *testing.T) {
 			token := "spat_idempotencytestidempotencytest"
-			srv, err := backend.New(t.Context(), backend.Config{DBPath: filepath.Join(t.TempDir(), "devportal.db"), AdminToken: token})
+			srv, err := backend.New(t.Context(), backend.Config{DBPath: pgtest.DB(t), AdminToken: token})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // newBackendClient starts the bundled backend on loopback with a fresh
@@ -18,7 +18,7 @@ func newBackendClient(t *testing.T) *client.Client {
 	t.Helper()
 	token := "spat_clienttestclienttestclienttest"
 	srv, err := backend.New(context.Background(), backend.Config{
-		DBPath:     filepath.Join(t.TempDir(), "devportal.db"),
+		DBPath:     pgtest.DB(t),
 		AdminToken: token,
 	})
 	if err != nil {

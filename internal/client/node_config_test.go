@@ -5,19 +5,19 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // startNodeBackend starts the real backend and returns its URL and an admin client.
 func startNodeBackend(t *testing.T) (string, *client.Client) {
 	t.Helper()
 	const token = "spat_nodetestnodetestnodetestnodetest"
-	srv, err := backend.New(context.Background(), backend.Config{DBPath: filepath.Join(t.TempDir(), "devportal.db"), AdminToken: token})
+	srv, err := backend.New(context.Background(), backend.Config{DBPath: pgtest.DB(t), AdminToken: token})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // selfServiceBackend is the bundled backend with a portal whose default strategy is key-auth and
@@ -30,7 +30,7 @@ func newSelfServiceBackend(t *testing.T) *selfServiceBackend {
 	t.Helper()
 	token := "spat_selfservicetestselfservicetest"
 	srv, err := backend.New(context.Background(), backend.Config{
-		DBPath:     filepath.Join(t.TempDir(), "devportal.db"),
+		DBPath:     pgtest.DB(t),
 		AdminToken: token,
 	})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // testBackend is the bundled backend, in-process on 127.0.0.1 with a temporary database.
@@ -33,7 +33,7 @@ func startBackend(tb testing.TB) *testBackend {
 	tb.Helper()
 	token := "spat_" + rand.Text() + rand.Text()
 	srv, err := backend.New(context.Background(), backend.Config{
-		DBPath:     filepath.Join(tb.TempDir(), "devportal.db"),
+		DBPath:     pgtest.DB(tb),
 		AdminToken: token,
 	})
 	if err != nil {

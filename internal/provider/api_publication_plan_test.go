@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // TestPublicationStrategyChangeWarnsOfSuspendedRegistrations plans a change of a publication's
@@ -111,7 +111,7 @@ func TestPublicationStrategyChangeWarnsOfSuspendedRegistrations(t *testing.T) {
 func newPlanTestBackend(t *testing.T) *client.Client {
 	t.Helper()
 	const token = "spat_plantestplantestplantestplantest"
-	srv, err := backend.New(context.Background(), backend.Config{DBPath: filepath.Join(t.TempDir(), "devportal.db"), AdminToken: token})
+	srv, err := backend.New(context.Background(), backend.Config{DBPath: pgtest.DB(t), AdminToken: token})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 const testToken = "spat_0123456789abcdefghijABCDEFGHIJ0123456789"
@@ -44,7 +44,7 @@ func (b *syncBuffer) String() string {
 func newTestAPI(t *testing.T, opts ...Option) (*API, *httptest.Server, *syncBuffer) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
+	st, err := store.Open(ctx, pgtest.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/mailpittest"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // fastRetries retries often, so that a test sees several attempts within a second.
@@ -30,7 +30,7 @@ type queueEnv struct {
 func newQueueEnv(t *testing.T) *queueEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "mail.db"))
+	st, err := store.Open(ctx, pgtest.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

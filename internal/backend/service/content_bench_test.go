@@ -3,19 +3,19 @@ package service
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // BenchmarkCatalogue reads the first page of a catalogue of 1,000 published APIs, and a search
 // through it, as the website's catalogue does on every view.
 func BenchmarkCatalogue(b *testing.B) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	st, err := store.Open(ctx, pgtest.DB(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,12 +2,12 @@ package service
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // contentFixture is a portal with pages, two published APIs (one public, one private) with a
@@ -23,7 +23,7 @@ const fixtureSpec = "openapi: 3.0.3\ninfo:\n  title: Pets\n  version: 1.0.0\npat
 func newContentFixture(t *testing.T) contentFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "content.db"))
+	st, err := store.Open(ctx, pgtest.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

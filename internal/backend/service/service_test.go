@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // testPassword passes the password policy.
@@ -58,7 +58,7 @@ func (m *sentMail) count() int {
 // newTestService returns a service over a fresh database with cheap hashing.
 func newTestService(t *testing.T, opts ...Option) (*Service, *store.Store) {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "service.db"))
+	st, err := store.Open(context.Background(), pgtest.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

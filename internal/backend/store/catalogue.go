@@ -10,7 +10,7 @@ import (
 type CatalogueFilter struct {
 	// IncludePrivate keeps privately published APIs too.
 	IncludePrivate bool
-	// Query, when not empty, keeps the APIs whose name or description contains it, ignoring case.
+	// Query, when not empty, keeps the APIs whose name or description contains it, ignoring the case of ASCII letters.
 	Query string
 	// IDOrSlug, when not empty, keeps the API with that id or slug.
 	IDOrSlug string
@@ -31,8 +31,8 @@ func (t *Tx) CatalogueAPIs(ctx context.Context, region, portalID string, f Catal
 		w.add("(a.id = " + arg + " OR a.slug = " + arg + ")")
 	}
 	if f.Query != "" {
-		arg := w.arg("%" + escapeLike(f.Query) + "%")
-		w.add("(a.name LIKE " + arg + ` ESCAPE '\' OR COALESCE(a.description, '') LIKE ` + arg + ` ESCAPE '\')`)
+		arg := w.arg(containsPattern(f.Query))
+		w.add("(" + w.containsArg("a.name", arg) + " OR " + w.containsArg("COALESCE(a.description, '')", arg) + ")")
 	}
 	columns := prefixed("a.", apiColumns) + ", " + prefixed("p.", publicationColumns)
 	return listPage(ctx, t, "catalogue", columns, `api_publications p JOIN apis a ON a.id = p.api_id`, w,

@@ -62,10 +62,21 @@ func (t *Tx) countChange(ctx context.Context) error {
 		rand.IntN(changeSlots))
 }
 
+// countingChange is fn followed by countChange. The count comes last, so that on a database with
+// concurrent writers the counter's row is held only while the transaction commits.
+func countingChange(ctx context.Context, fn func(*Tx) error) func(*Tx) error {
+	return func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.countChange(ctx)
+	}
+}
+
 // changeCount returns the sum of the change counter: it grows with every committed change.
 func (s *Store) changeCount(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(value), 0) FROM change_counter`).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM change_counter`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: read the change counter: %w", err)
 	}
 	return n, nil

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -10,18 +9,13 @@ import (
 // Two stores on one database file stand for two processes serving it: a commit through one
 // closes the channel the other handed out.
 func TestChangedSeesCommitsOfAnotherProcess(t *testing.T) {
+	eachDialect(t, testChangedSeesCommitsOfAnotherProcess)
+}
+
+func testChangedSeesCommitsOfAnotherProcess(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shared.db")
-	a, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeStore(t, a)
-	b, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeStore(t, b)
+	dsn := newTestDSN(t)
+	a, b := openTest(t, dsn), openTest(t, dsn)
 
 	for round := range 3 {
 		changed := a.Changed()
@@ -38,13 +32,11 @@ func TestChangedSeesCommitsOfAnotherProcess(t *testing.T) {
 	}
 }
 
-func TestChangedSeesOwnCommitsAtOnce(t *testing.T) {
+func TestChangedSeesOwnCommitsAtOnce(t *testing.T) { eachDialect(t, testChangedSeesOwnCommitsAtOnce) }
+
+func testChangedSeesOwnCommitsAtOnce(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "own.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeStore(t, s)
+	s := openTestStore(t)
 	changed := s.Changed()
 	if err := s.WithTx(ctx, func(*Tx) error { return nil }); err != nil {
 		t.Fatal(err)

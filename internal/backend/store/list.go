@@ -107,18 +107,28 @@ func (w *where) text(column string, f TextFilter) {
 	case OpNeq:
 		w.add(column + " <> " + w.arg(f.Value))
 	case OpContains:
-		w.add(column + " LIKE " + w.arg("%"+escapeLike(f.Value)+"%") + ` ESCAPE '\'`)
+		w.add(w.contains(column, f.Value))
 	case OpOeq, OpOcontains:
 		var ors []string
 		for _, v := range strings.Split(f.Value, ",") {
 			if f.Op == OpOeq {
 				ors = append(ors, column+" = "+w.arg(v))
 			} else {
-				ors = append(ors, column+" LIKE "+w.arg("%"+escapeLike(v)+"%")+` ESCAPE '\'`)
+				ors = append(ors, w.contains(column, v))
 			}
 		}
 		w.add("(" + strings.Join(ors, " OR ") + ")")
 	}
+}
+
+// contains is the condition that column contains value, ignoring the case of ASCII letters.
+func (w *where) contains(column, value string) string {
+	return w.containsArg(column, w.arg(containsPattern(value)))
+}
+
+// containsArg is contains with the pattern already an argument, for several columns to share it.
+func (w *where) containsArg(column, patternArg string) string {
+	return "lower(" + column + ") LIKE " + patternArg + ` ESCAPE '\'`
 }
 
 func (w *where) String() string { return strings.Join(w.conds, " AND ") }

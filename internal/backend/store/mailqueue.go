@@ -61,7 +61,8 @@ func (t *Tx) MailQueue(ctx context.Context, region, portalID string) ([]QueuedMa
 var _ mail.Queue = (*Store)(nil)
 
 // ClaimMail holds the oldest message due at now until now+lease for the attempt named claim. A
-// message whose previous hold lapsed (its sender died) is due again.
+// message whose previous hold lapsed (its sender died) is due again. Senders of several replicas
+// claim side by side on PostgreSQL: each skips the messages another is claiming.
 func (s *Store) ClaimMail(ctx context.Context, now time.Time, claim string, lease time.Duration) (mail.Queued, bool, error) {
 	var q mail.Queued
 	at := formatTime(now)
@@ -80,7 +81,8 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, claim string, leas
 	err := s.WithBookkeepingTx(ctx, func(tx *Tx) error {
 		var err error
 		q, err = queryOne(ctx, tx, scanQueued, `SELECT id, region, portal_id, recipient, subject, body_text, body_html,
-			link, token, created_at, attempts FROM mail_queue `+dueMail+` ORDER BY next_attempt_at, id LIMIT 1`, MailQueued, at)
+			link, token, created_at, attempts FROM mail_queue `+dueMail+` ORDER BY next_attempt_at, id LIMIT 1`+
+			tx.d.skipLocked(), MailQueued, at)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}

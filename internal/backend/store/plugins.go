@@ -72,7 +72,7 @@ func (t *Tx) ListPlugins(ctx context.Context, region, controlPlaneID string, ser
 		w.add("service_id = " + w.arg(*serviceID))
 	}
 	w.text("name", f.Name)
-	w.tags("tags", f)
+	w.tags(t.d, "tags", "", f)
 	return listKongPage(ctx, t, "plugins", pluginColumns, "gateway_plugins", w, page, scanPlugin)
 }
 

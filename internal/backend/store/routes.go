@@ -80,7 +80,7 @@ func (t *Tx) ListRoutes(ctx context.Context, region, controlPlaneID string, serv
 		w.add("service_id = " + w.arg(*serviceID))
 	}
 	w.text("name", f.Name)
-	w.tags("json_extract(entity, '$.tags')", f)
+	w.tags(t.d, "entity", "tags", f)
 	return listKongPage(ctx, t, "routes", routeColumns, "gateway_routes", w, page, scanRoute)
 }
 

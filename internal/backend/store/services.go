@@ -91,7 +91,7 @@ func (t *Tx) ListServices(ctx context.Context, region, controlPlaneID string, f 
 	w.add("region = " + w.arg(region))
 	w.add("control_plane_id = " + w.arg(controlPlaneID))
 	w.text("name", f.Name)
-	w.tags("json_extract(entity, '$.tags')", f)
+	w.tags(t.d, "entity", "tags", f)
 	return listKongPage(ctx, t, "services", serviceColumns, "gateway_services", w, page, scanService)
 }
 
@@ -119,15 +119,16 @@ func scanService(sc scanner) (core.GatewayService, error) {
 	return s, nil
 }
 
-// tags adds Kong's tag filters on a JSON array column.
-func (w *where) tags(column string, f KongFilter) {
+// tags adds Kong's tag filters on a JSON array: column itself, or its member key when key is
+// not empty.
+func (w *where) tags(d dialect, column, key string, f KongFilter) {
 	for _, tag := range f.Tags {
-		w.add(`EXISTS (SELECT 1 FROM json_each(` + column + `) WHERE value = ` + w.arg(tag) + `)`)
+		w.add(d.jsonArrayHas(column, key, w.arg(tag)))
 	}
 	if len(f.AnyTags) > 0 {
 		var ors []string
 		for _, tag := range f.AnyTags {
-			ors = append(ors, `EXISTS (SELECT 1 FROM json_each(`+column+`) WHERE value = `+w.arg(tag)+`)`)
+			ors = append(ors, d.jsonArrayHas(column, key, w.arg(tag)))
 		}
 		w.add("(" + strings.Join(ors, " OR ") + ")")
 	}

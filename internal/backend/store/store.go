@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,15 +18,16 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // ErrNotFound is returned when a looked-up object does not exist in the region.
 var ErrNotFound = errors.New("not found")
 
-// Store is the backend's database.
+// Store is the backend's database: an SQLite file or a PostgreSQL database.
 type Store struct {
 	db      *sql.DB
+	dialect dialect
 	changes *changeWatch
 }
 
@@ -36,13 +38,33 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// Tx runs queries, inside a transaction for WithTx and directly on the pool for View.
+// Tx runs queries inside a transaction: a write transaction for WithTx and Hold, a read-only one
+// for View.
 type Tx struct {
 	q querier
+	d dialect
 }
 
-// Open opens (creating if missing) the SQLite database at path and applies pending migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
+// Open opens the database dsn names and applies pending migrations. A postgres:// or
+// postgresql:// URL opens that PostgreSQL database; anything else is the path of an SQLite file,
+// optionally written sqlite:PATH, created if missing.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	if isPostgresURL(dsn) {
+		return openPostgres(ctx, dsn)
+	}
+	return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+}
+
+// isPostgresURL reports whether dsn names a PostgreSQL database rather than an SQLite file.
+func isPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// IsPostgresURL reports whether Open would read dsn as a PostgreSQL connection URL rather than
+// an SQLite file, so that callers can place files they keep beside an SQLite database.
+func IsPostgresURL(dsn string) bool { return isPostgresURL(dsn) }
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
 	}
@@ -61,7 +83,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, changes: newChangeWatch()}
+	s := &Store{db: db, dialect: sqliteDialect, changes: newChangeWatch()}
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -98,10 +120,13 @@ func prepareFiles(path string) error {
 	return nil
 }
 
-// Close checkpoints the write-ahead log into the main file and closes the database.
+// Close closes the database, first checkpointing SQLite's write-ahead log into the main file.
 func (s *Store) Close() error {
 	s.stopWatchingChanges()
-	_, cerr := s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	var cerr error
+	if s.dialect == sqliteDialect {
+		_, cerr = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 	if err := s.db.Close(); err != nil {
 		return err
 	}
@@ -115,14 +140,7 @@ func (s *Store) Close() error {
 // adds to, in the others serving the same database.
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 	h := s.heldIn(ctx)
-	counted := func(tx *Tx) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		// Last, so that on a database with concurrent writers the counter's row is held briefly.
-		return tx.countChange(ctx)
-	}
-	if err := s.withTx(ctx, counted); err != nil {
+	if err := s.withTx(ctx, countingChange(ctx, fn)); err != nil {
 		return err
 	}
 	if h != nil {
@@ -140,18 +158,49 @@ func (s *Store) WithBookkeepingTx(ctx context.Context, fn func(*Tx) error) error
 	return s.withTx(ctx, fn)
 }
 
+// WithSerializableTx is WithTx at the serializable isolation level: on PostgreSQL the
+// transaction commits only if running it alone would have given the same result, and is run
+// again from the start when it collides with a concurrent one, up to maxTxAttempts times. It
+// suits read-modify-write work spread over many rows that row locks would not all cover. On
+// SQLite every write transaction already is serializable. Under a context from Hold it joins the
+// held transaction, at that transaction's level.
+func (s *Store) WithSerializableTx(ctx context.Context, fn func(*Tx) error) error {
+	if h := s.heldIn(ctx); h != nil {
+		h.changed = true
+		return h.savepoint(ctx, countingChange(ctx, fn))
+	}
+	var opts *sql.TxOptions
+	if s.dialect == postgresDialect {
+		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	if err := s.retrying(ctx, func() error { return s.runTx(ctx, opts, countingChange(ctx, fn)) }); err != nil {
+		return err
+	}
+	s.signalChange()
+	return nil
+}
+
+// maxTxAttempts bounds how often a transaction that PostgreSQL aborted because of concurrent
+// ones (a serialization failure or a deadlock) is run again.
+const maxTxAttempts = 8
+
 func (s *Store) withTx(ctx context.Context, fn func(*Tx) error) error {
 	if h := s.heldIn(ctx); h != nil {
 		return h.savepoint(ctx, fn)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.retrying(ctx, func() error { return s.runTx(ctx, nil, fn) })
+}
+
+// runTx runs fn in one transaction begun with opts, committed when fn returns nil.
+func (s *Store) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	// Rolls back on error and on panic alike, so that a failed request never holds the write
 	// lock; after a commit it is a no-op.
 	defer func() { _ = tx.Rollback() }()
-	if err := fn(&Tx{q: tx}); err != nil {
+	if err := fn(&Tx{q: tx, d: s.dialect}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -160,27 +209,60 @@ func (s *Store) withTx(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
-// View runs read-only fn without a write transaction, so reads never wait for writers. Under a
-// context from Hold it reads in the held transaction, so that it sees the work done so far.
+// retrying runs attempt until it succeeds, fails for a reason other than concurrency, or has
+// run maxTxAttempts times, waiting a random and growing time between attempts so that the
+// transactions that collided do not collide again. Only whole transactions are retried, so the
+// functions they run must leave nothing behind outside the database when they fail.
+func (s *Store) retrying(ctx context.Context, attempt func() error) error {
+	for n := 1; ; n++ {
+		err := attempt()
+		if err == nil || n == maxTxAttempts || !isRetryable(err) {
+			return err
+		}
+		timer := time.NewTimer(time.Duration(rand.Int64N(int64(time.Millisecond) << n)))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+	}
+}
+
+// readOnly begins View's transactions: one snapshot for every query of fn, so that a list and
+// its total, or the parts of a gateway's configuration, agree with each other. SQLite's deferred
+// transaction reads one snapshot of its write-ahead log; PostgreSQL needs repeatable read for it.
+func (s *Store) readOnly() *sql.TxOptions {
+	if s.dialect == postgresDialect {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return &sql.TxOptions{ReadOnly: true}
+}
+
+// View runs read-only fn in a read transaction, so that its queries read one snapshot and never
+// wait for writers. Under a context from Hold it reads in the held transaction, so that it sees
+// the work done so far.
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	if h := s.heldIn(ctx); h != nil {
 		return fn(h.tx)
 	}
-	return fn(&Tx{q: s.db})
+	return s.retrying(ctx, func() error { return s.runTx(ctx, s.readOnly(), fn) })
 }
 
 // Hold runs fn in one write transaction that every WithTx and View call made with the context fn
 // receives joins, so that work spread over several calls commits or rolls back as one. The
 // transaction is committed when fn returns nil and rolled back otherwise. SQLite has one writer at
-// a time, so a second Hold waits until the first ends. The commit closes the channel Changed
-// returned when a WithTx call joined it; writes made on the Tx fn receives, and through
-// WithBookkeepingTx, are bookkeeping.
+// a time, so a second Hold waits until the first ends; on PostgreSQL two Holds run side by side
+// and wait only for the rows and keys (LockKey) they both lock. A Hold is never retried, since fn
+// may have done more than database work: its transaction fails as a whole instead. The commit
+// closes the channel Changed returned when a WithTx call joined it; writes made on the Tx fn
+// receives, and through WithBookkeepingTx, are bookkeeping.
 func (s *Store) Hold(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	if h := s.heldIn(ctx); h != nil {
 		return h.savepoint(ctx, func(tx *Tx) error { return fn(ctx, tx) })
 	}
 	h := &held{store: s}
-	err := s.withTx(ctx, func(tx *Tx) error {
+	err := s.runTx(ctx, nil, func(tx *Tx) error {
 		h.tx = tx
 		return fn(context.WithValue(ctx, heldKey{}, h), tx)
 	})
@@ -229,13 +311,33 @@ func (h *held) savepoint(ctx context.Context, fn func(*Tx) error) error {
 	return h.tx.exec(ctx, "release savepoint", "RELEASE SAVEPOINT "+name)
 }
 
+// migrationLockKey is the PostgreSQL advisory lock that migrating holds, so that replicas starting
+// at the same moment apply each migration once: the second waits for the first to commit and then
+// finds nothing left to do. The value is arbitrary; it only has to be this program's own.
+const migrationLockKey = 0x64657670_6f727431 // "devport1"
+
+// migrationDir holds each dialect's migrations. Both sets have the same file names, which are the
+// versions schema_migrations records, so that the two schemas are always at the same version.
+func (d dialect) migrationDir() string {
+	if d == postgresDialect {
+		return "migrations/postgres"
+	}
+	return "migrations"
+}
+
 func (s *Store) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	dir := s.dialect.migrationDir()
+	names, err := fs.Glob(migrations, dir+"/*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
 	return s.withTx(ctx, func(tx *Tx) error {
+		if s.dialect == postgresDialect {
+			if err := tx.exec(ctx, "lock migrations", `SELECT pg_advisory_xact_lock($1)`, int64(migrationLockKey)); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    TEXT PRIMARY KEY,
 			applied_at TEXT NOT NULL
@@ -243,7 +345,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store: create schema_migrations: %w", err)
 		}
 		for _, name := range names {
-			version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
+			version := strings.TrimSuffix(strings.TrimPrefix(name, dir+"/"), ".sql")
 			var n int
 			if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
 				return fmt.Errorf("store: read schema_migrations: %w", err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,113 +12,111 @@ import (
 )
 
 func TestMigrationsApplyOnceAndReopen(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "m.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	versions := func(s *Store) []string {
-		var out []string
-		rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	eachDialect(t, func(t *testing.T) {
+		ctx := context.Background()
+		path := newTestDSN(t)
+		s, err := Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var v string
-			if err := rows.Scan(&v); err != nil {
+		versions := func(s *Store) []string {
+			var out []string
+			rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+			if err != nil {
 				t.Fatal(err)
 			}
-			out = append(out, v)
+			defer rows.Close()
+			for rows.Next() {
+				var v string
+				if err := rows.Scan(&v); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, v)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			return out
 		}
-		if err := rows.Err(); err != nil {
+		first := versions(s)
+		if len(first) == 0 || first[0] != "0001_foundation" {
+			t.Fatalf("recorded migrations = %v", first)
+		}
+		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
-		return out
-	}
-	first := versions(s)
-	if len(first) == 0 || first[0] != "0001_foundation" {
-		t.Fatalf("recorded migrations = %v", first)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
 
-	s, err = Open(ctx, path)
-	if err != nil {
-		t.Fatalf("reopening an up-to-date database: %v", err)
-	}
-	defer closeStore(t, s)
-	if again := versions(s); len(again) != len(first) {
-		t.Errorf("migrations recorded again: %v", again)
-	}
+		s, err = Open(ctx, path)
+		if err != nil {
+			t.Fatalf("reopening an up-to-date database: %v", err)
+		}
+		defer closeStore(t, s)
+		if again := versions(s); len(again) != len(first) {
+			t.Errorf("migrations recorded again: %v", again)
+		}
+	})
 }
 
 func TestWithTxRollsBack(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "tx.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeStore(t, s)
-	now := time.Now()
-	p := core.NewPortal(core.PortalInput{Name: core.Val("rolled-back")}, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "us", now)
-	boom := errors.New("boom")
-	err = s.WithTx(ctx, func(tx *Tx) error {
-		if err := tx.InsertPortal(ctx, p); err != nil {
-			return err
+	eachDialect(t, func(t *testing.T) {
+		ctx := context.Background()
+		s := openTestStore(t)
+		now := time.Now()
+		p := core.NewPortal(core.PortalInput{Name: core.Val("rolled-back")}, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "us", now)
+		boom := errors.New("boom")
+		err := s.WithTx(ctx, func(tx *Tx) error {
+			if err := tx.InsertPortal(ctx, p); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("WithTx returned %v, want the callback's error", err)
 		}
-		return boom
+		err = s.View(ctx, func(tx *Tx) error {
+			_, err := tx.GetPortal(ctx, "us", p.ID)
+			return err
+		})
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("portal of a failed transaction is visible (err %v)", err)
+		}
 	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("WithTx returned %v, want the callback's error", err)
-	}
-	err = s.View(ctx, func(tx *Tx) error {
-		_, err := tx.GetPortal(ctx, "us", p.ID)
-		return err
-	})
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("portal of a failed transaction is visible (err %v)", err)
-	}
 }
 
 func TestWithTxRollsBackOnPanic(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "tx.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeStore(t, s)
-	now := time.Now()
-	p := core.NewPortal(core.PortalInput{Name: core.Val("panicked")}, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "us", now)
-	func() {
-		defer func() {
-			if r := recover(); r != "boom" {
-				t.Errorf("recovered %v, want the callback's panic", r)
-			}
+	eachDialect(t, func(t *testing.T) {
+		ctx := context.Background()
+		s := openTestStore(t)
+		now := time.Now()
+		p := core.NewPortal(core.PortalInput{Name: core.Val("panicked")}, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "us", now)
+		func() {
+			defer func() {
+				if r := recover(); r != "boom" {
+					t.Errorf("recovered %v, want the callback's panic", r)
+				}
+			}()
+			_ = s.WithTx(ctx, func(tx *Tx) error {
+				if err := tx.InsertPortal(ctx, p); err != nil {
+					t.Fatal(err)
+				}
+				panic("boom")
+			})
 		}()
-		_ = s.WithTx(ctx, func(tx *Tx) error {
-			if err := tx.InsertPortal(ctx, p); err != nil {
-				t.Fatal(err)
-			}
-			panic("boom")
+		err := s.View(ctx, func(tx *Tx) error {
+			_, err := tx.GetPortal(ctx, "us", p.ID)
+			return err
 		})
-	}()
-	err = s.View(ctx, func(tx *Tx) error {
-		_, err := tx.GetPortal(ctx, "us", p.ID)
-		return err
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("portal of a panicked transaction is visible (err %v)", err)
+		}
+		// The panicked transaction must not keep the write lock: the next one commits.
+		p.ID = "1f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := s.WithTx(wctx, func(tx *Tx) error { return tx.InsertPortal(wctx, p) }); err != nil {
+			t.Fatalf("writing after a panicked transaction: %v", err)
+		}
 	})
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("portal of a panicked transaction is visible (err %v)", err)
-	}
-	// The panicked transaction must not keep the write lock: the next one commits.
-	p.ID = "1f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := s.WithTx(wctx, func(tx *Tx) error { return tx.InsertPortal(wctx, p) }); err != nil {
-		t.Fatalf("writing after a panicked transaction: %v", err)
-	}
 }
 
 func TestTimeRoundTrip(t *testing.T) {
@@ -204,132 +201,132 @@ func closeStore(t *testing.T, s *Store) {
 // Databases made before client_id was unique per region may hold duplicates: migration 0007 keeps
 // the oldest one's and gives every later application its own id, then adds the unique index.
 func TestMigrationClientIDUnique(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "client-id.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Back to the schema before 0007, with data it allowed.
-	for _, q := range []string{`DROP INDEX applications_region_client_id`,
-		`DELETE FROM schema_migrations WHERE version = '0007_application_client_id_unique'`} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
+	eachDialect(t, func(t *testing.T) {
+		ctx := context.Background()
+		path := newTestDSN(t)
+		s, err := Open(ctx, path)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	id := func(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
-	portals := map[string]string{"us": id(101), "eu": id(102)}
-	developers := map[string]string{"us": id(201), "eu": id(202)}
-	apps := []core.Application{
-		{ID: id(3), Region: "us", ClientID: "shared", CreatedAt: base},                    // oldest: keeps it
-		{ID: id(2), Region: "us", ClientID: "shared", CreatedAt: base.Add(time.Minute)},   // later: renamed
-		{ID: id(1), Region: "us", ClientID: "shared", CreatedAt: base.Add(time.Minute)},   // same time: renamed too
-		{ID: id(4), Region: "eu", ClientID: "shared", CreatedAt: base.Add(time.Hour)},     // other region: keeps it
-		{ID: id(5), Region: "us", ClientID: id(6), CreatedAt: base},                       // another's id: renamed
-		{ID: id(6), Region: "us", ClientID: "own-choice", CreatedAt: base.Add(time.Hour)}, // unique: kept
-	}
-	want := map[string]string{id(3): "shared", id(2): id(2), id(1): id(1), id(4): "shared", id(5): id(5), id(6): "own-choice"}
-	err = s.WithTx(ctx, func(tx *Tx) error {
-		for region, portalID := range portals {
-			if err := tx.InsertPortal(ctx, core.NewPortal(core.PortalInput{Name: core.Val("p")}, portalID, region, base)); err != nil {
-				return err
-			}
-			if err := tx.InsertDeveloper(ctx, core.Developer{ID: developers[region], Region: region, PortalID: portalID,
-				Email: region + "@example.com", FullName: "D", Status: core.DeveloperApproved, CreatedAt: base, UpdatedAt: base}); err != nil {
-				return err
+		// Back to the schema before 0007, with data it allowed.
+		for _, q := range []string{`DROP INDEX applications_region_client_id`,
+			`DELETE FROM schema_migrations WHERE version = '0007_application_client_id_unique'`} {
+			if _, err := s.db.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
 			}
 		}
-		for _, a := range apps {
-			a.PortalID, a.DeveloperID, a.Name, a.AuthStrategyID, a.UpdatedAt = portals[a.Region], developers[a.Region], "app", id(9), a.CreatedAt
-			if err := tx.InsertApplication(ctx, a); err != nil {
-				return err
-			}
+		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		id := func(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
+		portals := map[string]string{"us": id(101), "eu": id(102)}
+		developers := map[string]string{"us": id(201), "eu": id(202)}
+		apps := []core.Application{
+			{ID: id(3), Region: "us", ClientID: "shared", CreatedAt: base},                    // oldest: keeps it
+			{ID: id(2), Region: "us", ClientID: "shared", CreatedAt: base.Add(time.Minute)},   // later: renamed
+			{ID: id(1), Region: "us", ClientID: "shared", CreatedAt: base.Add(time.Minute)},   // same time: renamed too
+			{ID: id(4), Region: "eu", ClientID: "shared", CreatedAt: base.Add(time.Hour)},     // other region: keeps it
+			{ID: id(5), Region: "us", ClientID: id(6), CreatedAt: base},                       // another's id: renamed
+			{ID: id(6), Region: "us", ClientID: "own-choice", CreatedAt: base.Add(time.Hour)}, // unique: kept
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeStore(t, s)
+		want := map[string]string{id(3): "shared", id(2): id(2), id(1): id(1), id(4): "shared", id(5): id(5), id(6): "own-choice"}
+		err = s.WithTx(ctx, func(tx *Tx) error {
+			for region, portalID := range portals {
+				if err := tx.InsertPortal(ctx, core.NewPortal(core.PortalInput{Name: core.Val("p")}, portalID, region, base)); err != nil {
+					return err
+				}
+				if err := tx.InsertDeveloper(ctx, core.Developer{ID: developers[region], Region: region, PortalID: portalID,
+					Email: region + "@example.com", FullName: "D", Status: core.DeveloperApproved, CreatedAt: base, UpdatedAt: base}); err != nil {
+					return err
+				}
+			}
+			for _, a := range apps {
+				a.PortalID, a.DeveloperID, a.Name, a.AuthStrategyID, a.UpdatedAt = portals[a.Region], developers[a.Region], "app", id(9), a.CreatedAt
+				if err := tx.InsertApplication(ctx, a); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeStore(t, s)
 
-	s, err = Open(ctx, path)
-	if err != nil {
-		t.Fatalf("applying 0007 to duplicated client ids: %v", err)
-	}
-	defer closeStore(t, s)
-	err = s.View(ctx, func(tx *Tx) error {
-		for _, a := range apps {
-			got, err := tx.GetApplication(ctx, a.Region, portals[a.Region], a.ID)
-			if err != nil {
-				return err
-			}
-			if got.ClientID != want[a.ID] {
-				t.Errorf("application %s: client_id %q, want %q", a.ID, got.ClientID, want[a.ID])
-			}
+		s, err = Open(ctx, path)
+		if err != nil {
+			t.Fatalf("applying 0007 to duplicated client ids: %v", err)
 		}
-		return nil
+		defer closeStore(t, s)
+		err = s.View(ctx, func(tx *Tx) error {
+			for _, a := range apps {
+				got, err := tx.GetApplication(ctx, a.Region, portals[a.Region], a.ID)
+				if err != nil {
+					return err
+				}
+				if got.ClientID != want[a.ID] {
+					t.Errorf("application %s: client_id %q, want %q", a.ID, got.ClientID, want[a.ID])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.WithTx(ctx, func(tx *Tx) error {
+			return tx.InsertApplication(ctx, core.Application{ID: id(7), Region: "us", PortalID: portals["us"], DeveloperID: developers["us"],
+				Name: "app", AuthStrategyID: id(9), ClientID: "shared", CreatedAt: base, UpdatedAt: base})
+		})
+		if err == nil {
+			t.Error("a second application with client_id shared was stored in us")
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = s.WithTx(ctx, func(tx *Tx) error {
-		return tx.InsertApplication(ctx, core.Application{ID: id(7), Region: "us", PortalID: portals["us"], DeveloperID: developers["us"],
-			Name: "app", AuthStrategyID: id(9), ClientID: "shared", CreatedAt: base, UpdatedAt: base})
-	})
-	if err == nil {
-		t.Error("a second application with client_id shared was stored in us")
-	}
 }
 
 // TestChangedSignalsCommittedWrites checks which commits close the channel Changed returned:
 // WithTx, and a Hold that a WithTx joined, but not bookkeeping writes nor failed transactions.
 func TestChangedSignalsCommittedWrites(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeStore(t, s)
-	noop := func(*Tx) error { return nil }
-	tests := []struct {
-		name   string
-		write  func() error
-		signal bool
-	}{
-		{"WithTx", func() error { return s.WithTx(ctx, noop) }, true},
-		{"failed WithTx", func() error {
-			_ = s.WithTx(ctx, func(*Tx) error { return errors.New("no") })
-			return nil
-		}, false},
-		{"WithBookkeepingTx", func() error { return s.WithBookkeepingTx(ctx, noop) }, false},
-		{"Hold with bookkeeping only", func() error {
-			return s.Hold(ctx, func(ctx context.Context, _ *Tx) error { return s.WithBookkeepingTx(ctx, noop) })
-		}, false},
-		{"Hold joined by WithTx", func() error {
-			return s.Hold(ctx, func(ctx context.Context, _ *Tx) error { return s.WithTx(ctx, noop) })
-		}, true},
-		{"rolled back Hold joined by WithTx", func() error {
-			_ = s.Hold(ctx, func(ctx context.Context, _ *Tx) error {
-				return errors.Join(s.WithTx(ctx, noop), errors.New("no"))
-			})
-			return nil
-		}, false},
-	}
-	for _, tt := range tests {
-		changed := s.Changed()
-		if err := tt.write(); err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
+	eachDialect(t, func(t *testing.T) {
+		ctx := context.Background()
+		s := openTestStore(t)
+		noop := func(*Tx) error { return nil }
+		tests := []struct {
+			name   string
+			write  func() error
+			signal bool
+		}{
+			{"WithTx", func() error { return s.WithTx(ctx, noop) }, true},
+			{"failed WithTx", func() error {
+				_ = s.WithTx(ctx, func(*Tx) error { return errors.New("no") })
+				return nil
+			}, false},
+			{"WithBookkeepingTx", func() error { return s.WithBookkeepingTx(ctx, noop) }, false},
+			{"Hold with bookkeeping only", func() error {
+				return s.Hold(ctx, func(ctx context.Context, _ *Tx) error { return s.WithBookkeepingTx(ctx, noop) })
+			}, false},
+			{"Hold joined by WithTx", func() error {
+				return s.Hold(ctx, func(ctx context.Context, _ *Tx) error { return s.WithTx(ctx, noop) })
+			}, true},
+			{"rolled back Hold joined by WithTx", func() error {
+				_ = s.Hold(ctx, func(ctx context.Context, _ *Tx) error {
+					return errors.Join(s.WithTx(ctx, noop), errors.New("no"))
+				})
+				return nil
+			}, false},
 		}
-		select {
-		case <-changed:
-			if !tt.signal {
-				t.Errorf("%s closed the change channel", tt.name)
+		for _, tt := range tests {
+			changed := s.Changed()
+			if err := tt.write(); err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
 			}
-		default:
-			if tt.signal {
-				t.Errorf("%s left the change channel open", tt.name)
+			select {
+			case <-changed:
+				if !tt.signal {
+					t.Errorf("%s closed the change channel", tt.name)
+				}
+			default:
+				if tt.signal {
+					t.Errorf("%s left the change channel open", tt.name)
+				}
 			}
 		}
-	}
+	})
 }

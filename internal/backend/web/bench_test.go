@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/service"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/web"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // benchSite is a website over a real store in a temporary directory, seeded in one transaction
@@ -28,7 +28,7 @@ func benchSite(b *testing.B, apis, specLines int) (*web.Site, core.Portal, strin
 func benchService(b *testing.B, apis, specLines int) (*service.Service, core.Portal, string) {
 	b.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	st, err := store.Open(ctx, pgtest.DB(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 const testToken = "spat_0123456789abcdefghijABCDEFGHIJ0123456789"
@@ -25,7 +25,7 @@ type site struct {
 
 func startSite(t testing.TB) *site {
 	t.Helper()
-	srv, err := backend.New(context.Background(), backend.Config{DBPath: filepath.Join(t.TempDir(), "devportal.db"),
+	srv, err := backend.New(context.Background(), backend.Config{DBPath: pgtest.DB(t),
 		AdminToken: testToken, PasswordIterations: 1000})
 	if err != nil {
 		t.Fatalf("backend.New: %v", err)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,20 +15,21 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/acctest"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/client"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // ownBackend is a backend one test starts for itself, so that it can stop it and start it again
 // on the same address and database without disturbing the other tests.
 type ownBackend struct {
-	dir, token, addr string
-	srv              *backend.Server
-	hs               *http.Server
-	cancel           context.CancelFunc
+	db, token, addr string
+	srv             *backend.Server
+	hs              *http.Server
+	cancel          context.CancelFunc
 }
 
 func startOwnBackend(tb testing.TB) *ownBackend {
 	tb.Helper()
-	b := &ownBackend{dir: tb.TempDir(), token: "spat_" + rand.Text() + rand.Text(), addr: "127.0.0.1:0"}
+	b := &ownBackend{db: pgtest.DB(tb), token: "spat_" + rand.Text() + rand.Text(), addr: "127.0.0.1:0"}
 	if err := b.start(); err != nil {
 		tb.Fatalf("starting a backend: %v", err)
 	}
@@ -40,7 +40,7 @@ func startOwnBackend(tb testing.TB) *ownBackend {
 // start serves the database on b.addr; the first start picks a free port and keeps it.
 func (b *ownBackend) start() error {
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := backend.New(ctx, backend.Config{DBPath: filepath.Join(b.dir, "devportal.db"), AdminToken: b.token})
+	srv, err := backend.New(ctx, backend.Config{DBPath: b.db, AdminToken: b.token})
 	if err != nil {
 		cancel()
 		return err

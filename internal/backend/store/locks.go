@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// LockKey holds an exclusive lock on key until the transaction ends, so that transactions that
+// check and then change something no single row stands for (a name that is still free, the
+// managed plugin of an API) take turns. Keys are names the caller makes up, such as
+// "api-name:us:payments". On SQLite it does nothing: a write transaction holds the database's
+// one write lock from its start. Take several keys in one call, which orders them, rather than
+// one by one, so that two transactions never wait for each other.
+func (t *Tx) LockKey(ctx context.Context, keys ...string) error {
+	if t.d != postgresDialect || len(keys) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(keys)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	for _, key := range sorted {
+		// hashtextextended spreads the keys over 64 bits; two keys sharing a hash only share a lock.
+		if err := t.exec(ctx, "lock "+key, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LockRows locks the rows of table whose column equals one of values until the transaction ends,
+// so that a read-modify-write of them (the KAA reconciliation of an API's plugin, a publication
+// being changed) is not interleaved with another. It reports how many rows it locked. table and
+// column are names from the code, never from a request. On SQLite it only counts them: a write
+// transaction holds the database's one write lock from its start.
+func (t *Tx) LockRows(ctx context.Context, table, column string, values ...string) (int, error) {
+	if len(values) == 0 {
+		return 0, nil
+	}
+	w := &where{}
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	var args []string
+	for _, v := range slices.Compact(sorted) {
+		args = append(args, w.arg(v))
+	}
+	// Ordered, so that two transactions locking overlapping sets take the rows in the same order.
+	query := `SELECT ` + column + ` FROM ` + table + ` WHERE ` + column + ` IN (` + strings.Join(args, ", ") + `) ORDER BY ` + column + t.d.forUpdate()
+	locked, err := queryAll(ctx, t, "lock "+table, scanString, query, w.args...)
+	return len(locked), err
+}
