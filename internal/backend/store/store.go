@@ -137,10 +137,11 @@ func (s *Store) Close() error {
 // Under a context from Hold it runs in the held transaction instead, within a savepoint that is
 // rolled back when fn fails, so that a failed step leaves the rest of the held work intact. A
 // commit closes the channel Changed returned, in this process and, through the change counter it
-// adds to, in the others serving the same database.
+// adds to, in the others serving the same database. A write a constraint refused because of a
+// concurrent transaction runs again (rerunOnCollision).
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 	h := s.heldIn(ctx)
-	if err := s.withTx(ctx, countingChange(ctx, fn)); err != nil {
+	if err := s.rerunOnCollision(ctx, func() error { return s.withTx(ctx, countingChange(ctx, fn)) }); err != nil {
 		return err
 	}
 	if h != nil {
