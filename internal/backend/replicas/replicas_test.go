@@ -21,6 +21,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 var (
@@ -38,10 +39,16 @@ func startReplicas(t *testing.T, db string, n int) []string {
 	limits := core.DefaultSelfServiceLimits
 	limits.LoginsPerAddress.Max, limits.SignUpsPerAddress.Max, limits.ResetsPerAddress.Max = 1_000_000, 1_000_000, 1_000_000
 	urls := make([]string, n)
+	logs := &errorLog{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			logs.report(t)
+		}
+	})
 	for i := range urls {
 		srv, err := backend.New(context.Background(), backend.Config{
 			DBPath: db, AdminToken: adminToken, PasswordIterations: 1000, Limits: &limits, PasswordHashingSlots: 4,
-			Logger: slog.New(slog.DiscardHandler),
+			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError})).With("replica", i),
 		})
 		if err != nil {
 			t.Fatalf("replica %d: %v", i, err)
@@ -58,9 +65,38 @@ func startReplicas(t *testing.T, db string, n int) []string {
 	return urls
 }
 
+// errorLog keeps the first error lines the replicas log, to show why a request failed.
+type errorLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *errorLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.lines) < 20 {
+		l.lines = append(l.lines, strings.TrimSpace(string(p)))
+	}
+	return len(p), nil
+}
+
+func (l *errorLog) report(t *testing.T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, line := range l.lines {
+		t.Log(line)
+	}
+}
+
 func TestReplicasOnOneSQLiteFile(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "shared.db")
 	runReplicaLoad(t, startReplicas(t, db, 2))
+}
+
+// TestReplicasOnOnePostgreSQLDatabase is skipped, saying why, where no PostgreSQL server can be
+// started or named (pgtest).
+func TestReplicasOnOnePostgreSQLDatabase(t *testing.T) {
+	runReplicaLoad(t, startReplicas(t, pgtest.Database(t), 2))
 }
 
 // world is what the load knows of the objects it made, shared by the workers.
