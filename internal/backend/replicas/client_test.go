@@ -139,3 +139,12 @@ func obj(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	return m
 }
+
+// readAll reads a reply's body as text, empty when it cannot be read.
+func readAll(res *http.Response) string {
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
