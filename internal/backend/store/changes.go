@@ -13,8 +13,12 @@ const changeSlots = 16
 
 // ChangePollInterval is how often a process reads the change counter, while someone waits on
 // Changed, to learn of the commits of the other processes serving the same database. A commit
-// of this process wakes its waiters at once.
+// of this process wakes its waiters at once; on PostgreSQL the others' commits do too, through
+// notifications, and the counter is what catches a notification lost with its connection.
 const ChangePollInterval = 500 * time.Millisecond
+
+// changePollInterval is ChangePollInterval; tests that must see notifications alone lengthen it.
+var changePollInterval = ChangePollInterval
 
 // changeWatch hands out the channels of Changed and closes them when this process commits a
 // change or the change counter shows that another process did.
@@ -27,7 +31,10 @@ type changeWatch struct {
 	seen int64
 	// poke makes the watcher read the counter now rather than at its next tick.
 	poke chan struct{}
-	stop func() // stops the watcher and waits for it; nil before watchChanges
+	// notify asks the notifier to tell the other processes of a commit; nil on SQLite.
+	notify chan struct{}
+	// stops stop the goroutines of the watch and wait for them, last started first.
+	stops []func()
 }
 
 func newChangeWatch() *changeWatch {
@@ -45,8 +52,20 @@ func (s *Store) Changed() <-chan struct{} {
 	return c.changed
 }
 
-// signalChange closes the channel Changed returned.
+// signalChange wakes the waiters of this process after one of its commits, and tells the other
+// processes on a PostgreSQL database at once rather than at their next reading of the counter.
 func (s *Store) signalChange() {
+	s.wakeWaiters()
+	if s.changes.notify != nil {
+		select {
+		case s.changes.notify <- struct{}{}:
+		default: // a notification is already due; it covers this commit too
+		}
+	}
+}
+
+// wakeWaiters closes the channel Changed returned.
+func (s *Store) wakeWaiters() {
 	c := s.changes
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -82,37 +101,30 @@ func (s *Store) changeCount(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// watchChanges starts the goroutine that reads the change counter every interval while a
+// watchChanges starts the goroutine that reads the change counter every changePollInterval while a
 // channel of Changed is out, and signals a change when the sum has grown. The sum only grows, so
 // a commit made after a channel was handed out always makes a later reading differ from seen.
-func (s *Store) watchChanges(ctx context.Context, interval time.Duration) error {
+func (s *Store) watchChanges(ctx context.Context) error {
 	start, err := s.changeCount(ctx)
 	if err != nil {
 		return err
 	}
 	c := s.changes
 	c.seen = start
-	// The watcher outlives the context of Open, which may be a request's or a test's.
-	wctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	interval := changePollInterval
+	s.goUntilStopped(func(ctx context.Context) {
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
 		for {
 			select {
-			case <-wctx.Done():
+			case <-ctx.Done():
 				return
 			case <-tick.C:
 			case <-c.poke:
 			}
-			s.readChangeCount(wctx)
+			s.readChangeCount(ctx)
 		}
-	}()
-	c.stop = func() {
-		cancel()
-		<-done
-	}
+	})
 	return nil
 }
 
@@ -136,7 +148,7 @@ func (s *Store) readChangeCount(ctx context.Context) {
 	c.seen = n
 	c.mu.Unlock()
 	if grew {
-		s.signalChange()
+		s.wakeWaiters()
 	}
 }
 
@@ -148,9 +160,26 @@ func (s *Store) pokeChanges() {
 	}
 }
 
-// stopWatchingChanges stops the watcher, before the database closes.
+// stopWatchingChanges stops the watch's goroutines, before the database closes.
 func (s *Store) stopWatchingChanges() {
-	if s.changes.stop != nil {
-		s.changes.stop()
+	stops := s.changes.stops
+	for i := len(stops) - 1; i >= 0; i-- {
+		stops[i]()
 	}
+	s.changes.stops = nil
+}
+
+// goUntilStopped runs fn in a goroutine until stopWatchingChanges cancels its context. It
+// outlives the context of Open, which may be a request's or a test's.
+func (s *Store) goUntilStopped(fn func(ctx context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(ctx)
+	}()
+	s.changes.stops = append(s.changes.stops, func() {
+		cancel()
+		<-done
+	})
 }

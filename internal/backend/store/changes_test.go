@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 )
@@ -55,5 +56,31 @@ func testChangedSeesOwnCommitsAtOnce(t *testing.T) {
 	}
 	if after, err := s.changeCount(ctx); err != nil || after != before {
 		t.Fatalf("bookkeeping moved the change counter from %d to %d (%v)", before, after, err)
+	}
+}
+
+// On PostgreSQL another process's commit reaches the waiters through a notification, without
+// waiting for a reading of the counter: here the counter is read only once an hour.
+func TestChangedHearsNotificationsOnPostgres(t *testing.T) {
+	server := os.Getenv(postgresTestEnv)
+	if server == "" {
+		t.Skip("no PostgreSQL server: set " + postgresTestEnv + " (scripts/with-postgres.sh does)")
+	}
+	saved := changePollInterval
+	changePollInterval = time.Hour
+	t.Cleanup(func() { changePollInterval = saved })
+	ctx := context.Background()
+	dsn := newPostgresDatabase(t, server)
+	a, b := openTest(t, dsn), openTest(t, dsn)
+	for round := range 3 {
+		changed := a.Changed()
+		if err := b.WithTx(ctx, func(*Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-changed:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("round %d: no notification of the other store's commit arrived", round)
+		}
 	}
 }

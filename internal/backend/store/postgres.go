@@ -36,9 +36,10 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
-	if err := s.watchChanges(ctx, ChangePollInterval); err != nil {
+	if err := s.watchChanges(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
+	s.announceChanges(dsn)
 	return s, nil
 }
 

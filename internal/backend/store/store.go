@@ -87,7 +87,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
-	if err := s.watchChanges(ctx, ChangePollInterval); err != nil {
+	if err := s.watchChanges(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
 	return s, nil
