@@ -254,28 +254,60 @@ func setUpWorld(t *testing.T, ctx context.Context, replicas []string) *world {
 	// Developers sign up through one replica, verify and log in through the other: the
 	// outbox, the tokens and the session live in the database.
 	for i := range 3 {
-		dev := developerCaller()
-		email := fmt.Sprintf("dev-%d@example.com", i)
-		must(dev.want(ctx, r0, http.MethodPost, w.devBase+"/developer", `{"email":"`+email+`","full_name":"Dev `+fmt.Sprint(i)+`"}`, http.StatusCreated))
-		token := ""
-		outbox := must(w.admin.want(ctx, r1, http.MethodGet, "/v3/portals/"+w.portalID+"/outbox", "", http.StatusOK))
-		for _, m := range outbox["data"].([]any) {
-			if msg := obj(m); msg["to"] == email {
-				token = str(msg["token"])
-			}
+		dev, err := signUpDeveloper(ctx, w.admin, replicas, w.portalID, fmt.Sprintf("dev-%d@example.com", i))
+		if err != nil {
+			t.Fatal(err)
 		}
-		verified := must(dev.want(ctx, r1, http.MethodPost, w.devBase+"/developer/verify-email", `{"token":"`+token+`"}`, http.StatusAccepted))
-		must(dev.want(ctx, r0, http.MethodPost, w.devBase+"/developer/reset-password",
-			`{"token":"`+str(verified["token"])+`","password":"`+testPassword+`"}`, http.StatusNoContent))
-		devs := must(w.admin.want(ctx, r1, http.MethodGet, "/v3/portals/"+w.portalID+"/developers?filter[email]="+email, "", http.StatusOK))
-		id := str(obj(devs["data"].([]any)[0])["id"])
-		must(w.admin.want(ctx, r0, http.MethodPatch, "/v3/portals/"+w.portalID+"/developers/"+id, `{"status":"approved"}`, http.StatusOK))
-		must(dev.want(ctx, r1, http.MethodPost, w.devBase+"/developer/authenticate",
-			`{"username":"`+email+`","password":"`+testPassword+`"}`, http.StatusNoContent))
-		must(dev.want(ctx, r0, http.MethodGet, w.devBase+"/developer/me", "", http.StatusOK))
 		w.devs = append(w.devs, dev)
 	}
 	return w
+}
+
+// signUpDeveloper signs a developer up through the first replica, verifies the address and sets
+// the password through the last, has the admin approve the account and logs in, alternating.
+func signUpDeveloper(ctx context.Context, admin *caller, replicas []string, portalID, email string) (*caller, error) {
+	r0, r1 := replicas[0], replicas[len(replicas)-1]
+	base := "/portals/" + portalID + "/api/v3"
+	dev := developerCaller()
+	if _, err := dev.want(ctx, r0, http.MethodPost, base+"/developer", `{"email":"`+email+`","full_name":"Dev"}`, http.StatusCreated); err != nil {
+		return nil, err
+	}
+	outbox, err := admin.want(ctx, r1, http.MethodGet, "/v3/portals/"+portalID+"/outbox", "", http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	token := ""
+	for _, m := range outbox["data"].([]any) {
+		if msg := obj(m); msg["to"] == email {
+			token = str(msg["token"])
+		}
+	}
+	verified, err := dev.want(ctx, r1, http.MethodPost, base+"/developer/verify-email", `{"token":"`+token+`"}`, http.StatusAccepted)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dev.want(ctx, r0, http.MethodPost, base+"/developer/reset-password",
+		`{"token":"`+str(verified["token"])+`","password":"`+testPassword+`"}`, http.StatusNoContent); err != nil {
+		return nil, err
+	}
+	devs, err := admin.want(ctx, r1, http.MethodGet, "/v3/portals/"+portalID+"/developers?filter[email]="+email, "", http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	list, _ := devs["data"].([]any)
+	if len(list) != 1 {
+		return nil, fmt.Errorf("%d developers have the address %s", len(list), email)
+	}
+	if _, err := admin.want(ctx, r0, http.MethodPatch, "/v3/portals/"+portalID+"/developers/"+str(obj(list[0])["id"]),
+		`{"status":"approved"}`, http.StatusOK); err != nil {
+		return nil, err
+	}
+	if _, err := dev.want(ctx, r1, http.MethodPost, base+"/developer/authenticate",
+		`{"username":"`+email+`","password":"`+testPassword+`"}`, http.StatusNoContent); err != nil {
+		return nil, err
+	}
+	_, err = dev.want(ctx, r0, http.MethodGet, base+"/developer/me", "", http.StatusOK)
+	return dev, err
 }
 
 func (w *world) controlPlanes() []string {
