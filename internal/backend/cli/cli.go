@@ -115,7 +115,11 @@ func newHTTPServer(h http.Handler, limits serverLimits, log *slog.Logger) *http.
 // Serve runs the backend until ctx is cancelled or the process gets SIGINT or SIGTERM, then
 // stops accepting connections, lets in-flight requests finish (bounded) and closes the database.
 // It returns the process exit code: 0 after a clean shutdown, 2 for usage errors, 1 otherwise.
+// With "backup" as its first argument it copies the database instead (see backup).
 func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "backup" {
+		return backup(ctx, args[1:], stdout, stderr)
+	}
 	opts, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -154,6 +158,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Usage = func() {
 		writeLine(stderr, "Usage: terraform-provider-devportal serve [flags]")
 		writeLine(stderr, "\nRuns the bundled devportal backend. The admin token comes from $"+TokenEnv+" when set, else from the token file.")
+		writeLine(stderr, "`serve backup --to FILE` writes a consistent copy of the SQLite database, also while serve runs.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
