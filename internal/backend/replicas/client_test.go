@@ -26,10 +26,13 @@ type answer struct {
 // (one jar for every replica: they share the host and cookies ignore the port) must work on all.
 type caller struct {
 	client *http.Client
-	admin  bool
+	token  string // the admin token; empty for a developer
 }
 
-func adminCaller() *caller { return &caller{client: &http.Client{}, admin: true} }
+// adminCaller is the admin of replicas started with adminToken.
+func adminCaller() *caller { return adminCallerWith(adminToken) }
+
+func adminCallerWith(token string) *caller { return &caller{client: &http.Client{}, token: token} }
 
 func developerCaller() *caller {
 	jar, err := cookiejar.New(nil)
@@ -53,8 +56,8 @@ func (c *caller) do(ctx context.Context, base, method, path, body string) (answe
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.admin {
-		req.Header.Set("Authorization", "Bearer "+adminToken)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	res, err := c.client.Do(req)
 	if err != nil {
