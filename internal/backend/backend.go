@@ -29,7 +29,7 @@ import (
 
 // Config configures a Server.
 type Config struct {
-	DBPath        string       // SQLite file, created if missing
+	DBPath        string       // SQLite file, created if missing, or postgres:// URL (see store.Open)
 	DefaultRegion string       // region also served at "/"; "" means "us"
 	AdminToken    string       // bootstrap admin token (plaintext in memory only; stored hashed); required
 	Logger        *slog.Logger // nil discards

@@ -23,7 +23,11 @@ import (
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/mail"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
 )
+
+// DBEnv names the environment variable that supplies the database when --db is not given.
+const DBEnv = "DEVPORTAL_DB"
 
 // TokenEnv names the environment variable that supplies the bootstrap admin token.
 const TokenEnv = "DEVPORTAL_ADMIN_TOKEN"
@@ -141,7 +145,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free port")
-	fs.StringVar(&o.db, "db", "./devportal.db", "SQLite database `file`, created if missing")
+	fs.StringVar(&o.db, "db", defaultDB, "`database`: an SQLite file (or sqlite:FILE), created if missing, or a postgres:// URL; default $"+DBEnv+", else "+defaultDB)
 	fs.StringVar(&o.region, "default-region", core.DefaultRegion, "`region` also served at / (one of "+strings.Join(core.Regions, ", ")+")")
 	fs.StringVar(&o.tokenFile, "token-file", "", "admin token `file`: read if it exists, else created with a new token (mode 0600); default devportal-admin-token next to the database")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "`level` of the log on stderr: debug, info (one line per request), warn or error")
@@ -186,8 +190,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if !core.IsRegion(o.region) {
 		return o, fmt.Errorf("invalid --default-region %q: use one of %s", o.region, strings.Join(core.Regions, ", "))
 	}
-	if o.db == "" {
-		return o, errors.New("--db must not be empty")
+	dbSource := "--db"
+	if env, ok := os.LookupEnv(DBEnv); ok && !flagGiven(fs, "db") {
+		o.db, dbSource = env, "$"+DBEnv
+	}
+	if o.db == "" || o.db == "sqlite:" {
+		return o, fmt.Errorf("%s must not be empty: give an SQLite file or a postgres:// URL", dbSource)
 	}
 	for _, t := range []struct {
 		flag string
@@ -202,9 +210,29 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("invalid --max-header-bytes %d: use at least 4096", o.limits.maxHeaderBytes)
 	}
 	if o.tokenFile == "" {
-		o.tokenFile = filepath.Join(filepath.Dir(o.db), "devportal-admin-token")
+		o.tokenFile = defaultTokenFile(o.db)
 	}
 	return o, nil
+}
+
+// defaultDB is the database serve opens when neither --db nor DBEnv names one.
+const defaultDB = "./devportal.db"
+
+// flagGiven reports whether the command line set the flag name.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// defaultTokenFile is where the admin token is kept when --token-file is not given: next to an
+// SQLite database, and in the working directory for a PostgreSQL one, which has no directory.
+func defaultTokenFile(db string) string {
+	const name = "devportal-admin-token"
+	if store.IsPostgresURL(db) {
+		return name
+	}
+	return filepath.Join(filepath.Dir(strings.TrimPrefix(db, "sqlite:")), name)
 }
 
 func run(ctx context.Context, o options, stdout io.Writer, log *slog.Logger) error {

@@ -459,3 +459,45 @@ func TestServeRejectsBadLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestParseFlagsDatabase(t *testing.T) {
+	const pg = "postgres://devportal@db.internal:5432/devportal"
+	tests := []struct {
+		name              string
+		env               *string
+		args              []string
+		wantDB, wantToken string
+	}{
+		{"default", nil, nil, "./devportal.db", "devportal-admin-token"},
+		{"sqlite file", nil, []string{"--db", "/var/lib/dp/dp.db"}, "/var/lib/dp/dp.db", "/var/lib/dp/devportal-admin-token"},
+		{"sqlite: prefix", nil, []string{"--db", "sqlite:/var/lib/dp/dp.db"}, "sqlite:/var/lib/dp/dp.db", "/var/lib/dp/devportal-admin-token"},
+		{"postgres flag", nil, []string{"--db", pg}, pg, "devportal-admin-token"},
+		{"postgres from the environment", ptr(pg), nil, pg, "devportal-admin-token"},
+		{"flag over the environment", ptr(pg), []string{"--db", "/tmp/x.db"}, "/tmp/x.db", "/tmp/devportal-admin-token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(DBEnv, "") // restores the variable after the test
+			if tt.env == nil {
+				if err := os.Unsetenv(DBEnv); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				t.Setenv(DBEnv, *tt.env)
+			}
+			o, err := parseFlags(tt.args, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.db != tt.wantDB || o.tokenFile != tt.wantToken {
+				t.Errorf("db %q, token file %q; want %q and %q", o.db, o.tokenFile, tt.wantDB, tt.wantToken)
+			}
+		})
+	}
+	t.Setenv(DBEnv, "")
+	if _, err := parseFlags(nil, io.Discard); err == nil || !strings.Contains(err.Error(), "$"+DBEnv+" must not be empty") {
+		t.Errorf("an empty $%s: err %v, want it named", DBEnv, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

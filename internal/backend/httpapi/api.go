@@ -25,6 +25,7 @@ type API struct {
 	now           func() time.Time
 	ss            *selfService // the developer-facing portal API; see portalapi.go
 	nodeConfigs   nodeConfigCache
+	adminTokens   adminTokenCache
 }
 
 // New returns the API over st, running the self-service operations through svc. defaultRegion is
@@ -190,10 +191,14 @@ func (a *API) authorized(w http.ResponseWriter, r *http.Request, region string) 
 			"Missing credentials: send an admin token as Authorization: Bearer <token>.")
 		return false
 	}
+	hash, now := core.HashToken(tok), time.Now()
+	if a.adminTokens.valid(hash, now) {
+		return true
+	}
 	var valid bool
 	err := a.store.View(r.Context(), func(tx *store.Tx) error {
 		var err error
-		valid, err = tx.AdminTokenValid(r.Context(), core.HashToken(tok))
+		valid, err = tx.AdminTokenValid(r.Context(), hash)
 		return err
 	})
 	if err != nil {
@@ -201,9 +206,10 @@ func (a *API) authorized(w http.ResponseWriter, r *http.Request, region string) 
 		return false
 	}
 	if valid {
+		a.adminTokens.remember(hash, now)
 		return true
 	}
-	access, err := a.checkNodeToken(r, region, core.HashToken(tok))
+	access, err := a.checkNodeToken(r, region, hash)
 	switch {
 	case err != nil:
 		a.writeError(w, r, err)

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -39,39 +38,51 @@ type apiPortalJSON struct {
 
 // apiView loads what an API response shows beyond the API itself: its portals and whether it is linked.
 func apiView(ctx context.Context, tx *store.Tx, a core.API) (apiJSON, error) {
-	portals, err := tx.APIPortals(ctx, a.Region, a.ID)
+	views, err := apiViews(ctx, tx, []core.API{a})
 	if err != nil {
 		return apiJSON{}, err
 	}
-	var mode *string
-	_, err = tx.ImplementationOfAPI(ctx, a.Region, a.ID)
-	switch {
-	case err == nil:
-		m := core.APIImplementationMode
-		mode = &m
-	case !errors.Is(err, store.ErrNotFound):
-		return apiJSON{}, err
+	return views[0], nil
+}
+
+// apiViews is apiView for a list, in a fixed number of queries whatever its length.
+func apiViews(ctx context.Context, tx *store.Tx, apis []core.API) ([]apiJSON, error) {
+	if len(apis) == 0 {
+		return nil, nil
 	}
-	versions, err := tx.APIVersions(ctx, a.Region, a.ID)
+	region := apis[0].Region
+	ids := make([]string, len(apis))
+	for i, a := range apis {
+		ids[i] = a.ID
+	}
+	extras, err := tx.APIExtrasOf(ctx, region, ids)
 	if err != nil {
-		return apiJSON{}, err
+		return nil, err
 	}
-	out := apiJSON{
-		ID: a.ID, Name: a.Name, Description: a.Description, Version: a.Version, Slug: a.Slug,
-		APISpecIDs: []string{}, Portals: []apiPortalJSON{}, Labels: a.Labels, ImplementationMode: mode,
-		Attributes: a.Attributes, CreatedAt: formatTime(a.CreatedAt), UpdatedAt: formatTime(a.UpdatedAt),
-	}
-	if out.Labels == nil {
-		out.Labels = map[string]string{}
-	}
-	if out.Attributes == nil {
-		out.Attributes = map[string][]string{}
-	}
-	for _, p := range portals {
-		out.Portals = append(out.Portals, apiPortalJSON{ID: p.ID, Name: p.Name, DisplayName: p.DisplayName})
-	}
-	for _, v := range versions {
-		out.APISpecIDs = append(out.APISpecIDs, v.ID)
+	out := make([]apiJSON, len(apis))
+	for i, a := range apis {
+		x := extras[a.ID]
+		var mode *string
+		if x.Implemented {
+			m := core.APIImplementationMode
+			mode = &m
+		}
+		v := apiJSON{
+			ID: a.ID, Name: a.Name, Description: a.Description, Version: a.Version, Slug: a.Slug,
+			APISpecIDs: []string{}, Portals: []apiPortalJSON{}, Labels: a.Labels, ImplementationMode: mode,
+			Attributes: a.Attributes, CreatedAt: formatTime(a.CreatedAt), UpdatedAt: formatTime(a.UpdatedAt),
+		}
+		if v.Labels == nil {
+			v.Labels = map[string]string{}
+		}
+		if v.Attributes == nil {
+			v.Attributes = map[string][]string{}
+		}
+		for _, p := range x.Portals {
+			v.Portals = append(v.Portals, apiPortalJSON{ID: p.ID, Name: p.Name, DisplayName: p.DisplayName})
+		}
+		v.APISpecIDs = append(v.APISpecIDs, x.VersionIDs...)
+		out[i] = v
 	}
 	return out, nil
 }
@@ -145,14 +156,8 @@ func (a *API) listAPIs(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		total = n
-		for _, api := range list {
-			v, err := apiView(ctx, tx, api)
-			if err != nil {
-				return err
-			}
-			data = append(data, v)
-		}
-		return nil
+		data, err = apiViews(ctx, tx, list)
+		return err
 	})
 	return respond(w, err, http.StatusOK, newListResponse(data, page, total))
 }

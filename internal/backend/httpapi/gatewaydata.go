@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"runtime"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/store"
@@ -27,8 +28,20 @@ type gatewayAppDataJSON struct {
 	Scopes         []string `json:"scopes"`
 }
 
+// gatewayDataBuilds bounds how many gateway data answers are built at once. An answer holds
+// every key hash of the control plane twice (rows and JSON), megabytes with many keys: 32 built
+// side by side took the server past 300 MB, while the CPUs can only work on so many at a time
+// anyway. Requests beyond the bound wait, holding nothing.
+var gatewayDataBuilds = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
 // getGatewayData answers the gateway data of one control plane of the region.
 func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
+	select {
+	case gatewayDataBuilds <- struct{}{}:
+		defer func() { <-gatewayDataBuilds }()
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
 	ctx, region, cpID, now := r.Context(), regionOf(r), r.PathValue("controlPlaneId"), a.now()
 	out := gatewayDataJSON{ControlPlaneID: cpID, HashAlgorithm: "sha256", GeneratedAt: formatTime(now),
 		Applications: []gatewayAppDataJSON{}}
@@ -37,6 +50,10 @@ func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		grants, err := tx.ApprovedGrants(ctx, region, cpID)
+		if err != nil {
+			return err
+		}
+		keys, err := tx.ActiveKeyHashesOfControlPlane(ctx, region, cpID, now)
 		if err != nil {
 			return err
 		}
@@ -54,10 +71,7 @@ func (a *API) getGatewayData(w http.ResponseWriter, r *http.Request) error {
 				out.Applications[n-1].Scopes = append(out.Applications[n-1].Scopes, g.APIID)
 				continue
 			}
-			hashes, err := tx.ActiveKeyHashes(ctx, region, g.ApplicationID, now)
-			if err != nil {
-				return err
-			}
+			hashes := keys[g.ApplicationID]
 			out.Applications = append(out.Applications, gatewayAppDataJSON{ID: g.ApplicationID, PortalID: g.PortalID,
 				AuthStrategyID: g.AuthStrategyID, KeyHashes: nonNilStrings(hashes), Scopes: []string{g.APIID}})
 		}

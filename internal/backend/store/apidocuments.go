@@ -37,6 +37,9 @@ func (t *Tx) GetAPIDocumentBySlug(ctx context.Context, region, apiID, slug strin
 
 // APIDocumentSlugTaken reports whether another document of the API (not exceptID) has this slug.
 func (t *Tx) APIDocumentSlugTaken(ctx context.Context, apiID, slug, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "api_documents.slug", apiID, slug); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check api document slug", `SELECT COUNT(*) FROM api_documents WHERE api_id = $1 AND slug = $2 AND id <> $3`,
 		apiID, slug, exceptID)
 	return n > 0, err

@@ -51,6 +51,9 @@ func (t *Tx) GetAPI(ctx context.Context, region, id string) (core.API, error) {
 
 // APINameTaken reports whether another API of the region (not exceptID) has this name and version.
 func (t *Tx) APINameTaken(ctx context.Context, region, name string, version *string, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "apis.name", region, name, core.APIVersionKey(version)); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check api name", `SELECT COUNT(*) FROM apis WHERE region = $1 AND name = $2 AND version_key = $3 AND id <> $4`,
 		region, name, core.APIVersionKey(version), exceptID)
 	return n > 0, err
@@ -58,6 +61,9 @@ func (t *Tx) APINameTaken(ctx context.Context, region, name string, version *str
 
 // APISlugTaken reports whether another API of the region (not exceptID) has this slug.
 func (t *Tx) APISlugTaken(ctx context.Context, region, slug, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "apis.slug", region, slug); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check api slug", `SELECT COUNT(*) FROM apis WHERE region = $1 AND slug = $2 AND id <> $3`,
 		region, slug, exceptID)
 	return n > 0, err
@@ -112,11 +118,81 @@ func scanAPI(s scanner) (core.API, error) {
 	if err != nil {
 		return core.API{}, err
 	}
-	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
+	// Most APIs have neither labels nor attributes: "{}" is read without the JSON decoder, which
+	// was a tenth of a list's CPU.
+	if labels == "{}" {
+		a.Labels = map[string]string{}
+	} else if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s labels: %w", a.ID, err)
 	}
-	if err := json.Unmarshal([]byte(attrs), &a.Attributes); err != nil {
+	if attrs == "{}" {
+		a.Attributes = map[string][]string{}
+	} else if err := json.Unmarshal([]byte(attrs), &a.Attributes); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s attributes: %w", a.ID, err)
 	}
 	return a, nil
+}
+
+// APIExtras is what an API's answer shows beyond the API itself.
+type APIExtras struct {
+	Portals     []core.Portal // where it is published, in publication order (id and names only)
+	Implemented bool          // whether a service is linked to it
+	VersionIDs  []string      // its versions, in creation order
+}
+
+// APIExtrasOf returns the extras of each of the region's APIs ids, keyed by id, in three queries
+// however many ids there are: a list answer used to cost three queries per listed API.
+func (t *Tx) APIExtrasOf(ctx context.Context, region string, ids []string) (map[string]*APIExtras, error) {
+	out := make(map[string]*APIExtras, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	for _, id := range ids {
+		out[id] = &APIExtras{}
+	}
+	w := &where{}
+	w.add("region = " + w.arg(region))
+	w.in("api_id", ids)
+	type portalOf struct {
+		apiID  string
+		portal core.Portal
+	}
+	// The ids were read from the region; a condition on ap.region would lead SQLite to read
+	// every publication of the region instead of looking the ids up.
+	pub := &where{}
+	pub.in("ap.api_id", ids)
+	portals, err := queryAll(ctx, t, "api portals", func(s scanner) (portalOf, error) {
+		var p portalOf
+		err := s.Scan(&p.apiID, &p.portal.ID, &p.portal.Name, &p.portal.DisplayName)
+		return p, err
+	}, `SELECT ap.api_id, p.id, p.name, p.display_name FROM api_publications ap
+		JOIN portals p ON p.id = ap.portal_id
+		WHERE `+pub.String()+` ORDER BY ap.created_at, p.id`, pub.args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range portals {
+		out[p.apiID].Portals = append(out[p.apiID].Portals, p.portal)
+	}
+	linked, err := queryAll(ctx, t, "api implementations", scanString,
+		`SELECT api_id FROM api_implementations WHERE `+w.String(), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range linked {
+		out[id].Implemented = true
+	}
+	type versionOf struct{ apiID, id string }
+	versions, err := queryAll(ctx, t, "api versions", func(s scanner) (versionOf, error) {
+		var v versionOf
+		err := s.Scan(&v.apiID, &v.id)
+		return v, err
+	}, `SELECT api_id, id FROM api_versions WHERE `+w.String()+creationOrder, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range versions {
+		out[v.apiID].VersionIDs = append(out[v.apiID].VersionIDs, v.id)
+	}
+	return out, nil
 }

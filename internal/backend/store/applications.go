@@ -108,6 +108,9 @@ const apiKeyColumns = `id, region, application_id, display_name, key_hash, hint,
 
 // InsertAPIKey stores a new key. ErrConflict means a key with the same secret already exists.
 func (t *Tx) InsertAPIKey(ctx context.Context, k core.APIKey) error {
+	if err := t.lockValue(ctx, "api_keys.key_hash", k.Hash); err != nil {
+		return err
+	}
 	n, err := t.count(ctx, "check api key", `SELECT COUNT(*) FROM api_keys WHERE key_hash = $1`, k.Hash)
 	if err != nil {
 		return err

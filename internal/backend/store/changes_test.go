@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"os"
 	"testing"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 	"time"
 )
 
@@ -62,15 +63,14 @@ func testChangedSeesOwnCommitsAtOnce(t *testing.T) {
 // On PostgreSQL another process's commit reaches the waiters through a notification, without
 // waiting for a reading of the counter: here the counter is read only once an hour.
 func TestChangedHearsNotificationsOnPostgres(t *testing.T) {
-	server := os.Getenv(postgresTestEnv)
-	if server == "" {
-		t.Skip("no PostgreSQL server: set " + postgresTestEnv + " (scripts/with-postgres.sh does)")
+	if !postgresTests() {
+		t.Skip("no PostgreSQL server: set " + pgtest.EnvServer + " (scripts/with-postgres.sh does)")
 	}
 	saved := changePollInterval
 	changePollInterval = time.Hour
 	t.Cleanup(func() { changePollInterval = saved })
 	ctx := context.Background()
-	dsn := newPostgresDatabase(t, server)
+	dsn := pgtest.Database(t)
 	a, b := openTest(t, dsn), openTest(t, dsn)
 	for round := range 3 {
 		changed := a.Changed()

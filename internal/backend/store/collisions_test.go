@@ -3,21 +3,21 @@ package store
 import (
 	"context"
 	"errors"
-	"os"
 	"sync/atomic"
 	"testing"
+
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pgtest"
 )
 
 // Two transactions check that a token is free and insert it; the second checked before the first
 // committed. Its insert collides, it runs again and its own check then refuses, as it would have
 // had the two run one after the other.
 func TestWriteRunsAgainAfterACollision(t *testing.T) {
-	server := os.Getenv(postgresTestEnv)
-	if server == "" {
-		t.Skip("transactions run side by side only on PostgreSQL: set " + postgresTestEnv + " (scripts/with-postgres.sh does)")
+	if !postgresTests() {
+		t.Skip("transactions run side by side only on PostgreSQL: set " + pgtest.EnvServer + " (scripts/with-postgres.sh does)")
 	}
 	ctx := context.Background()
-	s := openTest(t, newPostgresDatabase(t, server))
+	s := openTest(t, pgtest.Database(t))
 	errTaken := errors.New("token taken")
 	insertIfFree := func(id string, checked func()) func(*Tx) error {
 		return func(tx *Tx) error {

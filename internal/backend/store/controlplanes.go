@@ -46,6 +46,9 @@ func (t *Tx) GetControlPlane(ctx context.Context, region, id string) (core.Contr
 
 // ControlPlaneNameTaken reports whether another control plane of the region has this name.
 func (t *Tx) ControlPlaneNameTaken(ctx context.Context, region, name, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "control_planes.name", region, name); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check control plane name", `SELECT COUNT(*) FROM control_planes WHERE region = $1 AND name = $2 AND id <> $3`,
 		region, name, exceptID)
 	return n > 0, err

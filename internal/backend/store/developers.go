@@ -23,6 +23,9 @@ type DeveloperFilter struct {
 // InsertDeveloper stores a new developer. ErrConflict means the portal already has one with
 // this e-mail address.
 func (t *Tx) InsertDeveloper(ctx context.Context, d core.Developer) error {
+	if err := t.lockValue(ctx, "developers.email", d.PortalID, d.Email); err != nil {
+		return err
+	}
 	n, err := t.count(ctx, "check developer email", `SELECT COUNT(*) FROM developers WHERE portal_id = $1 AND email = $2`,
 		d.PortalID, d.Email)
 	if err != nil {

@@ -66,6 +66,8 @@ const (
 	pgUniqueViolation      = "23505"
 	pgForeignKeyViolation  = "23503"
 	pgSerializationFailure = "40001"
+	pgUntranslatable       = "22P05"
+	pgNotInRepertoire      = "22021"
 	pgDeadlockDetected     = "40P01"
 )
 
@@ -94,6 +96,14 @@ func isForeignKeyViolation(err error) bool {
 		return liteErr.Code() == sqlitelib.SQLITE_CONSTRAINT_FOREIGNKEY
 	}
 	return false
+}
+
+// isUnstorableText reports whether err refused an argument as text that the database cannot
+// hold: PostgreSQL's text has no NUL character, which SQLite's has. No stored row can match such
+// an argument, so lookups treat it as matching nothing.
+func isUnstorableText(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == pgNotInRepertoire || pgErr.Code == pgUntranslatable)
 }
 
 // isRetryable reports whether err ended a transaction that may succeed when run again from the

@@ -10,8 +10,13 @@ import (
 )
 
 // GetIdempotencyRecord returns the record of lookupHash for credential, or ErrNotFound when
-// there is none or it expired before now.
+// there is none or it expired before now. It first locks lookupHash until the transaction ends,
+// so that of concurrent requests with one key the first runs and the others, waiting, find its
+// record once it commits: SQLite has one writer at a time anyway, PostgreSQL needs the lock.
 func (t *Tx) GetIdempotencyRecord(ctx context.Context, lookupHash, credential string, now time.Time) (core.IdempotencyRecord, error) {
+	if err := t.LockKey(ctx, "idempotency:"+lookupHash); err != nil {
+		return core.IdempotencyRecord{}, err
+	}
 	return queryOne(ctx, t, scanIdempotencyRecord,
 		`SELECT lookup_hash, credential, fingerprint, sealed, created_at, expires_at FROM idempotency_records
 		 WHERE lookup_hash = $1 AND credential = $2 AND expires_at > $3`,

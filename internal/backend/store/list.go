@@ -49,10 +49,13 @@ func (p Page) orderThen(columns map[string]string, last ...string) string {
 		if !ok {
 			continue
 		}
+		// SQLite sorts NULL below every value and PostgreSQL above: the NULL test first gives
+		// SQLite's order on both.
 		if s.Desc {
-			col += " DESC"
+			keys = append(keys, col+" IS NULL", col+" DESC")
+		} else {
+			keys = append(keys, col+" IS NULL DESC", col)
 		}
-		keys = append(keys, col)
 	}
 	return " ORDER BY " + strings.Join(append(keys, last...), ", ")
 }
@@ -119,6 +122,15 @@ func (w *where) text(column string, f TextFilter) {
 		}
 		w.add("(" + strings.Join(ors, " OR ") + ")")
 	}
+}
+
+// in restricts column to one of values, which must not be empty.
+func (w *where) in(column string, values []string) {
+	params := make([]string, len(values))
+	for i, v := range values {
+		params[i] = w.arg(v)
+	}
+	w.add(column + " IN (" + strings.Join(params, ", ") + ")")
 }
 
 // contains is the condition that column contains value, ignoring the case of ASCII letters.

@@ -49,3 +49,20 @@ func (t *Tx) LockRows(ctx context.Context, table, column string, values ...strin
 	locked, err := queryAll(ctx, t, "lock "+table, scanString, query, w.args...)
 	return len(locked), err
 }
+
+// lockValue locks the value that a uniqueness check (a *Taken method, an insert that checks
+// first) reads, named by its table and column and the columns that scope it, so that two
+// transactions checking one value take turns: the second sees the first's row once it commits,
+// and answers a conflict as SQLite, one writer at a time, always does. Values that share a
+// key by accident only wait for each other.
+func (t *Tx) lockValue(ctx context.Context, parts ...string) error {
+	return t.LockKey(ctx, strings.Join(parts, ":"))
+}
+
+// derefOr is *p, or otherwise when p is nil.
+func derefOr(p *string, otherwise string) string {
+	if p == nil {
+		return otherwise
+	}
+	return *p
+}

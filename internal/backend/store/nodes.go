@@ -39,6 +39,9 @@ func (t *Tx) UpdateNodeReport(ctx context.Context, n Node) error {
 // NodeIDTaken reports whether a node with this id exists anywhere, so that a node cannot report
 // under the id of another control plane's node.
 func (t *Tx) NodeIDTaken(ctx context.Context, id string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_nodes.id", id); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check node id", `SELECT COUNT(*) FROM gateway_nodes WHERE id = $1`, id)
 	return n > 0, err
 }

@@ -43,6 +43,9 @@ func (t *Tx) GetPlugin(ctx context.Context, region, controlPlaneID, id string) (
 
 // PluginIDTaken reports whether a plugin with this id exists anywhere.
 func (t *Tx) PluginIDTaken(ctx context.Context, id string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_plugins.id", id); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check plugin id", `SELECT COUNT(*) FROM gateway_plugins WHERE id = $1`, id)
 	return n > 0, err
 }
@@ -50,6 +53,9 @@ func (t *Tx) PluginIDTaken(ctx context.Context, id string) (bool, error) {
 // PluginNameTaken reports whether the service (or, for nil, the control plane globally) already has
 // another plugin of this name: Kong runs one plugin of a name per scope.
 func (t *Tx) PluginNameTaken(ctx context.Context, controlPlaneID string, serviceID *string, name, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_plugins.name", controlPlaneID, derefOr(serviceID, ""), name); err != nil {
+		return false, err
+	}
 	var n int
 	var err error
 	if serviceID == nil {

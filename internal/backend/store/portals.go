@@ -56,6 +56,9 @@ func (t *Tx) GetPortal(ctx context.Context, region, id string) (core.Portal, err
 
 // PortalNameTaken reports whether another portal of the region (not exceptID) has this name.
 func (t *Tx) PortalNameTaken(ctx context.Context, region, name, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "portals.name", region, name); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check portal name", `SELECT COUNT(*) FROM portals WHERE region = $1 AND name = $2 AND id <> $3`,
 		region, name, exceptID)
 	return n > 0, err

@@ -14,18 +14,23 @@ import (
 type scanner interface{ Scan(dest ...any) error }
 
 // exec runs a statement whose result does not matter beyond success; what names it in the error.
+// A write that a unique constraint refuses fails with an error that is ErrConflict too.
 func (t *Tx) exec(ctx context.Context, what, query string, args ...any) error {
 	if _, err := t.q.ExecContext(ctx, query, args...); err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
+		return fmtErr(what, err)
 	}
 	return nil
 }
 
-// execOne runs an update or delete of one object: ErrNotFound when no row matched.
+// execOne runs an update or delete of one object: ErrNotFound when no row matched, or when an
+// argument holds text that no row can (a NUL character on PostgreSQL).
 func (t *Tx) execOne(ctx context.Context, what, query string, args ...any) error {
 	res, err := t.q.ExecContext(ctx, query, args...)
+	if isUnstorableText(err) {
+		return ErrNotFound
+	}
 	if err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
+		return fmtErr(what, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -37,19 +42,23 @@ func (t *Tx) execOne(ctx context.Context, what, query string, args ...any) error
 	return nil
 }
 
-// count runs a SELECT COUNT(*) query.
+// count runs a SELECT COUNT(*) query; text no row can hold (see execOne) counts none.
 func (t *Tx) count(ctx context.Context, what, query string, args ...any) (int, error) {
 	var n int
-	if err := t.q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: %s: %w", what, err)
+	err := t.q.QueryRowContext(ctx, query, args...).Scan(&n)
+	if isUnstorableText(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmtErr(what, err)
 	}
 	return n, nil
 }
 
-// queryOne scans the one row of query, or returns ErrNotFound when there is none.
+// queryOne scans the one row of query, or returns ErrNotFound when there is none (see execOne).
 func queryOne[T any](ctx context.Context, t *Tx, scan func(scanner) (T, error), query string, args ...any) (T, error) {
 	v, err := scan(t.q.QueryRowContext(ctx, query, args...))
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || isUnstorableText(err) {
 		var zero T
 		return zero, ErrNotFound
 	}
@@ -60,8 +69,11 @@ func queryOne[T any](ctx context.Context, t *Tx, scan func(scanner) (T, error), 
 // can query again in the same transaction.
 func queryAll[T any](ctx context.Context, t *Tx, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := t.q.QueryContext(ctx, query, args...)
+	if isUnstorableText(err) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
+		return nil, fmtErr(what, err)
 	}
 	defer rows.Close()
 	var out []T
@@ -130,6 +142,11 @@ func scanString(s scanner) (string, error) {
 	return v, err
 }
 
+// fmtErr names the statement that failed with err; a write a unique constraint refused is
+// ErrConflict too, so that the caller answers a conflict where two writers raced for one name.
 func fmtErr(what string, err error) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("store: %s: %w (%w)", what, ErrConflict, err)
+	}
 	return fmt.Errorf("store: %s: %w", what, err)
 }

@@ -69,6 +69,9 @@ const (
 // InsertRegistration stores a new registration. ErrConflict means the application is already
 // registered with the API.
 func (t *Tx) InsertRegistration(ctx context.Context, r Registration) error {
+	if err := t.lockValue(ctx, "application_registrations", r.ApplicationID, r.APIID); err != nil {
+		return err
+	}
 	n, err := t.count(ctx, "check registration", `SELECT COUNT(*) FROM application_registrations WHERE application_id = $1 AND api_id = $2`,
 		r.ApplicationID, r.APIID)
 	if err != nil {

@@ -58,6 +58,9 @@ func (t *Tx) GetRouteByName(ctx context.Context, region, controlPlaneID, name st
 
 // RouteNameTaken reports whether another route of the control plane has this name.
 func (t *Tx) RouteNameTaken(ctx context.Context, controlPlaneID, name, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_routes.name", controlPlaneID, name); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check route name", `SELECT COUNT(*) FROM gateway_routes WHERE control_plane_id = $1 AND name = $2 AND id <> $3`,
 		controlPlaneID, name, exceptID)
 	return n > 0, err
@@ -66,6 +69,9 @@ func (t *Tx) RouteNameTaken(ctx context.Context, controlPlaneID, name, exceptID 
 // RouteIDTaken reports whether a route with this id exists anywhere, so that an upsert with a
 // chosen id cannot take over another control plane's route.
 func (t *Tx) RouteIDTaken(ctx context.Context, id string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_routes.id", id); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check route id", `SELECT COUNT(*) FROM gateway_routes WHERE id = $1`, id)
 	return n > 0, err
 }

@@ -73,6 +73,9 @@ func (t *Tx) GetServiceByName(ctx context.Context, region, controlPlaneID, name 
 
 // ServiceNameTaken reports whether another service of the control plane has this name.
 func (t *Tx) ServiceNameTaken(ctx context.Context, controlPlaneID, name, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_services.name", controlPlaneID, name); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check service name", `SELECT COUNT(*) FROM gateway_services WHERE control_plane_id = $1 AND name = $2 AND id <> $3`,
 		controlPlaneID, name, exceptID)
 	return n > 0, err
@@ -81,6 +84,9 @@ func (t *Tx) ServiceNameTaken(ctx context.Context, controlPlaneID, name, exceptI
 // ServiceIDTaken reports whether a service with this id exists anywhere, so that an upsert with a
 // chosen id cannot take over another control plane's service.
 func (t *Tx) ServiceIDTaken(ctx context.Context, id string) (bool, error) {
+	if err := t.lockValue(ctx, "gateway_services.id", id); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check service id", `SELECT COUNT(*) FROM gateway_services WHERE id = $1`, id)
 	return n > 0, err
 }

@@ -53,6 +53,9 @@ func (t *Tx) GetSnippetByName(ctx context.Context, region, portalID, name string
 
 // SnippetNameTaken reports whether another snippet of the portal (not exceptID) has this name.
 func (t *Tx) SnippetNameTaken(ctx context.Context, portalID, name, exceptID string) (bool, error) {
+	if err := t.lockValue(ctx, "portal_snippets.name", portalID, name); err != nil {
+		return false, err
+	}
 	n, err := t.count(ctx, "check snippet name", `SELECT COUNT(*) FROM portal_snippets WHERE portal_id = $1 AND name = $2 AND id <> $3`,
 		portalID, name, exceptID)
 	return n > 0, err

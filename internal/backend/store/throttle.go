@@ -26,8 +26,14 @@ type ThrottleEvent struct {
 	ExpiresAt time.Time
 }
 
-// ThrottleEvents returns the times of the portal's events of a kind and subject after since.
+// ThrottleEvents returns the times of the portal's events of a kind and subject after since. It
+// locks the kind and subject until the transaction ends, so that concurrent requests count and
+// record their events one after the other and no more get through than the limit allows
+// (SQLite's write transactions already run one at a time).
 func (t *Tx) ThrottleEvents(ctx context.Context, portalID, kind, subject string, since time.Time) ([]time.Time, error) {
+	if err := t.LockKey(ctx, "throttle:"+portalID+":"+kind+":"+subject); err != nil {
+		return nil, err
+	}
 	return queryAll(ctx, t, "list throttle events", func(s scanner) (time.Time, error) {
 		at, err := scanString(s)
 		if err != nil {
