@@ -48,8 +48,8 @@ func developerCredential(need access, c devContext) string {
 // answer, so a retry runs the request once more; after it, both exist and a retry replays. There
 // is no window in which the change exists without its answer, which is what would duplicate
 // objects on a retry. A concurrent request with the same key, sent to any replica, waits for the
-// transaction of the first (SQLite has one writer; on PostgreSQL the lookup locks the key) and
-// then replays its answer rather than answering 409.
+// transaction of the first (SQLite has one writer; on PostgreSQL the lookup locks the key, see
+// store.GetIdempotencyRecord) and then replays its answer rather than answering 409.
 //
 // Safe methods (GET, HEAD, OPTIONS, TRACE) and calls without a credential (credential "": the
 // developer API's sign-up, login, logout, e-mail verification and password endpoints) ignore the
@@ -83,11 +83,6 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, credential stri
 		mismatch bool
 	)
 	err = a.store.Hold(r.Context(), func(ctx context.Context, tx *store.Tx) error {
-		// A concurrent request with the same key, on this replica or another, waits here for this
-		// transaction to end and then finds its record.
-		if err := tx.LockKey(ctx, "idempotency:"+secrets.LookupHash); err != nil {
-			return err
-		}
 		now := a.now()
 		stored, err := tx.GetIdempotencyRecord(ctx, secrets.LookupHash, credential, now)
 		switch {

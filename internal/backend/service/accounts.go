@@ -405,13 +405,6 @@ func (s *Service) beginLogin(ctx context.Context, portalID, email, address strin
 	lim := s.limits
 	attemptID := uuid.NewString()
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		locks := []string{throttleLockKey(portalID, "client:"+address)}
-		if email != "" {
-			locks = append(locks, throttleLockKey(portalID, accountSubject(email)), throttleLockKey(portalID, accountClientSubject(email, address)))
-		}
-		if err := tx.LockKey(ctx, locks...); err != nil {
-			return err
-		}
 		if err := tx.PruneThrottleEvents(ctx, now); err != nil {
 			return err
 		}

@@ -94,13 +94,6 @@ type limitedSubject struct {
 // otherwise records it for each of them. It runs in the write transaction of the operation, so that
 // concurrent requests are counted one after the other.
 func (s *Service) limitMail(ctx context.Context, tx *store.Tx, portalID, kind string, now time.Time, subjects []limitedSubject) error {
-	keys := make([]string, len(subjects))
-	for i, sub := range subjects {
-		keys[i] = throttleLockKey(portalID, sub.subject)
-	}
-	if err := tx.LockKey(ctx, keys...); err != nil {
-		return err
-	}
 	if err := tx.PruneThrottleEvents(ctx, now); err != nil {
 		return err
 	}
@@ -117,12 +110,6 @@ func (s *Service) limitMail(ctx context.Context, tx *store.Tx, portalID, kind st
 	}
 	return tx.RecordThrottleEvents(ctx, events...)
 }
-
-// throttleLockKey names the lock that the attempts counted against one subject of a portal's
-// limits (an address, an account) take turns on. Without it, attempts sent at once to several
-// replicas on PostgreSQL would each count the events before the others recorded theirs, and a
-// burst of guesses would pass a lockout that a sequence of them meets.
-func throttleLockKey(portalID, subject string) string { return "throttle:" + portalID + ":" + subject }
 
 // checkRate refuses, as TooManyRequests, one more event of kind for sub when it would exceed its limit.
 func checkRate(ctx context.Context, tx *store.Tx, portalID, kind string, sub limitedSubject, now time.Time) error {
