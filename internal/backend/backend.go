@@ -9,6 +9,7 @@ package backend
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/core"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/httpapi"
@@ -97,8 +99,20 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backend: %w", err)
 	}
+	// Every replica signs the website's form tokens with the key stored first, so that a form
+	// one of them served is accepted by the others and after a restart.
+	candidate := make([]byte, 32)
+	if _, err := rand.Read(candidate); err != nil {
+		return nil, errors.Join(fmt.Errorf("backend: %w", err), st.Close())
+	}
+	var csrfKey []byte
 	if err := st.WithTx(ctx, func(tx *store.Tx) error {
-		return tx.PutBootstrapAdminToken(ctx, core.HashToken(cfg.AdminToken))
+		if err := tx.PutBootstrapAdminToken(ctx, core.HashToken(cfg.AdminToken)); err != nil {
+			return err
+		}
+		var err error
+		csrfKey, err = tx.SiteKey(ctx, "website-forms", candidate, time.Now())
+		return err
 	}); err != nil {
 		return nil, errors.Join(fmt.Errorf("backend: %w", err), st.Close())
 	}
@@ -112,7 +126,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	svc := service.New(st, log, opts...)
 	api := httpapi.New(st, svc, region, log, httpapi.WithTrustedProxies(cfg.TrustedProxies))
-	site := web.New(svc, log, web.WithTrustedProxies(cfg.TrustedProxies))
+	site := web.New(svc, log, web.WithTrustedProxies(cfg.TrustedProxies), web.WithCSRFKey(csrfKey))
 	srv := &Server{store: st, handler: portalHosts(site, api)}
 	if smtp != nil {
 		log.Info("mail to developers goes out through SMTP", "server", cfg.SMTP.Redacted(), "from", cfg.SMTP.From.String())

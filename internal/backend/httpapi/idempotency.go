@@ -47,10 +47,9 @@ func developerCredential(need access, c devContext) string {
 // the answer is sent only after it commits. A crash before the commit leaves neither change nor
 // answer, so a retry runs the request once more; after it, both exist and a retry replays. There
 // is no window in which the change exists without its answer, which is what would duplicate
-// objects on a retry. A concurrent request with the same key waits for the transaction of the
-// first (SQLite has one writer) and then replays its answer rather than answering 409. A store
-// whose writers run side by side (PostgreSQL) would have to lock the key's row in the lookup to
-// keep that promise.
+// objects on a retry. A concurrent request with the same key, sent to any replica, waits for the
+// transaction of the first (SQLite has one writer; on PostgreSQL the lookup locks the key, see
+// store.GetIdempotencyRecord) and then replays its answer rather than answering 409.
 //
 // Safe methods (GET, HEAD, OPTIONS, TRACE) and calls without a credential (credential "": the
 // developer API's sign-up, login, logout, e-mail verification and password endpoints) ignore the

@@ -15,10 +15,24 @@ import (
 // publications, their strategies and its service link. It runs in the caller's transaction, so a
 // change and its plugin effects commit or roll back together. Every managed plugin scoped to the API
 // counts as current, wherever it is, so a plugin left on a previously linked service is removed.
+//
+// Replicas on PostgreSQL reconcile the same API side by side: two publications, or a link and a
+// publication, each committed by another transaction that saw no plugin, would leave two plugins
+// or none. The lock on each API, taken before anything that decides its plugin is read, makes
+// them take turns, and each reads what the one before committed.
 func (a *API) reconcileKAA(ctx context.Context, tx *store.Tx, region string, apiIDs ...string) error {
 	now := a.now().Unix()
+	apiIDs = slices.Clone(apiIDs)
 	slices.Sort(apiIDs)
-	for _, apiID := range slices.Compact(apiIDs) {
+	apiIDs = slices.Compact(apiIDs)
+	locks := make([]string, len(apiIDs))
+	for i, id := range apiIDs {
+		locks[i] = kaaLockKey(region, id)
+	}
+	if err := tx.LockKey(ctx, locks...); err != nil {
+		return err
+	}
+	for _, apiID := range apiIDs {
 		in, err := kaaInput(ctx, tx, region, apiID)
 		if err != nil {
 			return err
@@ -61,6 +75,9 @@ func (a *API) reconcileKAA(ctx context.Context, tx *store.Tx, region string, api
 	}
 	return nil
 }
+
+// kaaLockKey names the lock that the reconciliations of one API's managed plugin take turns on.
+func kaaLockKey(region, apiID string) string { return "kaa:" + region + ":" + apiID }
 
 // kaaInput loads what decides the managed plugin of one API.
 func kaaInput(ctx context.Context, tx *store.Tx, region, apiID string) (core.KAAInput, error) {

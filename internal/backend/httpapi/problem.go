@@ -132,6 +132,9 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeProblem(w, he.status, he.detail, nil)
 	case errors.Is(err, store.ErrNotFound):
 		writeProblem(w, http.StatusNotFound, "Not found", nil)
+	case errors.Is(err, store.ErrConflict):
+		// A write that collided twice with concurrent changes (store.WithTx runs it again once).
+		writeProblem(w, http.StatusConflict, "The change collided with concurrent changes to the same objects: send it again.", nil)
 	default:
 		instance := traceID()
 		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "instance", instance, "error", err)

@@ -89,6 +89,11 @@ func (a *API) putPublication(w http.ResponseWriter, r *http.Request) error {
 			} else if err != nil {
 				return err
 			}
+			// An edit of the strategy on another replica either commits before the plugin below
+			// reads the strategy, or waits and then finds this publication among its users.
+			if _, err := tx.LockRows(ctx, "auth_strategies", "id", *pub.AuthStrategyID); err != nil {
+				return err
+			}
 		}
 		if err := tx.PutPublication(ctx, pub); err != nil {
 			return err

@@ -119,7 +119,12 @@ func (s *Service) newApplication(ctx context.Context, tx *store.Tx, p core.Porta
 
 // checkApplicationLimit refuses a new application, or a change of owner, that would give
 // developerID more than core.MaxApplicationsPerDeveloper applications.
+// Concurrent creations for one developer, on several replicas, take turns on a lock, so that
+// each counts the ones before.
 func checkApplicationLimit(ctx context.Context, tx *store.Tx, developerID string) error {
+	if err := tx.LockKey(ctx, "developer-applications:"+developerID); err != nil {
+		return err
+	}
 	n, err := tx.CountDeveloperApplications(ctx, developerID)
 	if err != nil || n < core.MaxApplicationsPerDeveloper {
 		return err

@@ -65,6 +65,11 @@ func (s *Service) issueKey(ctx context.Context, tx *store.Tx, app core.Applicati
 			"Application %s uses the %s strategy %q, whose credentials are issued by the identity provider; API keys exist only for key_auth applications.",
 			app.ID, st.StrategyType, st.Name)
 	}
+	// Concurrent issues for one application, on several replicas, take turns, so that each
+	// counts the keys issued before it.
+	if err := tx.LockKey(ctx, "application-keys:"+app.ID); err != nil {
+		return NewKey{}, err
+	}
 	n, err := tx.CountAPIKeys(ctx, app.ID)
 	if err != nil {
 		return NewKey{}, err

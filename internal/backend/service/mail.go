@@ -41,6 +41,11 @@ func (s *Service) deliver(ctx context.Context, tx *store.Tx, m mail.Message, kee
 	case s.mailer != nil:
 		return s.mailer.Send(ctx, m)
 	}
+	// Messages to one portal's outbox from several replicas take turns, so that each trims the
+	// outbox to its capacity counting the others'.
+	if err := tx.LockKey(ctx, "outbox:"+m.PortalID); err != nil {
+		return err
+	}
 	return tx.InsertOutboxMessage(ctx, store.OutboxMessage{ID: uuid.NewString(), Message: m, ExpiresAt: keepUntil}, OutboxCapacity)
 }
 

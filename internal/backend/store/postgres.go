@@ -33,10 +33,14 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	if err := db.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("store: connect to %s: %w", where, err), db.Close())
 	}
-	s := &Store{db: db, dialect: postgresDialect, changed: make(chan struct{})}
+	s := &Store{db: db, dialect: postgresDialect, changes: newChangeWatch()}
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
+	if err := s.watchChanges(ctx); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	s.announceChanges(dsn)
 	return s, nil
 }
 

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -29,9 +28,7 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	db      *sql.DB
 	dialect dialect
-
-	mu      sync.Mutex
-	changed chan struct{} // closed and replaced after every committed write transaction
+	changes *changeWatch
 
 	// writer admits one write transaction at a time. SQLite has one writer per database: without
 	// the gate, concurrent writers each hold a connection and retry inside SQLite until the
@@ -104,8 +101,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	db.SetMaxIdleConns(sqliteMaxIdleConns)
 	db.SetConnMaxIdleTime(sqliteConnMaxIdleTime)
-	s := &Store{db: db, dialect: sqliteDialect, changed: make(chan struct{}), writer: make(chan struct{}, 1), stmts: newStatementCache(db)}
+	s := &Store{db: db, dialect: sqliteDialect, changes: newChangeWatch(), writer: make(chan struct{}, 1), stmts: newStatementCache(db)}
 	if err := s.migrate(ctx); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	if err := s.watchChanges(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
 	return s, nil
@@ -140,6 +140,7 @@ func prepareFiles(path string) error {
 
 // Close closes the database, first checkpointing SQLite's write-ahead log into the main file.
 func (s *Store) Close() error {
+	s.stopWatchingChanges()
 	var cerr error
 	if s.dialect == sqliteDialect {
 		_, cerr = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -156,10 +157,12 @@ func (s *Store) Close() error {
 // WithTx runs fn in one write transaction, committed when fn returns nil and rolled back otherwise.
 // Under a context from Hold it runs in the held transaction instead, within a savepoint that is
 // rolled back when fn fails, so that a failed step leaves the rest of the held work intact. A
-// commit closes the channel Changed returned.
+// commit closes the channel Changed returned, in this process and, through the change counter it
+// adds to, in the others serving the same database. A write a constraint refused because of a
+// concurrent transaction runs again (rerunOnCollision).
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
 	h := s.heldIn(ctx)
-	if err := s.withTx(ctx, fn); err != nil {
+	if err := s.rerunOnCollision(ctx, func() error { return s.withTx(ctx, countingChange(ctx, fn)) }); err != nil {
 		return err
 	}
 	if h != nil {
@@ -186,32 +189,17 @@ func (s *Store) WithBookkeepingTx(ctx context.Context, fn func(*Tx) error) error
 func (s *Store) WithSerializableTx(ctx context.Context, fn func(*Tx) error) error {
 	if h := s.heldIn(ctx); h != nil {
 		h.changed = true
-		return h.savepoint(ctx, fn)
+		return h.savepoint(ctx, countingChange(ctx, fn))
 	}
 	var opts *sql.TxOptions
 	if s.dialect == postgresDialect {
 		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
 	}
-	if err := s.retrying(ctx, func() error { return s.runTx(ctx, opts, fn) }); err != nil {
+	if err := s.retrying(ctx, func() error { return s.runTx(ctx, opts, countingChange(ctx, fn)) }); err != nil {
 		return err
 	}
 	s.signalChange()
 	return nil
-}
-
-// Changed returns a channel that is closed when the next write transaction commits. Take it
-// before reading, so that a commit during the read is not missed.
-func (s *Store) Changed() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.changed
-}
-
-func (s *Store) signalChange() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	close(s.changed)
-	s.changed = make(chan struct{})
 }
 
 // maxTxAttempts bounds how often a transaction that PostgreSQL aborted because of concurrent
@@ -384,7 +372,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
-	return s.WithTx(ctx, func(tx *Tx) error {
+	return s.withTx(ctx, func(tx *Tx) error {
 		if s.dialect == postgresDialect {
 			if err := tx.exec(ctx, "lock migrations", `SELECT pg_advisory_xact_lock($1)`, int64(migrationLockKey)); err != nil {
 				return err
