@@ -35,12 +35,15 @@ func main() {
 		// Terraform's filter, so every line stays.
 		quietUnshownLogs()
 	}
+	collectGarbageLessOften()
 
+	stopProfile := startProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/devportal-labs/devportal",
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	stopProfile()
 	if err != nil {
 		log.Fatal(err)
 	}
