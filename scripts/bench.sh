@@ -7,6 +7,8 @@
 #   N=200 scripts/bench.sh            (make bench)
 #   N=200 ROUNDS=3 scripts/bench.sh   (fastest of three rounds, steadier on a busy machine)
 #   PARALLELISM=10                    (terraform -parallelism, the default)
+#   PROFILE=DIR                       (a CPU and a heap profile of each provider process, by phase,
+#                                      from a build with the cpuprofile tag: see profile.go)
 set -euo pipefail
 . "$(dirname "$0")/lib/backend.sh"
 
@@ -15,6 +17,15 @@ parallelism=${PARALLELISM:-10}
 work="$devportal_root/.bench"
 devportal_setup "$work"
 trap devportal_stop_backend EXIT
+
+profile=${PROFILE:-}
+if [ -n "$profile" ]; then
+	mkdir -p "$profile"
+	profile=$(cd "$profile" && pwd)
+	echo "==> building the provider with CPU profiling into $work/profile-bin"
+	(cd "$devportal_root" && go build -tags cpuprofile -o "$work/profile-bin/terraform-provider-devportal" .)
+	sed -i "s|\"$work/bin\"|\"$work/profile-bin\"|" "$TF_CLI_CONFIG_FILE"
+fi
 
 mkdir -p "$work/devportal" "$work/floor"
 cat >"$work/devportal/main.tf" <<TF
@@ -138,14 +149,20 @@ run_phases() {
 		"${tf[@]}" init -input=false >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; exit 1; }
 	fi
 	mark() { wc -l <"$work/backend.log" >>"$dir/marks"; }
+	# profile_to PHASE: where the provider processes of PHASE write their profiles, if anywhere.
+	profile_to() {
+		[ -n "$profile" ] || return 0
+		mkdir -p "$profile/$1"
+		echo "$profile/$1"
+	}
 	: >"$dir/marks"
 	mark
 	t0=$(now)
-	"${tf[@]}" apply -auto-approve -input=false -parallelism="$parallelism" >"$work/apply.log" 2>&1 ||
+	DEVPORTAL_CPUPROFILE_DIR=$(profile_to apply) "${tf[@]}" apply -auto-approve -input=false -parallelism="$parallelism" >"$work/apply.log" 2>&1 ||
 		{ tail -n 40 "$work/apply.log" >&2; exit 1; }
 	t1=$(now)
 	mark
-	"${tf[@]}" plan -input=false -detailed-exitcode -parallelism="$parallelism" >"$work/plan.log" 2>&1 || rc=$?
+	DEVPORTAL_CPUPROFILE_DIR=$(profile_to plan) "${tf[@]}" plan -input=false -detailed-exitcode -parallelism="$parallelism" >"$work/plan.log" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "the plan after apply in $dir was not empty (exit $rc):" >&2
 		tail -n 40 "$work/plan.log" >&2
@@ -153,7 +170,7 @@ run_phases() {
 	fi
 	t2=$(now)
 	mark
-	"${tf[@]}" destroy -auto-approve -input=false -parallelism="$parallelism" >"$work/destroy.log" 2>&1 ||
+	DEVPORTAL_CPUPROFILE_DIR=$(profile_to destroy) "${tf[@]}" destroy -auto-approve -input=false -parallelism="$parallelism" >"$work/destroy.log" 2>&1 ||
 		{ tail -n 40 "$work/destroy.log" >&2; exit 1; }
 	t3=$(now)
 	mark
@@ -212,3 +229,7 @@ echo
 echo "backend requests of the last devportal round:"
 requests_by_phase "$work/devportal"
 printf 'backend peak resident memory: %d MiB (VmHWM)\n' $((peak_kib / 1024))
+if [ -n "$profile" ]; then
+	echo "provider profiles by phase in $profile; for example:"
+	echo "  go tool pprof -top -cum \$(ls -S $profile/plan/provider-*[0-9].pprof | head -n 1)"
+fi
