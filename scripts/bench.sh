@@ -138,12 +138,29 @@ TF
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-# run_phases DIR [init]: apply, plan again (which must be empty) and destroy; prints the seconds of
-# each. The devportal provider comes from the dev_overrides of devportal_setup, which need no (and
-# offline, allow no) terraform init. The length of the backend's log (one line per request) at each
-# boundary goes to DIR/marks, for requests_by_phase.
+# cpu_seconds: sets cpu_now to the CPU seconds used so far by this shell's finished children
+# (Terraform with the provider processes it ran) and by the backend. On a machine that other work
+# keeps busy, the CPU a phase needs is steadier than its wall time. It must run in the shell that
+# runs Terraform, not in a subshell, which has children of its own.
+cpu_seconds() {
+	local children backend
+	times >"$work/times"
+	children=$(tail -n 1 "$work/times")
+	backend=$(awk '{ print $14 + $15 }' "/proc/$backend_pid/stat")
+	cpu_now=$(awk -v children="$children" -v backend="$backend" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+		n = split(children, f, " ")
+		for (i = 1; i <= n; i++) { split(f[i], ms, "m"); sub(/s$/, "", ms[2]); total += ms[1] * 60 + ms[2] }
+		printf "%.2f", total + backend / hz
+	}')
+}
+
+# run_phases DIR [init]: apply, plan again (which must be empty) and destroy; prints the wall
+# seconds of each, then the CPU seconds of each. The devportal provider comes from the
+# dev_overrides of devportal_setup, which need no (and offline, allow no) terraform init. The
+# length of the backend's log (one line per request) at each boundary goes to DIR/marks, for
+# requests_by_phase.
 run_phases() {
-	local dir=$1 t0 t1 t2 t3 rc=0
+	local dir=$1 t0 t1 t2 t3 c0 c1 c2 c3 rc=0
 	local tf=(terraform -chdir="$dir")
 	if [ "${2:-}" = init ]; then
 		"${tf[@]}" init -input=false >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; exit 1; }
@@ -157,10 +174,13 @@ run_phases() {
 	}
 	: >"$dir/marks"
 	mark
-	t0=$(now)
+	cpu_seconds
+	c0=$cpu_now t0=$(now)
 	DEVPORTAL_CPUPROFILE_DIR=$(profile_to apply) "${tf[@]}" apply -auto-approve -input=false -parallelism="$parallelism" >"$work/apply.log" 2>&1 ||
 		{ tail -n 40 "$work/apply.log" >&2; exit 1; }
 	t1=$(now)
+	cpu_seconds
+	c1=$cpu_now
 	mark
 	DEVPORTAL_CPUPROFILE_DIR=$(profile_to plan) "${tf[@]}" plan -input=false -detailed-exitcode -parallelism="$parallelism" >"$work/plan.log" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
@@ -169,12 +189,17 @@ run_phases() {
 		exit 1
 	fi
 	t2=$(now)
+	cpu_seconds
+	c2=$cpu_now
 	mark
 	DEVPORTAL_CPUPROFILE_DIR=$(profile_to destroy) "${tf[@]}" destroy -auto-approve -input=false -parallelism="$parallelism" >"$work/destroy.log" 2>&1 ||
 		{ tail -n 40 "$work/destroy.log" >&2; exit 1; }
 	t3=$(now)
+	cpu_seconds
+	c3=$cpu_now
 	mark
-	echo "$(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $(elapsed "$t2" "$t3")"
+	echo "$(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $(elapsed "$t2" "$t3")" \
+		"$(elapsed "$c0" "$c1") $(elapsed "$c1" "$c2") $(elapsed "$c2" "$c3")"
 }
 
 # requests_by_phase DIR: the backend's requests during each phase of the last run_phases DIR, by
@@ -200,31 +225,41 @@ requests_by_phase() {
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
 
 # Each round runs the floor and then the devportal configuration; the fastest time of each phase
-# counts, which on a shared machine is the one least disturbed by other work.
+# counts, which on a shared machine is the one least disturbed by other work, and so does the
+# smallest CPU time.
 rounds=${ROUNDS:-1}
-fa="" fp="" fd="" da="" dp="" dd=""
+phases=(apply plan destroy)
+declare -A floor_s devportal_s floor_cpu devportal_cpu
 for round in $(seq 1 "$rounds"); do
 	init=""
 	[ "$round" = 1 ] && init=init
 	echo "==> round $round of $rounds: floor, $((4 * n + 3)) terraform_data resources in the same dependency graph"
 	times=$(run_phases "$work/floor" $init)
-	read -r a p d <<<"$times"
-	echo "    apply ${a}s, plan ${p}s, destroy ${d}s"
-	fa=$(best "$a" "$fa") fp=$(best "$p" "$fp") fd=$(best "$d" "$fd")
+	read -r -a f <<<"$times"
+	echo "    apply ${f[0]}s, plan ${f[1]}s, destroy ${f[2]}s (CPU ${f[3]}s, ${f[4]}s, ${f[5]}s)"
 	echo "==> round $round of $rounds: devportal, $n APIs with service, link and publication ($((4 * n + 3)) resources)"
 	times=$(run_phases "$work/devportal")
-	read -r a p d <<<"$times"
-	echo "    apply ${a}s, plan ${p}s, destroy ${d}s"
-	da=$(best "$a" "$da") dp=$(best "$p" "$dp") dd=$(best "$d" "$dd")
+	read -r -a d <<<"$times"
+	echo "    apply ${d[0]}s, plan ${d[1]}s, destroy ${d[2]}s (CPU ${d[3]}s, ${d[4]}s, ${d[5]}s)"
+	for i in 0 1 2; do
+		p=${phases[$i]}
+		floor_s[$p]=$(best "${f[$i]}" "${floor_s[$p]:-}")
+		devportal_s[$p]=$(best "${d[$i]}" "${devportal_s[$p]:-}")
+		floor_cpu[$p]=$(best "${f[$((i + 3))]}" "${floor_cpu[$p]:-}")
+		devportal_cpu[$p]=$(best "${d[$((i + 3))]}" "${devportal_cpu[$p]:-}")
+	done
 done
 
 peak_kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$backend_pid/status")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
-printf '\n%-10s %12s %12s %8s\n' phase "devportal s" "floor s" ratio
-printf '%-10s %12s %12s %8s\n' apply "$da" "$fa" "$(ratio "$da" "$fa")"
-printf '%-10s %12s %12s %8s\n' plan "$dp" "$fp" "$(ratio "$dp" "$fp")"
-printf '%-10s %12s %12s %8s\n' destroy "$dd" "$fd" "$(ratio "$dd" "$fd")"
+echo
+echo "N=$n, parallelism $parallelism, best of $rounds round(s); CPU is Terraform's, the provider's and the backend's"
+printf '%-10s %12s %12s %8s   %14s %14s %8s\n' phase "devportal s" "floor s" ratio "devportal CPU" "floor CPU" ratio
+for p in "${phases[@]}"; do
+	printf '%-10s %12s %12s %8s   %14s %14s %8s\n' "$p" "${devportal_s[$p]}" "${floor_s[$p]}" "$(ratio "${devportal_s[$p]}" "${floor_s[$p]}")" \
+		"${devportal_cpu[$p]}" "${floor_cpu[$p]}" "$(ratio "${devportal_cpu[$p]}" "${floor_cpu[$p]}")"
+done
 echo
 echo "backend requests of the last devportal round:"
 requests_by_phase "$work/devportal"
