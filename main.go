@@ -30,12 +30,20 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers such as delve")
 	flag.Parse()
+	if !debug {
+		// In debug mode the user reads the provider's standard error directly, not through
+		// Terraform's filter, so every line stays.
+		quietUnshownLogs()
+	}
+	collectGarbageLessOften()
 
+	stopProfile := startProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/devportal-labs/devportal",
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	stopProfile()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Scale benchmark: N APIs, each with its own gateway service, service link and publication (4N
 # resources plus a shared portal, strategy and control plane), applied against a fresh bundled
-# backend, planned again and destroyed. The same phases run for 4N terraform_data resources, the
-# floor of what Terraform itself costs, and the ratio to that floor is printed with the backend's
-# peak resident memory.
-#   N=200 scripts/bench.sh        (make bench)
+# backend, planned again and destroyed. The same phases run for as many terraform_data resources
+# wired in the same dependency graph, the floor of what Terraform itself costs; the ratio to that
+# floor is printed with the backend's requests in each phase and its peak resident memory.
+#   N=200 scripts/bench.sh            (make bench)
+#   N=200 ROUNDS=3 scripts/bench.sh   (fastest of three rounds, steadier on a busy machine)
+#   PARALLELISM=10                    (terraform -parallelism, the default)
+#   PROFILE=DIR                       (a CPU and a heap profile of each provider process, by phase,
+#                                      from a build with the cpuprofile tag: see profile.go)
 set -euo pipefail
 . "$(dirname "$0")/lib/backend.sh"
 
@@ -13,6 +17,15 @@ parallelism=${PARALLELISM:-10}
 work="$devportal_root/.bench"
 devportal_setup "$work"
 trap devportal_stop_backend EXIT
+
+profile=${PROFILE:-}
+if [ -n "$profile" ]; then
+	mkdir -p "$profile"
+	profile=$(cd "$profile" && pwd)
+	echo "==> building the provider with CPU profiling into $work/profile-bin"
+	(cd "$devportal_root" && go build -tags cpuprofile -o "$work/profile-bin/terraform-provider-devportal" .)
+	sed -i "s|\"$work/bin\"|\"$work/profile-bin\"|" "$TF_CLI_CONFIG_FILE"
+fi
 
 mkdir -p "$work/devportal" "$work/floor"
 cat >"$work/devportal/main.tf" <<TF
@@ -69,59 +82,189 @@ resource "devportal_api_publication" "pub" {
   auth_strategy_id = devportal_application_auth_strategy.bench.id
 }
 TF
+# The floor is the same graph of terraform_data resources: one per object, each referring to the
+# ones its devportal resource refers to, so that Terraform walks the same dependencies in the same
+# order. Independent resources would all run at once and make a floor two to three times too low.
 cat >"$work/floor/main.tf" <<TF
 variable "n" {
   type    = number
-  default = $((4 * n))
+  default = $n
 }
 
-resource "terraform_data" "floor" {
+resource "terraform_data" "strategy" {
+  input = "bench-key-auth"
+}
+
+resource "terraform_data" "portal" {
+  input = "bench"
+}
+
+resource "terraform_data" "control_plane" {
+  input = "bench"
+}
+
+resource "terraform_data" "svc" {
   count = var.n
-  input = "item-\${count.index}"
+  input = {
+    control_plane_id = terraform_data.control_plane.id
+    name             = "svc-\${count.index}"
+  }
+}
+
+resource "terraform_data" "api" {
+  count = var.n
+  input = "api-\${count.index}"
+}
+
+resource "terraform_data" "link" {
+  count = var.n
+  input = {
+    api_id           = terraform_data.api[count.index].id
+    control_plane_id = terraform_data.control_plane.id
+    service_id       = terraform_data.svc[count.index].id
+  }
+}
+
+resource "terraform_data" "pub" {
+  count = var.n
+  input = {
+    api_id           = terraform_data.api[count.index].id
+    portal_id        = terraform_data.portal.id
+    auth_strategy_id = terraform_data.strategy.id
+  }
 }
 TF
 
 now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-# run_phases DIR [init]: apply, plan again (which must be empty) and destroy; prints the seconds of
-# each. The devportal provider comes from the dev_overrides of devportal_setup, which need no (and
-# offline, allow no) terraform init.
+# cpu_seconds: sets cpu_now to the CPU seconds used so far by this shell's finished children
+# (Terraform with the provider processes it ran) and by the backend. On a machine that other work
+# keeps busy, the CPU a phase needs is steadier than its wall time. It must run in the shell that
+# runs Terraform, not in a subshell, which has children of its own.
+cpu_seconds() {
+	local children backend
+	times >"$work/times"
+	children=$(tail -n 1 "$work/times")
+	backend=$(awk '{ print $14 + $15 }' "/proc/$backend_pid/stat")
+	cpu_now=$(awk -v children="$children" -v backend="$backend" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+		n = split(children, f, " ")
+		for (i = 1; i <= n; i++) { split(f[i], ms, "m"); sub(/s$/, "", ms[2]); total += ms[1] * 60 + ms[2] }
+		printf "%.2f", total + backend / hz
+	}')
+}
+
+# run_phases DIR [init]: apply, plan again (which must be empty) and destroy; prints the wall
+# seconds of each, then the CPU seconds of each. The devportal provider comes from the
+# dev_overrides of devportal_setup, which need no (and offline, allow no) terraform init. The
+# length of the backend's log (one line per request) at each boundary goes to DIR/marks, for
+# requests_by_phase.
 run_phases() {
-	local dir=$1 t0 t1 t2 t3 rc=0
+	local dir=$1 t0 t1 t2 t3 c0 c1 c2 c3 rc=0
 	local tf=(terraform -chdir="$dir")
 	if [ "${2:-}" = init ]; then
 		"${tf[@]}" init -input=false >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; exit 1; }
 	fi
-	t0=$(now)
-	"${tf[@]}" apply -auto-approve -input=false -parallelism="$parallelism" >"$work/apply.log" 2>&1 ||
+	mark() { wc -l <"$work/backend.log" >>"$dir/marks"; }
+	# profile_to PHASE: where the provider processes of PHASE write their profiles, if anywhere.
+	profile_to() {
+		[ -n "$profile" ] || return 0
+		mkdir -p "$profile/$1"
+		echo "$profile/$1"
+	}
+	: >"$dir/marks"
+	mark
+	cpu_seconds
+	c0=$cpu_now t0=$(now)
+	DEVPORTAL_CPUPROFILE_DIR=$(profile_to apply) "${tf[@]}" apply -auto-approve -input=false -parallelism="$parallelism" >"$work/apply.log" 2>&1 ||
 		{ tail -n 40 "$work/apply.log" >&2; exit 1; }
 	t1=$(now)
-	"${tf[@]}" plan -input=false -detailed-exitcode -parallelism="$parallelism" >"$work/plan.log" 2>&1 || rc=$?
+	cpu_seconds
+	c1=$cpu_now
+	mark
+	DEVPORTAL_CPUPROFILE_DIR=$(profile_to plan) "${tf[@]}" plan -input=false -detailed-exitcode -parallelism="$parallelism" >"$work/plan.log" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "the plan after apply in $dir was not empty (exit $rc):" >&2
 		tail -n 40 "$work/plan.log" >&2
 		exit 1
 	fi
 	t2=$(now)
-	"${tf[@]}" destroy -auto-approve -input=false -parallelism="$parallelism" >"$work/destroy.log" 2>&1 ||
+	cpu_seconds
+	c2=$cpu_now
+	mark
+	DEVPORTAL_CPUPROFILE_DIR=$(profile_to destroy) "${tf[@]}" destroy -auto-approve -input=false -parallelism="$parallelism" >"$work/destroy.log" 2>&1 ||
 		{ tail -n 40 "$work/destroy.log" >&2; exit 1; }
 	t3=$(now)
-	echo "$(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $(elapsed "$t2" "$t3")"
+	cpu_seconds
+	c3=$cpu_now
+	mark
+	echo "$(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $(elapsed "$t2" "$t3")" \
+		"$(elapsed "$c0" "$c1") $(elapsed "$c1" "$c2") $(elapsed "$c2" "$c3")"
 }
 
-echo "==> floor: $((4 * n)) terraform_data resources"
-floor=$(run_phases "$work/floor" init)
-read -r fa fp fd <<<"$floor"
-echo "==> devportal: $n APIs with service, link and publication ($((4 * n + 3)) resources)"
-devportal=$(run_phases "$work/devportal")
-read -r da dp dd <<<"$devportal"
+# requests_by_phase DIR: the backend's requests during each phase of the last run_phases DIR, by
+# method, so that a resource that asks more than it needs shows.
+requests_by_phase() {
+	local phase from to i=1
+	for phase in apply plan destroy; do
+		from=$(sed -n "${i}p" "$1/marks")
+		to=$(sed -n "$((i + 1))p" "$1/marks")
+		sed -n "$((from + 1)),${to}p" "$work/backend.log" |
+			awk -v phase="$phase" -v objects="$((4 * n + 3))" '
+				/msg=request/ { for (f = 1; f <= NF; f++) if ($f ~ /^method=/) { sub(/^method=/, "", $f); count[$f]++; total++ } }
+				END {
+					line = sprintf("%-8s %5d requests (%.2f per resource):", phase, total, total / objects)
+					for (m in count) line = line sprintf(" %s %d", m, count[m])
+					print line
+				}'
+		i=$((i + 1))
+	done
+}
+
+# best A B: the smaller of two durations.
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
+
+# Each round runs the floor and then the devportal configuration; the fastest time of each phase
+# counts, which on a shared machine is the one least disturbed by other work, and so does the
+# smallest CPU time.
+rounds=${ROUNDS:-1}
+phases=(apply plan destroy)
+declare -A floor_s devportal_s floor_cpu devportal_cpu
+for round in $(seq 1 "$rounds"); do
+	init=""
+	[ "$round" = 1 ] && init=init
+	echo "==> round $round of $rounds: floor, $((4 * n + 3)) terraform_data resources in the same dependency graph"
+	times=$(run_phases "$work/floor" $init)
+	read -r -a f <<<"$times"
+	echo "    apply ${f[0]}s, plan ${f[1]}s, destroy ${f[2]}s (CPU ${f[3]}s, ${f[4]}s, ${f[5]}s)"
+	echo "==> round $round of $rounds: devportal, $n APIs with service, link and publication ($((4 * n + 3)) resources)"
+	times=$(run_phases "$work/devportal")
+	read -r -a d <<<"$times"
+	echo "    apply ${d[0]}s, plan ${d[1]}s, destroy ${d[2]}s (CPU ${d[3]}s, ${d[4]}s, ${d[5]}s)"
+	for i in 0 1 2; do
+		p=${phases[$i]}
+		floor_s[$p]=$(best "${f[$i]}" "${floor_s[$p]:-}")
+		devportal_s[$p]=$(best "${d[$i]}" "${devportal_s[$p]:-}")
+		floor_cpu[$p]=$(best "${f[$((i + 3))]}" "${floor_cpu[$p]:-}")
+		devportal_cpu[$p]=$(best "${d[$((i + 3))]}" "${devportal_cpu[$p]:-}")
+	done
+done
 
 peak_kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$backend_pid/status")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
-printf '\n%-10s %12s %12s %8s\n' phase "devportal s" "floor s" ratio
-printf '%-10s %12s %12s %8s\n' apply "$da" "$fa" "$(ratio "$da" "$fa")"
-printf '%-10s %12s %12s %8s\n' plan "$dp" "$fp" "$(ratio "$dp" "$fp")"
-printf '%-10s %12s %12s %8s\n' destroy "$dd" "$fd" "$(ratio "$dd" "$fd")"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+echo
+echo "N=$n, parallelism $parallelism, best of $rounds round(s); CPU is Terraform's, the provider's and the backend's"
+printf '%-10s %12s %12s %8s   %14s %14s %8s\n' phase "devportal s" "floor s" ratio "devportal CPU" "floor CPU" ratio
+for p in "${phases[@]}"; do
+	printf '%-10s %12s %12s %8s   %14s %14s %8s\n' "$p" "${devportal_s[$p]}" "${floor_s[$p]}" "$(ratio "${devportal_s[$p]}" "${floor_s[$p]}")" \
+		"${devportal_cpu[$p]}" "${floor_cpu[$p]}" "$(ratio "${devportal_cpu[$p]}" "${floor_cpu[$p]}")"
+done
+echo
+echo "backend requests of the last devportal round:"
+requests_by_phase "$work/devportal"
 printf 'backend peak resident memory: %d MiB (VmHWM)\n' $((peak_kib / 1024))
+if [ -n "$profile" ]; then
+	echo "provider profiles by phase in $profile; for example:"
+	echo "  go tool pprof -top -cum \$(ls -S $profile/plan/provider-*[0-9].pprof | head -n 1)"
+fi

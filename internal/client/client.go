@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,7 +50,22 @@ const (
 	pageSize = 100
 	// maxPages bounds a walk through a list in case a server never ends it.
 	maxPages = 1000
+
+	// maxIdleConnsPerHost is how many connections to one server stay open between requests. Terraform
+	// runs up to -parallelism operations at once (10 by default); when fewer connections than that
+	// may wait idle, each burst closes the surplus and the next opens new ones, so a plan of a few
+	// hundred resources opened hundreds of connections with the library's default of 2.
+	maxIdleConnsPerHost = 64
 )
+
+// transport is the one connection pool of the process: every client, whatever its region or
+// provider configuration, reuses its connections.
+var transport = sync.OnceValue(func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 4 * maxIdleConnsPerHost
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	return t
+})
 
 // Config configures a Client.
 type Config struct {
@@ -115,7 +131,7 @@ func New(cfg Config) (*Client, error) {
 	rc := retryablehttp.NewClient()
 	rc.HTTPClient = &http.Client{
 		Timeout:   timeout,
-		Transport: &loggingTransport{next: http.DefaultTransport.(*http.Transport).Clone(), logger: cfg.Logger},
+		Transport: &loggingTransport{next: transport(), logger: cfg.Logger},
 	}
 	rc.Logger = nil
 	rc.RetryMax = retries

@@ -344,3 +344,43 @@ func TestNewValidates(t *testing.T) {
 
 // retryableLogger is the logger type retryablehttp passes to its hooks.
 type retryableLogger = retryablehttp.Logger
+
+// TestConnectionsAreReused runs bursts of concurrent requests, as Terraform does at its default
+// parallelism, and counts the connections the server saw: each worker keeps reusing one.
+func TestConnectionsAreReused(t *testing.T) {
+	const workers, requestsEach = 10, 30
+	var opened atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"id":"p1","name":"a"}`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newTestClient(t, srv.URL, 0)
+
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*requestsEach)
+	for range workers {
+		wg.Go(func() {
+			for range requestsEach {
+				if err := getPortal(c); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// A worker may dial while its previous connection is on its way back to the pool; the
+	// transport then keeps both. Without reuse it would be close to one per request.
+	if n := opened.Load(); n > 2*workers {
+		t.Errorf("%d workers making %d requests each opened %d connections, want at most %d", workers, requestsEach, n, 2*workers)
+	}
+}
