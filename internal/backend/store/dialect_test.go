@@ -301,6 +301,38 @@ func TestLockRowsSerialisesReadModifyWrite(t *testing.T) {
 	})
 }
 
+func TestLockForUpdateSerialisesReadModifyWrite(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		const n = 16
+		got := increments(t, s, n, func(ctx context.Context, tx *Tx, portalID string) error {
+			return tx.LockForUpdate(ctx, LockedPortals, portalID)
+		})
+		if got != n {
+			t.Errorf("%d increments under LockForUpdate counted %d", n, got)
+		}
+	})
+}
+
+// Locking an object that does not exist, or an id no row can hold, locks nothing and leaves the
+// transaction usable: the load that follows answers ErrNotFound.
+func TestLockForUpdateOfAMissingObject(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		for _, id := range []string{"00000000-0000-4000-8000-000000000000", "nul\x00id"} {
+			err := s.WithTx(ctx, func(tx *Tx) error {
+				if err := tx.LockForUpdate(ctx, LockedPortals, id); err != nil {
+					return err
+				}
+				_, err := tx.GetPortal(ctx, "us", id)
+				return err
+			})
+			if !errors.Is(err, ErrNotFound) {
+				t.Errorf("locking and loading the missing portal %q: %v, want ErrNotFound", id, err)
+			}
+		}
+	})
+}
+
 func TestLockKeySerialisesReadModifyWrite(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		const n = 16

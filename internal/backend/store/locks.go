@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // LockKey holds an exclusive lock on key until the transaction ends, so that transactions that
@@ -99,9 +100,14 @@ const (
 // row locks nothing and the load that follows reports it missing. On SQLite it does nothing: a
 // write transaction holds the database's one write lock from its start.
 func (t *Tx) LockForUpdate(ctx context.Context, table Locked, id string) error {
-	if t.d != postgresDialect {
+	if t.d != postgresDialect || strings.IndexByte(id, 0) >= 0 || !utf8.ValidString(id) {
+		// No PostgreSQL text holds a NUL or invalid UTF-8, so no row has such an id; asking would
+		// abort the transaction before the load that says the object is missing.
 		return nil
 	}
-	_, err := t.LockRows(ctx, string(table), "id", id)
-	return err
+	// The lock an UPDATE of the row's other columns takes, taken before the read instead of at
+	// the write: it makes read-modify-writes of the row take turns, yet, unlike FOR UPDATE, lets
+	// other transactions insert rows that refer to it (a publication of the API, a key of the
+	// application) meanwhile.
+	return t.exec(ctx, "lock "+string(table), `SELECT id FROM `+string(table)+` WHERE id = $1 FOR NO KEY UPDATE`, id)
 }
