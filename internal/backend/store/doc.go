@@ -13,6 +13,7 @@
 //
 // Transactions: WithTx writes, View reads one snapshot, Hold spans several calls. SQLite runs one
 // write transaction at a time; PostgreSQL runs them side by side, so read-modify-write paths lock
-// what they read (LockRows, LockKey) or run serializable (WithSerializableTx), and transactions
-// PostgreSQL aborts to keep them apart are run again.
+// what they read (LockForUpdate before loading the one object they change, LockRows, LockKey) or
+// run serializable (WithSerializableTx), and transactions PostgreSQL aborts to keep them apart are
+// run again.
 package store
