@@ -225,6 +225,9 @@ func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {
 	ctx, region := r.Context(), regionOf(r)
 	var out apiJSON
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedAPIs, r.PathValue("apiId")); err != nil {
+			return err
+		}
 		current, err := getAPI(ctx, tx, region, r.PathValue("apiId"))
 		if err != nil {
 			return err

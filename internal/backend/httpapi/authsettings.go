@@ -90,6 +90,9 @@ func (a *API) updatePortalAuthSettings(w http.ResponseWriter, r *http.Request) e
 	ctx, region, id := r.Context(), regionOf(r), r.PathValue("portalId")
 	var s core.PortalAuthSettings
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedPortals, id); err != nil {
+			return err
+		}
 		current, err := portalAuthSettings(ctx, tx, region, id)
 		if err != nil {
 			return err

@@ -180,6 +180,9 @@ func (a *API) updateAuthStrategy(w http.ResponseWriter, r *http.Request) error {
 	ctx, region := r.Context(), regionOf(r)
 	var out authStrategyJSON
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedAuthStrategies, r.PathValue("authStrategyId")); err != nil {
+			return err
+		}
 		current, err := getAuthStrategy(ctx, tx, region, r.PathValue("authStrategyId"))
 		if err != nil {
 			return err
@@ -214,6 +217,9 @@ func (a *API) replaceAuthStrategy(w http.ResponseWriter, r *http.Request) error 
 	ctx, region := r.Context(), regionOf(r)
 	var out authStrategyJSON
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedAuthStrategies, r.PathValue("authStrategyId")); err != nil {
+			return err
+		}
 		current, err := getAuthStrategy(ctx, tx, region, r.PathValue("authStrategyId"))
 		if err != nil {
 			return err

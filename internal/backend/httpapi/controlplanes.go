@@ -132,6 +132,9 @@ func (a *API) updateControlPlane(w http.ResponseWriter, r *http.Request) error {
 	ctx, region := r.Context(), regionOf(r)
 	var cp core.ControlPlane
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedControlPlanes, r.PathValue("controlPlaneId")); err != nil {
+			return err
+		}
 		current, err := getControlPlane(ctx, tx, region, r.PathValue("controlPlaneId"))
 		if err != nil {
 			return err

@@ -207,6 +207,9 @@ func (a *API) putPlugin(w http.ResponseWriter, r *http.Request, id string, statu
 		if id == "" {
 			id = uuid.NewString()
 		} else {
+			if err := tx.LockForUpdate(ctx, store.LockedPlugins, id); err != nil {
+				return err
+			}
 			current, err := tx.GetPlugin(ctx, sc.cp.Region, sc.cp.ID, id)
 			switch {
 			case err == nil:

@@ -173,6 +173,9 @@ func (a *API) updatePortal(w http.ResponseWriter, r *http.Request) error {
 	ctx, region := r.Context(), regionOf(r)
 	var p core.Portal
 	err = a.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedPortals, id); err != nil {
+			return err
+		}
 		current, err := getPortal(ctx, tx, region, id)
 		if err != nil {
 			return err

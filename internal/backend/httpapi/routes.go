@@ -201,6 +201,9 @@ func (a *API) putRoute(w http.ResponseWriter, r *http.Request, id string, status
 		if id == "" {
 			id = uuid.NewString()
 		} else {
+			if err := tx.LockForUpdate(ctx, store.LockedRoutes, id); err != nil {
+				return err
+			}
 			current, err := tx.GetRoute(ctx, sc.cp.Region, sc.cp.ID, id)
 			switch {
 			case err == nil:

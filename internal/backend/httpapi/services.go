@@ -267,6 +267,9 @@ func (a *API) putService(w http.ResponseWriter, r *http.Request, id string, stat
 		if id == "" {
 			id = uuid.NewString()
 		} else {
+			if err := tx.LockForUpdate(ctx, store.LockedServices, id); err != nil {
+				return err
+			}
 			current, err := tx.GetService(ctx, region, cp.ID, id)
 			switch {
 			case err == nil:

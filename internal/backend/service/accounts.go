@@ -152,6 +152,9 @@ func (s *Service) VerifyEmail(ctx context.Context, p core.Portal, token string) 
 		if err != nil {
 			return err
 		}
+		if d, err = lockedDeveloper(ctx, tx, p.Region, p.ID, d.ID); err != nil {
+			return err
+		}
 		d.EmailVerified, d.UpdatedAt = true, now
 		if err := tx.UpdateDeveloper(ctx, d); err != nil {
 			return err
@@ -241,6 +244,9 @@ func (s *Service) ResetPassword(ctx context.Context, p core.Portal, token, passw
 		if err != nil {
 			return err
 		}
+		if d, err = lockedDeveloper(ctx, tx, p.Region, p.ID, d.ID); err != nil {
+			return err
+		}
 		d.PasswordHash, d.EmailVerified, d.UpdatedAt = hash, true, now
 		if err := tx.UpdateDeveloper(ctx, d); err != nil {
 			return err
@@ -257,6 +263,17 @@ func (s *Service) ResetPassword(ctx context.Context, p core.Portal, token, passw
 		}
 		return tx.DeleteDeveloperSessions(ctx, d.ID)
 	})
+}
+
+// lockedDeveloper locks developer id and reads it again, so that a change made from an earlier
+// read (a login's new password hash, the developer of a used token) stores every other field as
+// it is now, and never undoes an administrator's concurrent change of the developer's status.
+func lockedDeveloper(ctx context.Context, tx *store.Tx, region, portalID, id string) (core.Developer, error) {
+	if err := tx.LockForUpdate(ctx, store.LockedDevelopers, id); err != nil {
+		return core.Developer{}, err
+	}
+	d, err := tx.GetDeveloper(ctx, region, portalID, id)
+	return d, orNotFound(err, "Developer", id)
 }
 
 func takeToken(ctx context.Context, tx *store.Tx, region, portalID, token, purpose string, now time.Time) (core.Developer, error) {
@@ -384,9 +401,16 @@ func (s *Service) Login(ctx context.Context, p core.Portal, client, email, passw
 			return err
 		}
 		if newHash != "" {
-			d.PasswordHash = newHash
-			if err := tx.UpdateDeveloper(ctx, d); err != nil {
+			current, err := lockedDeveloper(ctx, tx, p.Region, p.ID, d.ID)
+			if err != nil {
 				return err
+			}
+			// A password set since the check above stays: the new hash is of the old password.
+			if current.PasswordHash == d.PasswordHash {
+				current.PasswordHash = newHash
+				if err := tx.UpdateDeveloper(ctx, current); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.InsertSession(ctx, core.HashToken(token), d.ID, now, expires)

@@ -309,6 +309,9 @@ func (s *Service) UpdateApplication(ctx context.Context, p core.Portal, dev core
 func (s *Service) updateApplication(ctx context.Context, o owned, id string, in ApplicationInput) (Application, error) {
 	var v Application
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedApplications, id); err != nil {
+			return err
+		}
 		app, err := getApplication(ctx, tx, o.region, o.portalID, id, o.developer)
 		if err != nil {
 			return err

@@ -87,6 +87,11 @@ func (s *Service) UpdateAPIDocument(ctx context.Context, region, apiID, id strin
 		if _, err := contentAPI(ctx, tx, region, apiID); err != nil {
 			return err
 		}
+		// A document's place is checked against every document of the API: changes of one
+		// API's documents take turns on the API.
+		if err := tx.LockForUpdate(ctx, store.LockedAPIs, apiID); err != nil {
+			return err
+		}
 		current, err := getAPIDocument(ctx, tx, region, apiID, id)
 		if err != nil {
 			return err
@@ -114,6 +119,9 @@ func (s *Service) MoveAPIDocument(ctx context.Context, region, apiID, id string,
 		return core.Invalid(core.UUIDViolation("parent_document_id"))
 	}
 	return s.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedAPIs, apiID); err != nil {
+			return err
+		}
 		if _, err := contentAPI(ctx, tx, region, apiID); err != nil {
 			return err
 		}

@@ -124,6 +124,9 @@ func (s *Service) UpdateAPIVersion(ctx context.Context, region, apiID, id string
 		if _, err := contentAPI(ctx, tx, region, apiID); err != nil {
 			return err
 		}
+		if err := tx.LockForUpdate(ctx, store.LockedAPIVersions, id); err != nil {
+			return err
+		}
 		current, err := getAPIVersion(ctx, tx, region, apiID, id)
 		if err != nil {
 			return err

@@ -29,6 +29,9 @@ func (s *Service) ChangeCustomization(ctx context.Context, region, portalID stri
 	}
 	var c core.Customization
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedPortals, portalID); err != nil {
+			return err
+		}
 		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}

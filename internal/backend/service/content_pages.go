@@ -91,6 +91,11 @@ func (s *Service) UpdatePage(ctx context.Context, region, portalID, id string, i
 		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
+		// A page's place is checked against every page of the portal: changes of one portal's
+		// pages take turns on the portal.
+		if err := tx.LockForUpdate(ctx, store.LockedPortals, portalID); err != nil {
+			return err
+		}
 		current, err := getPage(ctx, tx, region, portalID, id)
 		if err != nil {
 			return err
@@ -121,6 +126,9 @@ func (s *Service) MovePage(ctx context.Context, region, portalID, id string, par
 		return core.Invalid(core.UUIDViolation("parent_page_id"))
 	}
 	return s.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockForUpdate(ctx, store.LockedPortals, portalID); err != nil {
+			return err
+		}
 		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}

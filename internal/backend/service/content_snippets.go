@@ -91,6 +91,9 @@ func (s *Service) UpdateSnippet(ctx context.Context, region, portalID, id string
 		if _, err := getPortal(ctx, tx, region, portalID); err != nil {
 			return err
 		}
+		if err := tx.LockForUpdate(ctx, store.LockedSnippets, id); err != nil {
+			return err
+		}
 		current, err := getSnippet(ctx, tx, region, portalID, id)
 		if err != nil {
 			return err

@@ -136,6 +136,9 @@ func (s *Service) UpdateDeveloper(ctx context.Context, region, portalID, id stri
 	var d core.Developer
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
 		var err error
+		if err := tx.LockForUpdate(ctx, store.LockedDevelopers, id); err != nil {
+			return err
+		}
 		if d, err = developerOf(ctx, tx, region, portalID, id); err != nil {
 			return err
 		}

@@ -238,6 +238,9 @@ func (s *Service) AdminUpdateRegistration(ctx context.Context, region, portalID,
 		if err != nil {
 			return err
 		}
+		if err := tx.LockForUpdate(ctx, store.LockedRegistrations, regID); err != nil {
+			return err
+		}
 		if reg, err = getRegistration(ctx, tx, region, app.ID, regID); err != nil {
 			return err
 		}

@@ -66,3 +66,42 @@ func derefOr(p *string, otherwise string) string {
 	}
 	return *p
 }
+
+// Locked names a table whose objects a read-modify-write locks with LockForUpdate; only the
+// constants below are tables, so that no request can name one.
+type Locked string
+
+// The tables of the objects that are changed by loading them, applying a change and storing them.
+// Settings kept in a portal's own tables (authentication settings, customization) lock the portal,
+// since their first change finds no row of theirs to lock; pages and API documents lock their
+// portal and API, since a change of one's place reads all of them.
+const (
+	LockedPortals        Locked = "portals"
+	LockedAPIs           Locked = "apis"
+	LockedAuthStrategies Locked = "auth_strategies"
+	LockedControlPlanes  Locked = "control_planes"
+	LockedServices       Locked = "gateway_services"
+	LockedRoutes         Locked = "gateway_routes"
+	LockedPlugins        Locked = "gateway_plugins"
+	LockedDevelopers     Locked = "developers"
+	LockedApplications   Locked = "applications"
+	LockedRegistrations  Locked = "application_registrations"
+	LockedSnippets       Locked = "portal_snippets"
+	LockedAPIVersions    Locked = "api_versions"
+)
+
+// LockForUpdate locks the row of table whose id is id until the transaction ends. Every change
+// that loads an object, applies a partial change and stores the whole object again takes it
+// before loading: on PostgreSQL, where replicas' write transactions run side by side at READ
+// COMMITTED, two PATCHes of different fields of one object would otherwise both load the old
+// object and the later store would undo the earlier one's field. The second waits here for the
+// first to commit, and its load, a new statement, then reads what the first stored. A missing
+// row locks nothing and the load that follows reports it missing. On SQLite it does nothing: a
+// write transaction holds the database's one write lock from its start.
+func (t *Tx) LockForUpdate(ctx context.Context, table Locked, id string) error {
+	if t.d != postgresDialect {
+		return nil
+	}
+	_, err := t.LockRows(ctx, string(table), "id", id)
+	return err
+}
