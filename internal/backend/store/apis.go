@@ -226,10 +226,10 @@ func scanAPI(s scanner) (core.API, error) {
 	if err != nil {
 		return core.API{}, err
 	}
-	// Most APIs have neither labels nor attributes: "{}" is read without the JSON decoder, which
-	// was a tenth of a list's CPU.
-	if labels == "{}" {
-		a.Labels = map[string]string{}
+	// Most APIs have no attributes: "{}" is read without the JSON decoder, which was a tenth of a
+	// list's CPU; so are labels as json.Marshal writes them.
+	if l, ok := decodeLabels(labels); ok {
+		a.Labels = l
 	} else if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s labels: %w", a.ID, err)
 	}
