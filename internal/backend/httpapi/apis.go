@@ -200,17 +200,12 @@ func (a *API) createAPI(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) getAPI(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var out apiJSON
-	err := a.store.View(ctx, func(tx *store.Tx) error {
-		id := r.PathValue("apiId")
-		api, extras, err := tx.GetAPIWithExtras(ctx, regionOf(r), id)
-		if err != nil {
-			return orNotFound(err, "API", id)
-		}
-		out = apiViewsOf([]core.API{api}, []store.APIExtras{extras})[0]
-		return nil
-	})
-	return respond(w, err, http.StatusOK, out)
+	id := r.PathValue("apiId")
+	api, extras, err := a.store.GetAPIView(ctx, regionOf(r), id)
+	if err != nil {
+		return orNotFound(err, "API", id)
+	}
+	return respond(w, nil, http.StatusOK, apiViewsOf([]core.API{api}, []store.APIExtras{extras})[0])
 }
 
 func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {

@@ -132,6 +132,33 @@ func (t *Tx) GetAPIWithExtras(ctx context.Context, region, id string) (core.API,
 	return apis[0], extras[0], nil
 }
 
+// GetAPIView is GetAPIWithExtras in a read of its own. An API without publications and versions,
+// the most common, is read in one statement outside any transaction, one snapshot by itself,
+// saving the transaction's begin and commit (two round trips on PostgreSQL); others are read
+// again in a read transaction, so that the API and its extras come from one snapshot. Under a
+// context from Hold it reads in the held transaction.
+func (s *Store) GetAPIView(ctx context.Context, region, id string) (core.API, APIExtras, error) {
+	if s.heldIn(ctx) == nil {
+		r, err := queryOne(ctx, s.outsideTx(), scanAPIRow, `SELECT `+apiColumns+apiFlagsColumn+` FROM apis WHERE region = $1 AND id = $2`, region, id)
+		if err != nil {
+			return core.API{}, APIExtras{}, err
+		}
+		if !r.published && !r.versioned {
+			return r.api, APIExtras{Implemented: r.implemented}, nil
+		}
+	}
+	var (
+		api    core.API
+		extras APIExtras
+	)
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		api, extras, err = tx.GetAPIWithExtras(ctx, region, id)
+		return err
+	})
+	return api, extras, err
+}
+
 // ListAPIsWithExtras is ListAPIs with the extras of each listed API, in the same order.
 func (t *Tx) ListAPIsWithExtras(ctx context.Context, region string, f APIFilter, page Page) ([]core.API, []APIExtras, int, error) {
 	w := apiListWhere(region, f)
