@@ -59,9 +59,18 @@ func apiViews(ctx context.Context, tx *store.Tx, apis []core.API) ([]apiJSON, er
 	if err != nil {
 		return nil, err
 	}
+	list := make([]store.APIExtras, len(apis))
+	for i, a := range apis {
+		list[i] = *extras[a.ID]
+	}
+	return apiViewsOf(apis, list), nil
+}
+
+// apiViewsOf is the answer of each of apis with its extras, extras[i] being those of apis[i].
+func apiViewsOf(apis []core.API, extras []store.APIExtras) []apiJSON {
 	out := make([]apiJSON, len(apis))
 	for i, a := range apis {
-		x := extras[a.ID]
+		x := extras[i]
 		var mode *string
 		if x.Implemented {
 			m := core.APIImplementationMode
@@ -84,7 +93,7 @@ func apiViews(ctx context.Context, tx *store.Tx, apis []core.API) ([]apiJSON, er
 		v.APISpecIDs = append(v.APISpecIDs, x.VersionIDs...)
 		out[i] = v
 	}
-	return out, nil
+	return out
 }
 
 // readAPIInput reads a create or update API body. Read-only response fields are accepted and
@@ -151,13 +160,12 @@ func (a *API) listAPIs(w http.ResponseWriter, r *http.Request) error {
 		total int
 	)
 	err = a.store.View(ctx, func(tx *store.Tx) error {
-		list, n, err := tx.ListAPIs(ctx, region, store.APIFilter{ID: filters["id"], Name: filters["name"], Version: filters["version"]}, page)
+		list, extras, n, err := tx.ListAPIsWithExtras(ctx, region, store.APIFilter{ID: filters["id"], Name: filters["name"], Version: filters["version"]}, page)
 		if err != nil {
 			return err
 		}
-		total = n
-		data, err = apiViews(ctx, tx, list)
-		return err
+		data, total = apiViewsOf(list, extras), n
+		return nil
 	})
 	return respond(w, err, http.StatusOK, newListResponse(data, page, total))
 }
@@ -192,16 +200,12 @@ func (a *API) createAPI(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) getAPI(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var out apiJSON
-	err := a.store.View(ctx, func(tx *store.Tx) error {
-		api, err := getAPI(ctx, tx, regionOf(r), r.PathValue("apiId"))
-		if err != nil {
-			return err
-		}
-		out, err = apiView(ctx, tx, api)
-		return err
-	})
-	return respond(w, err, http.StatusOK, out)
+	id := r.PathValue("apiId")
+	api, extras, err := a.store.GetAPIView(ctx, regionOf(r), id)
+	if err != nil {
+		return orNotFound(err, "API", id)
+	}
+	return respond(w, nil, http.StatusOK, apiViewsOf([]core.API{api}, []store.APIExtras{extras})[0])
 }
 
 func (a *API) updateAPI(w http.ResponseWriter, r *http.Request) error {

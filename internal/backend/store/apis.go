@@ -72,12 +72,147 @@ func (t *Tx) APISlugTaken(ctx context.Context, region, slug, exceptID string) (b
 // ListAPIs returns one page of the region's APIs, sorted by page.Sort and then in creation order,
 // and the total count.
 func (t *Tx) ListAPIs(ctx context.Context, region string, f APIFilter, page Page) ([]core.API, int, error) {
+	return listPage(ctx, t, "apis", apiColumns, "apis", apiListWhere(region, f), page.orderBy(APISortFields), page, scanAPI)
+}
+
+func apiListWhere(region string, f APIFilter) *where {
 	w := &where{}
 	w.add("region = " + w.arg(region))
 	w.text("id", f.ID)
 	w.text("name", f.Name)
 	w.text("version", f.Version)
-	return listPage(ctx, t, "apis", apiColumns, "apis", w, page.orderBy(APISortFields), page, scanAPI)
+	return w
+}
+
+// apiFlagsColumn follows apiColumns where an answer shows an API's extras: bits that say
+// whether it is published (1), linked (2) and versioned (4), each one index lookup, so that the
+// follow-up queries read only the APIs that have some (most have none) and a GET of one API
+// usually needs no other query. One column rather than three, as SQLite's driver pays for each
+// column of each row.
+const apiFlagsColumn = `,
+	CASE WHEN EXISTS (SELECT 1 FROM api_publications ap WHERE ap.api_id = apis.id) THEN 1 ELSE 0 END +
+	CASE WHEN EXISTS (SELECT 1 FROM api_implementations ai WHERE ai.api_id = apis.id) THEN 2 ELSE 0 END +
+	CASE WHEN EXISTS (SELECT 1 FROM api_versions av WHERE av.api_id = apis.id) THEN 4 ELSE 0 END`
+
+// apiRow is an API with the flags of apiFlagsColumn.
+type apiRow struct {
+	api                               core.API
+	published, implemented, versioned bool
+}
+
+func scanAPIRow(s scanner) (apiRow, error) {
+	var (
+		r     apiRow
+		flags int64
+		err   error
+	)
+	r.api, err = scanAPI(scanAlso{s, []any{&flags}})
+	r.published, r.implemented, r.versioned = flags&1 != 0, flags&2 != 0, flags&4 != 0
+	return r, err
+}
+
+// scanAlso scans the columns that follow those its caller names into more.
+type scanAlso struct {
+	s    scanner
+	more []any
+}
+
+func (a scanAlso) Scan(dest ...any) error { return a.s.Scan(append(dest, a.more...)...) }
+
+// GetAPIWithExtras is GetAPI with the API's extras.
+func (t *Tx) GetAPIWithExtras(ctx context.Context, region, id string) (core.API, APIExtras, error) {
+	r, err := queryOne(ctx, t, scanAPIRow, `SELECT `+apiColumns+apiFlagsColumn+` FROM apis WHERE region = $1 AND id = $2`, region, id)
+	if err != nil {
+		return core.API{}, APIExtras{}, err
+	}
+	apis, extras, err := t.extrasOfRows(ctx, []apiRow{r})
+	if err != nil {
+		return core.API{}, APIExtras{}, err
+	}
+	return apis[0], extras[0], nil
+}
+
+// GetAPIView is GetAPIWithExtras in a read of its own. An API without publications and versions,
+// the most common, is read in one statement outside any transaction, one snapshot by itself,
+// saving the transaction's begin and commit (two round trips on PostgreSQL); others are read
+// again in a read transaction, so that the API and its extras come from one snapshot. Under a
+// context from Hold it reads in the held transaction.
+func (s *Store) GetAPIView(ctx context.Context, region, id string) (core.API, APIExtras, error) {
+	if s.heldIn(ctx) == nil {
+		r, err := queryOne(ctx, s.outsideTx(), scanAPIRow, `SELECT `+apiColumns+apiFlagsColumn+` FROM apis WHERE region = $1 AND id = $2`, region, id)
+		if err != nil {
+			return core.API{}, APIExtras{}, err
+		}
+		if !r.published && !r.versioned {
+			return r.api, APIExtras{Implemented: r.implemented}, nil
+		}
+	}
+	var (
+		api    core.API
+		extras APIExtras
+	)
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		api, extras, err = tx.GetAPIWithExtras(ctx, region, id)
+		return err
+	})
+	return api, extras, err
+}
+
+// ListAPIsWithExtras is ListAPIs with the extras of each listed API, in the same order.
+func (t *Tx) ListAPIsWithExtras(ctx context.Context, region string, f APIFilter, page Page) ([]core.API, []APIExtras, int, error) {
+	w := apiListWhere(region, f)
+	rows, total, err := listPage(ctx, t, "apis", apiColumns+apiFlagsColumn, "apis", w, page.orderBy(APISortFields), page, scanAPIRow)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	apis, extras, err := t.extrasOfRows(ctx, rows)
+	return apis, extras, total, err
+}
+
+// extrasOfRows reads the portals and versions of the rows whose flags say they have some.
+func (t *Tx) extrasOfRows(ctx context.Context, rows []apiRow) ([]core.API, []APIExtras, error) {
+	apis := make([]core.API, len(rows))
+	extras := make([]APIExtras, len(rows))
+	var published, versioned []string
+	for i, r := range rows {
+		apis[i] = r.api
+		extras[i].Implemented = r.implemented
+		if r.published {
+			published = append(published, r.api.ID)
+		}
+		if r.versioned {
+			versioned = append(versioned, r.api.ID)
+		}
+	}
+	if len(published) == 0 && len(versioned) == 0 {
+		return apis, extras, nil
+	}
+	index := make(map[string]int, len(rows))
+	for i, r := range rows {
+		index[r.api.ID] = i
+	}
+	if len(published) > 0 {
+		portals, err := t.portalsOfAPIs(ctx, published)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range portals {
+			x := &extras[index[p.apiID]]
+			x.Portals = append(x.Portals, p.portal)
+		}
+	}
+	if len(versioned) > 0 {
+		versions, err := t.versionsOfAPIs(ctx, versioned)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, v := range versions {
+			x := &extras[index[v.apiID]]
+			x.VersionIDs = append(x.VersionIDs, v.id)
+		}
+	}
+	return apis, extras, nil
 }
 
 // DeleteAPI removes an API and, through the schema, its publications and its service link.
@@ -118,10 +253,10 @@ func scanAPI(s scanner) (core.API, error) {
 	if err != nil {
 		return core.API{}, err
 	}
-	// Most APIs have neither labels nor attributes: "{}" is read without the JSON decoder, which
-	// was a tenth of a list's CPU.
-	if labels == "{}" {
-		a.Labels = map[string]string{}
+	// Most APIs have no attributes: "{}" is read without the JSON decoder, which was a tenth of a
+	// list's CPU; so are labels as json.Marshal writes them.
+	if l, ok := decodeLabels(labels); ok {
+		a.Labels = l
 	} else if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
 		return core.API{}, fmt.Errorf("store: api %s labels: %w", a.ID, err)
 	}
@@ -153,21 +288,7 @@ func (t *Tx) APIExtrasOf(ctx context.Context, region string, ids []string) (map[
 	w := &where{}
 	w.add("region = " + w.arg(region))
 	w.in("api_id", ids)
-	type portalOf struct {
-		apiID  string
-		portal core.Portal
-	}
-	// The ids were read from the region; a condition on ap.region would lead SQLite to read
-	// every publication of the region instead of looking the ids up.
-	pub := &where{}
-	pub.in("ap.api_id", ids)
-	portals, err := queryAll(ctx, t, "api portals", func(s scanner) (portalOf, error) {
-		var p portalOf
-		err := s.Scan(&p.apiID, &p.portal.ID, &p.portal.Name, &p.portal.DisplayName)
-		return p, err
-	}, `SELECT ap.api_id, p.id, p.name, p.display_name FROM api_publications ap
-		JOIN portals p ON p.id = ap.portal_id
-		WHERE `+pub.String()+` ORDER BY ap.created_at, p.id`, pub.args...)
+	portals, err := t.portalsOfAPIs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -182,12 +303,7 @@ func (t *Tx) APIExtrasOf(ctx context.Context, region string, ids []string) (map[
 	for _, id := range linked {
 		out[id].Implemented = true
 	}
-	type versionOf struct{ apiID, id string }
-	versions, err := queryAll(ctx, t, "api versions", func(s scanner) (versionOf, error) {
-		var v versionOf
-		err := s.Scan(&v.apiID, &v.id)
-		return v, err
-	}, `SELECT api_id, id FROM api_versions WHERE `+w.String()+creationOrder, w.args...)
+	versions, err := t.versionsOfAPIs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -195,4 +311,38 @@ func (t *Tx) APIExtrasOf(ctx context.Context, region string, ids []string) (map[
 		out[v.apiID].VersionIDs = append(out[v.apiID].VersionIDs, v.id)
 	}
 	return out, nil
+}
+
+type portalOf struct {
+	apiID  string
+	portal core.Portal
+}
+
+// portalsOfAPIs lists the portals the APIs ids (all of one region) are published to, in
+// publication order.
+func (t *Tx) portalsOfAPIs(ctx context.Context, ids []string) ([]portalOf, error) {
+	// The ids were read from the region; a condition on ap.region would lead SQLite to read
+	// every publication of the region instead of looking the ids up.
+	pub := &where{}
+	pub.in("ap.api_id", ids)
+	return queryAll(ctx, t, "api portals", func(s scanner) (portalOf, error) {
+		var p portalOf
+		err := s.Scan(&p.apiID, &p.portal.ID, &p.portal.Name, &p.portal.DisplayName)
+		return p, err
+	}, `SELECT ap.api_id, p.id, p.name, p.display_name FROM api_publications ap
+		JOIN portals p ON p.id = ap.portal_id
+		WHERE `+pub.String()+` ORDER BY ap.created_at, p.id`, pub.args...)
+}
+
+type versionOf struct{ apiID, id string }
+
+// versionsOfAPIs lists the versions of the APIs ids (all of one region), in creation order.
+func (t *Tx) versionsOfAPIs(ctx context.Context, ids []string) ([]versionOf, error) {
+	w := &where{}
+	w.in("api_id", ids)
+	return queryAll(ctx, t, "api versions", func(s scanner) (versionOf, error) {
+		var v versionOf
+		err := s.Scan(&v.apiID, &v.id)
+		return v, err
+	}, `SELECT api_id, id FROM api_versions WHERE `+w.String()+creationOrder, w.args...)
 }

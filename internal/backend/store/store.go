@@ -249,6 +249,15 @@ func (s *Store) newTx(tx *sql.Tx) *Tx {
 	return &Tx{q: cachedQuerier{db: s.db, tx: tx, stmts: s.stmts}, d: s.dialect}
 }
 
+// outsideTx returns a Tx whose queries run on the pool, each in a transaction of its own: for
+// reads of one statement, which reads one snapshot without an explicit transaction.
+func (s *Store) outsideTx() *Tx {
+	if s.stmts == nil {
+		return &Tx{q: s.db, d: s.dialect}
+	}
+	return &Tx{q: cachedQuerier{db: s.db, stmts: s.stmts}, d: s.dialect}
+}
+
 // retrying runs attempt until it succeeds, fails for a reason other than concurrency, or has
 // run maxTxAttempts times, waiting a random and growing time between attempts so that the
 // transactions that collided do not collide again. Only whole transactions are retried, so the
