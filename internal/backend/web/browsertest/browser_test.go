@@ -39,6 +39,22 @@ func findChromium() (string, bool) {
 	return "", false
 }
 
+// requireChromium returns the path of a Chromium, skipping the test when none is installed; under
+// CI, where .ci/run installs one, a missing Chromium fails the test instead of passing it silently.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	path, ok := findChromium()
+	if !ok {
+		msg := fmt.Sprintf("no Chromium found on PATH (looked for %s): install Debian's chromium package to run the browser tests",
+			strings.Join(chromiumNames, ", "))
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return path
+}
+
 // browser is one tab of a headless Chromium that the test started, on one portal's website.
 type browser struct {
 	t *testing.T
@@ -49,14 +65,10 @@ type browser struct {
 }
 
 // newBrowser starts a headless Chromium for the website at origin and stops it when the test
-// ends. The test skips when no Chromium is installed.
+// ends. See requireChromium for a machine without Chromium.
 func newBrowser(t *testing.T, origin string) *browser {
 	t.Helper()
-	path, ok := findChromium()
-	if !ok {
-		t.Skipf("no Chromium found on PATH (looked for %s): install Debian's chromium package to run the browser tests",
-			strings.Join(chromiumNames, ", "))
-	}
+	path := requireChromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.WindowSize(1280, 900),

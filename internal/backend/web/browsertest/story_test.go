@@ -54,10 +54,7 @@ func TestBrowser_story(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("the browser tests apply Terraform configurations: they run only with TF_ACC=1")
 	}
-	if _, ok := findChromium(); !ok {
-		t.Skipf("no Chromium found on PATH (looked for %s): install Debian's chromium package to run the browser tests",
-			strings.Join(chromiumNames, ", "))
-	}
+	requireChromium(t)
 	s := &story{t: t, password: "amber lanterns over quiet harbours"}
 	s.startBackend()
 	s.portal = newPortal(s.backend.ProviderBlock())
