@@ -99,6 +99,12 @@ func isForeignKeyViolation(err error) bool {
 	return false
 }
 
+// isBusy reports whether err is SQLite refusing a lock another connection holds.
+func isBusy(err error) bool {
+	var liteErr *sqlite.Error
+	return errors.As(err, &liteErr) && liteErr.Code()&0xff == sqlitelib.SQLITE_BUSY
+}
+
 // isUnstorableText reports whether err refused an argument as text that the database cannot
 // hold: PostgreSQL's text has no NUL character, which SQLite's has. No stored row can match such
 // an argument, so lookups treat it as matching nothing.

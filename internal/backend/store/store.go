@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,6 +81,44 @@ func IsPostgresURL(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// sqliteBusyTimeout is how long an SQLite connection waits for another process's lock.
+const sqliteBusyTimeout = 10 * time.Second
+
+// enableWAL puts the database at path in write-ahead-log mode, which lets readers go on while one
+// writer works; the mode is stored in the file, so it is set once here rather than by every
+// connection. Switching a new database's mode needs its exclusive lock, and SQLite answers
+// SQLITE_BUSY at once, without waiting out the busy timeout, when another process opening the
+// same new file holds a lock at that moment; so the switch is tried again, for at most the busy
+// timeout.
+func enableWAL(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout("+strconv.FormatInt(sqliteBusyTimeout.Milliseconds(), 10)+")")
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer func() { _ = db.Close() }()
+	deadline := time.Now().Add(sqliteBusyTimeout)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		var mode string
+		err := db.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
+		switch {
+		case err == nil && strings.EqualFold(mode, "wal"):
+			return nil
+		case err == nil:
+			return fmt.Errorf("store: %s: SQLite kept journal mode %q instead of write-ahead logging; "+
+				"put the database on a local file system", path, mode)
+		case !isBusy(err) || time.Now().After(deadline):
+			return fmt.Errorf("store: %s: switch to write-ahead logging: %w", path, err)
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return fmt.Errorf("store: %s: switch to write-ahead logging: %w", path, ctx.Err())
+		case <-timer.C:
+		}
+	}
+}
+
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
@@ -87,10 +126,12 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if err := prepareFiles(path); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	if err := enableWAL(ctx, path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(sqliteBusyTimeout.Milliseconds(), 10)+")")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	// Deleted rows are overwritten, so that spent tokens in the outbox do not linger in free pages.
 	q.Add("_pragma", "secure_delete(1)")

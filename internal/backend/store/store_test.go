@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -329,4 +330,22 @@ func TestChangedSignalsCommittedWrites(t *testing.T) {
 			}
 		}
 	})
+}
+
+// An SQLite database is opened in write-ahead-log mode, which readers rely on to go on while a
+// write is under way, and every pooled connection waits out other processes' locks.
+func TestSQLiteOpensInWriteAheadLogMode(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "wal.db"))
+	ctx := context.Background()
+	var mode string
+	var timeout int64
+	if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&timeout); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "wal" || timeout != sqliteBusyTimeout.Milliseconds() {
+		t.Errorf("journal mode %q, busy timeout %d ms; want wal and %d ms", mode, timeout, sqliteBusyTimeout.Milliseconds())
+	}
 }
