@@ -13,6 +13,7 @@ import (
 
 	"github.com/devportal-labs/terraform-provider-devportal/internal/backend/cli"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/gateway"
+	"github.com/devportal-labs/terraform-provider-devportal/internal/pluginprocess"
 	"github.com/devportal-labs/terraform-provider-devportal/internal/provider"
 )
 
@@ -33,9 +34,9 @@ func main() {
 	if !debug {
 		// In debug mode the user reads the provider's standard error directly, not through
 		// Terraform's filter, so every line stays.
-		quietUnshownLogs()
+		pluginprocess.QuietUnshownLogs()
 	}
-	collectGarbageLessOften()
+	pluginprocess.CollectGarbageLessOften()
 
 	stopProfile := startProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{

@@ -9,6 +9,9 @@
 #   PARALLELISM=10                    (terraform -parallelism, the default)
 #   PROFILE=DIR                       (a CPU and a heap profile of each provider process, by phase,
 #                                      from a build with the cpuprofile tag: see profile.go)
+# Between the devportal plan and destroy, the same state is planned once more by scripts/benchfloor,
+# a provider with the devportal provider's schemas that does nothing: the framework floor, what
+# Terraform and the plugin framework cost for these resources before any work of the provider's.
 set -euo pipefail
 . "$(dirname "$0")/lib/backend.sh"
 
@@ -17,6 +20,10 @@ parallelism=${PARALLELISM:-10}
 work="$devportal_root/.bench"
 devportal_setup "$work"
 trap devportal_stop_backend EXIT
+
+echo "==> building the framework floor provider (scripts/benchfloor) into $work/floor-bin"
+(cd "$devportal_root" && go build -o "$work/floor-bin/terraform-provider-devportal" ./scripts/benchfloor)
+sed "s|\"$work/bin\"|\"$work/floor-bin\"|" "$TF_CLI_CONFIG_FILE" >"$work/config/floor-terraformrc"
 
 profile=${PROFILE:-}
 if [ -n "$profile" ]; then
@@ -155,12 +162,14 @@ cpu_seconds() {
 }
 
 # run_phases DIR [init]: apply, plan again (which must be empty) and destroy; prints the wall
-# seconds of each, then the CPU seconds of each. The devportal provider comes from the
+# seconds of each, then the CPU seconds of each. For the devportal configuration it then prints
+# the wall and CPU seconds of the framework floor's plan, made between plan and destroy. The devportal provider comes from the
 # dev_overrides of devportal_setup, which need no (and offline, allow no) terraform init. The
 # length of the backend's log (one line per request) at each boundary goes to DIR/marks, for
 # requests_by_phase.
 run_phases() {
-	local dir=$1 t0 t1 t2 t3 c0 c1 c2 c3 rc=0
+	local dir=$1 t0 t1 t2 t3 c0 c1 c2 c3 rc=0 idle=""
+	local t2d c2d # when destroy starts
 	local tf=(terraform -chdir="$dir")
 	if [ "${2:-}" = init ]; then
 		"${tf[@]}" init -input=false >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; exit 1; }
@@ -191,6 +200,22 @@ run_phases() {
 	t2=$(now)
 	cpu_seconds
 	c2=$cpu_now
+	t2d=$t2 c2d=$c2
+	if [ "$dir" = "$work/devportal" ]; then
+		local ti ci
+		TF_CLI_CONFIG_FILE="$work/config/floor-terraformrc" "${tf[@]}" plan -input=false -detailed-exitcode \
+			-parallelism="$parallelism" >"$work/floor-plan.log" 2>&1 || rc=$?
+		if [ "$rc" != 0 ]; then
+			echo "the framework floor's plan of $dir was not empty (exit $rc):" >&2
+			tail -n 40 "$work/floor-plan.log" >&2
+			exit 1
+		fi
+		ti=$(now)
+		cpu_seconds
+		ci=$cpu_now
+		idle="$(elapsed "$t2" "$ti") $(elapsed "$c2" "$ci")"
+		t2d=$ti c2d=$ci
+	fi
 	mark
 	DEVPORTAL_CPUPROFILE_DIR=$(profile_to destroy) "${tf[@]}" destroy -auto-approve -input=false -parallelism="$parallelism" >"$work/destroy.log" 2>&1 ||
 		{ tail -n 40 "$work/destroy.log" >&2; exit 1; }
@@ -198,8 +223,8 @@ run_phases() {
 	cpu_seconds
 	c3=$cpu_now
 	mark
-	echo "$(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $(elapsed "$t2" "$t3")" \
-		"$(elapsed "$c0" "$c1") $(elapsed "$c1" "$c2") $(elapsed "$c2" "$c3")"
+	echo "$(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $(elapsed "$t2d" "$t3")" \
+		"$(elapsed "$c0" "$c1") $(elapsed "$c1" "$c2") $(elapsed "$c2d" "$c3") $idle"
 }
 
 # requests_by_phase DIR: the backend's requests during each phase of the last run_phases DIR, by
@@ -241,6 +266,9 @@ for round in $(seq 1 "$rounds"); do
 	times=$(run_phases "$work/devportal")
 	read -r -a d <<<"$times"
 	echo "    apply ${d[0]}s, plan ${d[1]}s, destroy ${d[2]}s (CPU ${d[3]}s, ${d[4]}s, ${d[5]}s)"
+	echo "    plan by the framework floor ${d[6]}s (CPU ${d[7]}s)"
+	idle_s=$(best "${d[6]}" "${idle_s:-}")
+	idle_cpu=$(best "${d[7]}" "${idle_cpu:-}")
 	for i in 0 1 2; do
 		p=${phases[$i]}
 		floor_s[$p]=$(best "${f[$i]}" "${floor_s[$p]:-}")
@@ -260,6 +288,10 @@ for p in "${phases[@]}"; do
 	printf '%-10s %12s %12s %8s   %14s %14s %8s\n' "$p" "${devportal_s[$p]}" "${floor_s[$p]}" "$(ratio "${devportal_s[$p]}" "${floor_s[$p]}")" \
 		"${devportal_cpu[$p]}" "${floor_cpu[$p]}" "$(ratio "${devportal_cpu[$p]}" "${floor_cpu[$p]}")"
 done
+printf '%-10s %12s %12s %8s   %14s %14s %8s\n' "plan" "${devportal_s[plan]}" "$idle_s" "$(ratio "${devportal_s[plan]}" "$idle_s")" \
+	"${devportal_cpu[plan]}" "$idle_cpu" "$(ratio "${devportal_cpu[plan]}" "$idle_cpu")"
+echo "           (the last row's floor is the framework floor: the same state planned by scripts/benchfloor,"
+echo "           a provider with the same schemas that reads nothing and modifies no plan)"
 echo
 echo "backend requests of the last devportal round:"
 requests_by_phase "$work/devportal"

@@ -113,7 +113,7 @@ func (d *apiDataSource) Configure(_ context.Context, req datasource.ConfigureReq
 
 func (d *apiDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg apiDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -138,7 +138,7 @@ func (d *apiDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		}
 	}
 	resp.Diagnostics.Append(cfg.fromAPI(ctx, a)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &cfg)...)
 }
 
 // pickAPIVersion returns the one API of apis with the wanted version, or

@@ -123,7 +123,7 @@ func (r *apiPublicationResource) Configure(_ context.Context, req resource.Confi
 
 func (r *apiPublicationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg apiPublicationResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -141,18 +141,18 @@ func (r *apiPublicationResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	var cfg, plan apiPublicationResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	var state *apiPublicationResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &apiPublicationResourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	planPublication(cfg, &plan, state)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, &plan)...)
 	if state != nil {
 		r.warnSuspendedRegistrations(ctx, *state, plan, &resp.Diagnostics)
 	}
@@ -267,7 +267,7 @@ func planPublication(cfg apiPublicationResourceModel, plan *apiPublicationResour
 
 func (r *apiPublicationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan apiPublicationResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -276,7 +276,7 @@ func (r *apiPublicationResource) Create(ctx context.Context, req resource.Create
 
 func (r *apiPublicationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state apiPublicationResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -290,12 +290,12 @@ func (r *apiPublicationResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	state.fromAPI(p)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
 func (r *apiPublicationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan apiPublicationResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -304,7 +304,7 @@ func (r *apiPublicationResource) Update(ctx context.Context, req resource.Update
 
 func (r *apiPublicationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state apiPublicationResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

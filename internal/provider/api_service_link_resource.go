@@ -101,7 +101,7 @@ var serviceLinkWireFields = wireFields{
 
 func (r *apiServiceLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan apiServiceLinkResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -112,12 +112,12 @@ func (r *apiServiceLinkResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	plan.fromAPI(im)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 }
 
 func (r *apiServiceLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state apiServiceLinkResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -138,7 +138,7 @@ func (r *apiServiceLinkResource) Read(ctx context.Context, req resource.ReadRequ
 				"Upgrade or remove that data-plane node.", state.ServiceID.ValueString(), state.ControlPlaneID.ValueString(),
 				state.APIID.ValueString(), state.AuthStrategySyncError.ValueString()))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
 // Update is never called: every argument requires replacement.
@@ -149,7 +149,7 @@ func (r *apiServiceLinkResource) Update(ctx context.Context, req resource.Update
 
 func (r *apiServiceLinkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state apiServiceLinkResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -114,7 +114,7 @@ func (r *applicationAPIKeyEphemeralResource) Configure(_ context.Context, req ep
 
 func (r *applicationAPIKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var m applicationAPIKeyEphemeralModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

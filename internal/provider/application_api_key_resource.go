@@ -146,7 +146,7 @@ func (r *applicationAPIKeyResource) Configure(_ context.Context, req resource.Co
 func (r *applicationAPIKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan applicationAPIKeyModel
 	var keyWO types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	// Write-only values exist only in the configuration.
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("key_wo"), &keyWO)...)
 	if resp.Diagnostics.HasError() {
@@ -176,12 +176,12 @@ func (r *applicationAPIKeyResource) Create(ctx context.Context, req resource.Cre
 		plan.Key = types.StringValue(k.Secret)
 	}
 	plan.fromAPI(k)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 }
 
 func (r *applicationAPIKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state applicationAPIKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -195,7 +195,7 @@ func (r *applicationAPIKeyResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	state.fromAPI(k)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
 // ModifyPlan refuses an expiry in the past for a key about to be issued, at plan
@@ -228,8 +228,8 @@ func (r *applicationAPIKeyResource) ModifyPlan(ctx context.Context, req resource
 // every other change replaces the key.
 func (r *applicationAPIKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state applicationAPIKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -251,12 +251,12 @@ func (r *applicationAPIKeyResource) Update(ctx context.Context, req resource.Upd
 		}
 		state.fromAPI(k)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
 func (r *applicationAPIKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state applicationAPIKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -113,7 +113,7 @@ func (d *applicationAuthEnforcementDataSource) Configure(_ context.Context, req 
 
 func (d *applicationAuthEnforcementDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg applicationAuthEnforcementModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -151,7 +151,7 @@ func (d *applicationAuthEnforcementDataSource) Read(ctx context.Context, req dat
 		return
 	}
 	resp.Diagnostics.Append(cfg.fromEnforcement(ctx, e)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &cfg)...)
 }
 
 // enforcementOf derives the enforcement of an API from its publications, its

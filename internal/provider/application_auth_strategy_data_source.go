@@ -108,7 +108,7 @@ func (d *authStrategyDataSource) Configure(_ context.Context, req datasource.Con
 
 func (d *authStrategyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg authStrategyDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -145,7 +145,7 @@ func (d *authStrategyDataSource) Read(ctx context.Context, req datasource.ReadRe
 		}
 	}
 	resp.Diagnostics.Append(cfg.fromAPI(ctx, s)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &cfg)...)
 }
 
 // fromAPI fills the model from a strategy the server returned.

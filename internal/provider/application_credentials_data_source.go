@@ -86,7 +86,7 @@ func (d *applicationCredentialsDataSource) Configure(_ context.Context, req data
 
 func (d *applicationCredentialsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m applicationCredentialsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -106,5 +106,5 @@ func (d *applicationCredentialsDataSource) Read(ctx context.Context, req datasou
 			CreatedAt:   types.StringValue(formatTimestamp(k.CreatedAt)),
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
 }

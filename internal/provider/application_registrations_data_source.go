@@ -105,7 +105,7 @@ func (d *applicationRegistrationsDataSource) Configure(_ context.Context, req da
 
 func (d *applicationRegistrationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m applicationRegistrationsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -135,5 +135,5 @@ func (d *applicationRegistrationsDataSource) Read(ctx context.Context, req datas
 			m.Registrations[i].SuspendedReason = types.StringValue(r.SuspendedReason)
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
 }

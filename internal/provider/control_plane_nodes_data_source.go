@@ -113,7 +113,7 @@ func (d *controlPlaneNodesDataSource) Configure(_ context.Context, req datasourc
 
 func (d *controlPlaneNodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m controlPlaneNodesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -130,7 +130,7 @@ func (d *controlPlaneNodesDataSource) Read(ctx context.Context, req datasource.R
 	m.Nodes, m.SupportsApplicationAuth = nodeItems(nodes)
 	m.ExpectedConfigHash = types.StringValue(expected.ExpectedHash)
 	m.InSync = types.BoolValue(nodesInSync(nodes, expected.ExpectedHash))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
 }
 
 // nodeItems maps nodes to the data source's list, ordered by hostname then id, and reports

@@ -91,7 +91,7 @@ func (d *developersDataSource) Configure(_ context.Context, req datasource.Confi
 
 func (d *developersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m developersDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -113,5 +113,5 @@ func (d *developersDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			CreatedAt: types.StringValue(formatTimestamp(dev.CreatedAt)),
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
 }

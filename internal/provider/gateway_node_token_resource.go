@@ -90,7 +90,7 @@ func (r *gatewayNodeTokenResource) Configure(_ context.Context, req resource.Con
 
 func (r *gatewayNodeTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan gatewayNodeTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -102,12 +102,12 @@ func (r *gatewayNodeTokenResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.fromAPI(tok)
 	plan.Token = types.StringValue(tok.Token)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 }
 
 func (r *gatewayNodeTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state gatewayNodeTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -122,7 +122,7 @@ func (r *gatewayNodeTokenResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	state.fromAPI(tok)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
 // Update is never called: every input requires replacement.
@@ -133,7 +133,7 @@ func (r *gatewayNodeTokenResource) Update(ctx context.Context, req resource.Upda
 
 func (r *gatewayNodeTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state gatewayNodeTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -99,7 +99,7 @@ func (d *gatewayServiceDataSource) Configure(_ context.Context, req datasource.C
 
 func (d *gatewayServiceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg gatewayServiceDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -120,7 +120,7 @@ func (d *gatewayServiceDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	resp.Diagnostics.Append(cfg.fromAPI(ctx, s)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &cfg)...)
 }
 
 // fromAPI fills the model from a service the server returned.

@@ -96,7 +96,7 @@ func (d *portalDataSource) Configure(_ context.Context, req datasource.Configure
 
 func (d *portalDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg portalDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -129,7 +129,7 @@ func (d *portalDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 	}
 	resp.Diagnostics.Append(cfg.fromAPI(ctx, p)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &cfg)...)
 }
 
 func portalIDs(portals []client.Portal) string {
