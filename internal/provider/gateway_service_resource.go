@@ -30,7 +30,10 @@ var (
 	_ resource.ResourceWithImportState = (*gatewayServiceResource)(nil)
 )
 
-var kongNamePattern = regexp.MustCompile(`^[0-9a-zA-Z.\-_~]+$`)
+var (
+	kongNamePattern     = regexp.MustCompile(`^[0-9a-zA-Z.\-_~]+$`)
+	absolutePathPattern = regexp.MustCompile(`^/`)
+)
 
 // serviceProtocols are the protocols a gateway service may use to reach its upstream.
 var serviceProtocols = []string{"grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp", "ws", "wss"}
@@ -117,7 +120,7 @@ func (r *gatewayServiceResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"path": schema.StringAttribute{
 				Description: "Path prefix of requests to the upstream; it starts with `/`.",
 				Optional:    true,
-				Validators:  []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^/`), "must start with '/'")},
+				Validators:  []validator.String{stringvalidator.RegexMatches(absolutePathPattern, "must start with '/'")},
 			},
 			"retries": schema.Int64Attribute{
 				Description: fmt.Sprintf("Number of retries when proxying fails (0 to 32767). Defaults to `%d`.", client.DefaultServiceRetries),
